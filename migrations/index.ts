@@ -1,0 +1,4 @@
+import { Initial1764320000000 } from './1764320000000-Initial.js';
+
+/** Every migration, oldest first. A new migration is added here as well as in its own file. */
+export const MIGRATIONS = [Initial1764320000000];

@@ -1,0 +1,121 @@
+import 'reflect-metadata';
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module.js';
+import { BootstrapService, type FirstStart } from './bootstrap/bootstrap.service.js';
+import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
+import { FormBody } from './common/form.js';
+import { createLogger, PinoNestLogger, redactUrl } from './common/logger.js';
+import { ProblemError, type FieldError } from './common/problem.js';
+import { setupSwagger } from './common/swagger.js';
+import type { AppConfig } from './config/config.js';
+import { openDatabase, type Database } from './database/data-source.js';
+
+export interface RunningApp {
+  readonly app: NestFastifyApplication;
+  readonly db: Database;
+  readonly logger: Logger;
+  readonly firstStart: FirstStart | undefined;
+  close(): Promise<void>;
+}
+
+/** Bodies above 1 MiB are refused with 413; OAuth and management requests are far smaller. */
+export const BODY_LIMIT = 1024 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Builds the whole server (database, Nest on Fastify, filters, pipes, Swagger) without listening.
+ * main.ts and the end-to-end tests both start Gatehouse through here, so tests run the real thing.
+ */
+export async function createApp(config: AppConfig, opts: { logger?: Logger } = {}): Promise<RunningApp> {
+  const logger = opts.logger ?? createLogger(config);
+  const db = await openDatabase(config);
+  try {
+    const adapter = new FastifyAdapter({
+      loggerInstance: logger,
+      disableRequestLogging: true,
+      bodyLimit: BODY_LIMIT,
+      maxParamLength: 200,
+      trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
+      requestIdHeader: false,
+      genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+        const given = req.headers['x-request-id'];
+        return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      },
+      ...(config.tlsCertFile && config.tlsKeyFile ? { https: { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) } } : {}),
+    });
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, db.dataSource), adapter, {
+      logger: new PinoNestLogger(logger),
+      abortOnError: false,
+    });
+    app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: BODY_LIMIT }, (_req: unknown, body: Buffer) => Promise.resolve(FormBody.parse(body)));
+    app.useGlobalFilters(new AllExceptionsFilter());
+    app.useGlobalPipes(
+      new ValidationPipe({
+        whitelist: true,
+        forbidNonWhitelisted: true,
+        transform: true,
+        exceptionFactory: (errors) => ProblemError.validation(flatten(errors)),
+      }),
+    );
+    installHooks(app, logger, config);
+    setupSwagger(app, config);
+    await app.init();
+    const firstStart = app.get(BootstrapService).firstStart;
+    return {
+      app,
+      db,
+      logger,
+      firstStart,
+      close: async () => {
+        await app.close();
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}
+
+function installHooks(app: NestFastifyApplication, logger: Logger, config: AppConfig): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  const https = Boolean(config.tlsCertFile);
+  fastify.addHook('onRequest', (req, reply, done) => {
+    reply.header('X-Request-Id', req.id);
+    done();
+  });
+  fastify.addHook('onSend', (req, reply, payload, done) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    if (!reply.hasHeader('X-Frame-Options')) reply.header('X-Frame-Options', 'DENY');
+    if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', "frame-ancestors 'none'");
+    if (https) reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    // A key or token in the URL must not be cached by anything on the way.
+    const query = req.query as Record<string, unknown> | undefined;
+    if (query && (query.api_key !== undefined || query.access_token !== undefined)) reply.header('Cache-Control', 'no-store');
+    done(null, payload);
+  });
+  fastify.addHook('onResponse', (req: FastifyRequest, reply, done) => {
+    const status = reply.statusCode;
+    const line = { reqId: req.id, method: req.method, url: redactUrl(req.url), status, ms: Math.round(reply.elapsedTime * 10) / 10, ip: req.ip };
+    if (status >= 500) logger.error(line, 'request failed');
+    else logger.info(line, 'request');
+    done();
+  });
+}
+
+function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const e of errors) {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    for (const message of Object.values(e.constraints ?? {})) out.push({ field, message });
+    if (e.children?.length) out.push(...flatten(e.children, field));
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+import { safeDescription } from '../oauth/oauth.error.js';
+
+/**
+ * RFC 6750 section 3 errors of protected resources. The status, the `WWW-Authenticate` challenge and
+ * the JSON body are all built here, from one place.
+ */
+export type ResourceErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+
+export class ResourceAuthError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403,
+    readonly code: ResourceErrorCode,
+    readonly description: string,
+    /** RFC 6750: when the request had no credentials at all, the challenge carries no error code. */
+    readonly withErrorInChallenge: boolean,
+    readonly scope?: string,
+    readonly scheme: 'Bearer' | 'ApiKey' = 'Bearer',
+  ) {
+    super(description);
+    this.name = 'ResourceAuthError';
+  }
+
+  /** No credentials at all. */
+  static missing(description: string, scheme: 'Bearer' | 'ApiKey' = 'Bearer'): ResourceAuthError {
+    return new ResourceAuthError(401, 'invalid_request', description, false, undefined, scheme);
+  }
+
+  /** Credentials of an unsupported form, e.g. `Authorization: Basic ...` or a token with spaces. */
+  static malformed(description: string, scheme: 'Bearer' | 'ApiKey' = 'Bearer'): ResourceAuthError {
+    return new ResourceAuthError(401, 'invalid_request', description, true, undefined, scheme);
+  }
+
+  /** Several credentials, or a token where one must not be sent (RFC 6750 2: one method only). */
+  static badRequest(description: string, scheme: 'Bearer' | 'ApiKey' = 'Bearer'): ResourceAuthError {
+    return new ResourceAuthError(400, 'invalid_request', description, true, undefined, scheme);
+  }
+
+  static invalidToken(description: string, scheme: 'Bearer' | 'ApiKey' = 'Bearer'): ResourceAuthError {
+    return new ResourceAuthError(401, 'invalid_token', description, true, undefined, scheme);
+  }
+
+  static insufficientScope(required: readonly string[], scheme: 'Bearer' | 'ApiKey' = 'Bearer'): ResourceAuthError {
+    const scope = required.join(' ');
+    return new ResourceAuthError(403, 'insufficient_scope', `This request needs the scope '${scope}', which the credential was not granted`, true, scope, scheme);
+  }
+
+  challenge(): string {
+    const parts = [`realm="gatehouse"`];
+    if (this.withErrorInChallenge) {
+      parts.push(`error="${this.code}"`, `error_description="${safeDescription(this.description)}"`);
+      if (this.scope) parts.push(`scope="${this.scope}"`);
+    }
+    return `${this.scheme} ${parts.join(', ')}`;
+  }
+}

@@ -1,0 +1,139 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ResourceAuthError } from '../auth/resource-auth.error.js';
+import { DB_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../database/db-errors.js';
+import { OAuthError, safeDescription } from '../oauth/oauth.error.js';
+import { ProblemCode, ProblemError } from './problem.js';
+
+/** Endpoints whose every error is an RFC 6749 5.2 body. */
+const OAUTH_JSON_PATHS = /^\/oauth2\/(token|revoke|introspect)(\/|\?|$)/;
+
+/**
+ * The one place where an error becomes a response: RFC 6749 errors on the OAuth endpoints, RFC 6750
+ * challenges on protected resources, RFC 9457 problem details everywhere else. Unknown errors become
+ * a 500 without detail (and are logged); an unreachable database becomes 503 with Retry-After.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Exceptions');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    sendError(exception, ctx.getRequest<FastifyRequest>(), ctx.getResponse<FastifyReply>(), this.logger);
+  }
+}
+
+export function sendError(exception: unknown, req: FastifyRequest, reply: FastifyReply, logger: Pick<Logger, 'error' | 'warn'>): void {
+  if (reply.sent) return;
+  const path = req.url.split('?')[0];
+  const oauthJson = OAUTH_JSON_PATHS.test(path);
+
+  if (exception instanceof ResourceAuthError) {
+    reply
+      .status(exception.status)
+      .header('WWW-Authenticate', exception.challenge())
+      .header('Cache-Control', 'no-store')
+      .send({ error: exception.code, error_description: exception.description });
+    return;
+  }
+
+  let error = exception;
+  if (isDatabaseUnavailable(error)) {
+    logger.warn(`database unavailable: ${(error as Error).message}`);
+    error = oauthJson
+      ? OAuthError.temporarilyUnavailable(DB_RETRY_AFTER_SECONDS)
+      : new ProblemError(ProblemCode.ServiceUnavailable, 'The service cannot reach its database; retry after the time in Retry-After', undefined, {
+          'Retry-After': String(DB_RETRY_AFTER_SECONDS),
+        });
+  }
+
+  if (oauthJson) {
+    const oauth = error instanceof OAuthError ? error : toOAuthError(error, logger);
+    reply
+      .status(oauth.status)
+      .headers({ 'Cache-Control': 'no-store', Pragma: 'no-cache', ...oauth.headers })
+      .send({ error: oauth.code, error_description: safeDescription(oauth.description) });
+    return;
+  }
+
+  const problem = error instanceof ProblemError ? error : toProblem(error, logger);
+  reply
+    .status(problem.status)
+    .headers(problem.headers)
+    .header('Content-Type', 'application/problem+json; charset=utf-8')
+    .send(JSON.stringify(problem.body(path)));
+}
+
+function toOAuthError(error: unknown, logger: Pick<Logger, 'error'>): OAuthError {
+  if (error instanceof ProblemError) {
+    if (error.status === 503 || error.status === 429) {
+      return new OAuthError(error.status === 503 ? 'server_error' : 'invalid_request', error.detail, error.status, error.headers);
+    }
+    if (error.status >= 500) return new OAuthError('server_error', 'The authorization server failed; try again', 500);
+    return new OAuthError('invalid_request', error.detail, error.status === 404 ? 404 : error.status === 405 ? 405 : 400, error.headers);
+  }
+  const status = statusOf(error);
+  if (status !== undefined && status < 500) {
+    const described = describeClientError(error, status);
+    return new OAuthError('invalid_request', described.detail, status === 413 || status === 405 || status === 404 || status === 431 ? status : 400, described.headers);
+  }
+  logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  return new OAuthError('server_error', 'The authorization server failed unexpectedly; try again', 500);
+}
+
+function toProblem(error: unknown, logger: Pick<Logger, 'error'>): ProblemError {
+  if (error instanceof OAuthError) {
+    return new ProblemError(error.status === 401 ? ProblemCode.Unauthorized : ProblemCode.BadRequest, error.description, undefined, error.headers);
+  }
+  const status = statusOf(error);
+  if (status !== undefined && status < 500) {
+    const { detail, headers } = describeClientError(error, status);
+    return new ProblemError(codeFor(status), detail, undefined, headers);
+  }
+  logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  return new ProblemError(ProblemCode.Internal, 'The server failed unexpectedly; the error was logged');
+}
+
+/** The status of a Nest HttpException or a Fastify error (body too large, bad JSON, ...). */
+function statusOf(error: unknown): number | undefined {
+  if (error instanceof HttpException) return error.getStatus();
+  const s = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof s === 'number' && s >= 400 && s < 600 ? s : undefined;
+}
+
+function describeClientError(error: unknown, status: number): { detail: string; headers: Record<string, string> } {
+  const code = (error as { code?: unknown }).code;
+  if (status === 413 || code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { detail: 'The request body is larger than this server accepts', headers: {} };
+  if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (error instanceof SyntaxError && status === 400)) return { detail: 'The request body is not valid JSON', headers: {} };
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { detail: 'This content type is not accepted here', headers: {} };
+  if (status === 404) return { detail: 'No such endpoint: check the path and the method (see /docs)', headers: {} };
+  if (error instanceof HttpException) {
+    const res = error.getResponse();
+    const msg = typeof res === 'string' ? res : (res as { message?: unknown }).message;
+    return { detail: Array.isArray(msg) ? msg.join('; ') : typeof msg === 'string' ? msg : error.message, headers: {} };
+  }
+  return { detail: error instanceof Error ? error.message : 'Bad request', headers: {} };
+}
+
+function codeFor(status: number): ProblemCode {
+  switch (status) {
+    case 401:
+      return ProblemCode.Unauthorized;
+    case 403:
+      return ProblemCode.Forbidden;
+    case 404:
+      return ProblemCode.NotFound;
+    case 405:
+      return ProblemCode.MethodNotAllowed;
+    case 409:
+      return ProblemCode.Conflict;
+    case 413:
+      return ProblemCode.PayloadTooLarge;
+    case 415:
+      return ProblemCode.UnsupportedMediaType;
+    case 429:
+      return ProblemCode.TooManyRequests;
+    default:
+      return ProblemCode.BadRequest;
+  }
+}

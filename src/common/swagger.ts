@@ -1,0 +1,95 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { SECURITY } from '../auth/auth.decorator.js';
+import { SCOPES } from '../auth/scopes.js';
+import type { AppConfig } from '../config/config.js';
+
+const ASSETS: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'swagger-ui-standalone-preset.js': 'text/javascript; charset=utf-8',
+  'oauth2-redirect.html': 'text/html; charset=utf-8',
+  'oauth2-redirect.js': 'text/javascript; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
+};
+
+/** Options handed to Swagger UI; the portal issue adds `initOAuth` for the first-party client. */
+export interface SwaggerUiOptions {
+  initOAuth?: Record<string, unknown>;
+}
+
+/**
+ * The OpenAPI document at /docs-json and Swagger UI at /docs, with all four security schemes.
+ * Swagger UI's files are served from `swagger-ui-dist` by plain routes (no inline script, so the
+ * page works under a strict Content-Security-Policy).
+ */
+export function setupSwagger(app: NestFastifyApplication, config: AppConfig, ui: SwaggerUiOptions = {}): void {
+  const base = config.publicUrl;
+  const scopes: Record<string, string> = { ...SCOPES };
+  const doc = new DocumentBuilder()
+    .setTitle('Gatehouse')
+    .setDescription(
+      'OAuth 2.0 authorization server and API-key gateway. Get a token at `POST /oauth2/token`, then call the APIs with ' +
+        '`Authorization: Bearer <token>`; legacy services take an API key in `X-API-Key` (or the deprecated `api_key` query parameter).',
+    )
+    .setVersion('1')
+    .addServer(base)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from POST /oauth2/token' }, SECURITY.bearer)
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (gth_live_... / gth_test_...)' }, SECURITY.apiKeyHeader)
+    .addApiKey({ type: 'apiKey', in: 'query', name: 'api_key', description: 'Deprecated: the API key as a query parameter' }, SECURITY.apiKeyQuery)
+    .addOAuth2(
+      {
+        type: 'oauth2',
+        flows: {
+          clientCredentials: { tokenUrl: `${base}/oauth2/token`, scopes },
+          authorizationCode: { authorizationUrl: `${base}/oauth2/authorize`, tokenUrl: `${base}/oauth2/token`, refreshUrl: `${base}/oauth2/token`, scopes },
+        },
+      },
+      SECURITY.oauth2,
+    )
+    .build();
+  const document = SwaggerModule.createDocument(app, doc);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', ui: false });
+  serveSwaggerUi(app, ui);
+}
+
+function serveSwaggerUi(app: NestFastifyApplication, ui: SwaggerUiOptions): void {
+  const require = createRequire(import.meta.url);
+  const dist = dirname(require.resolve('swagger-ui-dist/package.json'));
+  const fastify = app.getHttpAdapter().getInstance();
+  for (const [file, type] of Object.entries(ASSETS)) {
+    const content = readFileSync(join(dist, file));
+    fastify.get(`/docs/${file}`, (_req, reply) => {
+      void reply.header('Content-Type', type).header('Cache-Control', 'public, max-age=3600').send(content);
+    });
+  }
+  const init = `window.onload = function () {
+  window.ui = SwaggerUIBundle({
+    url: '/docs-json',
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    persistAuthorization: false,
+    oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect.html',
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+    layout: 'StandaloneLayout',
+  });
+  ${ui.initOAuth ? `window.ui.initOAuth(${JSON.stringify(ui.initOAuth)});` : ''}
+};\n`;
+  fastify.get('/docs/swagger-ui-init.js', (_req, reply) => {
+    void reply.header('Content-Type', 'text/javascript; charset=utf-8').header('Cache-Control', 'no-cache').send(init);
+  });
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Gatehouse API</title>
+<link rel="stylesheet" href="/docs/swagger-ui.css"><link rel="icon" href="/docs/favicon-32x32.png"></head>
+<body><div id="swagger-ui"></div>
+<script src="/docs/swagger-ui-bundle.js"></script><script src="/docs/swagger-ui-standalone-preset.js"></script>
+<script src="/docs/swagger-ui-init.js"></script></body></html>\n`;
+  for (const path of ['/docs', '/docs/']) {
+    fastify.get(path, (_req, reply) => {
+      void reply.header('Content-Type', 'text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(html);
+    });
+  }
+}

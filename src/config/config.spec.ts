@@ -1,0 +1,41 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './config.js';
+
+const KEY = 'k'.repeat(20) + 'Zq81hQ0x-3uLmP9aVb2c';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const c = loadConfig({ MASTER_KEY: KEY });
+    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', publicUrl: 'http://localhost:3000', accessTokenTtl: 900, refreshTokenTtl: 2592000, databaseUrl: undefined, logLevel: 'info' });
+    expect(c.issuer).toBe('http://localhost:3000');
+  });
+
+  it('names every bad value in one error', () => {
+    try {
+      loadConfig({ MASTER_KEY: KEY, PORT: 'eighty', ACCESS_TOKEN_TTL: '-1', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+      throw new Error('should have failed');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const msg = (err as Error).message;
+      for (const name of ['PORT', 'ACCESS_TOKEN_TTL', 'DATABASE_URL', 'LOG_LEVEL']) expect(msg).toContain(name);
+    }
+  });
+
+  it('refuses production without a real master key or with http PUBLIC_URL', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com' })).toThrow(/MASTER_KEY is required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', MASTER_KEY: 'changeme' })).toThrow(/MASTER_KEY must be at least 32/);
+    expect(() => loadConfig({ NODE_ENV: 'production', MASTER_KEY: KEY })).toThrow(/PUBLIC_URL must be an https/);
+    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', MASTER_KEY: KEY }).production).toBe(true);
+  });
+
+  it('generates a master key into DATA_DIR outside production, once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gh-config-'));
+    const a = loadConfig({ DATA_DIR: dir });
+    const b = loadConfig({ DATA_DIR: dir });
+    expect(a.masterKeyGenerated).toBe(true);
+    expect(a.masterKey).toBe(b.masterKey);
+    expect(readFileSync(join(dir, 'master.key'), 'utf8').trim()).toBe(a.masterKey);
+  });
+});

@@ -1,0 +1,197 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import { join, resolve } from 'node:path';
+
+/**
+ * Gatehouse configuration: read from the environment (and `.env` when present), validated once at
+ * start, then passed around typed. Nothing outside src/config reads process.env.
+ */
+export interface AppConfig {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly production: boolean;
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string;
+  /** The `iss` of every token and of the RFC 8414 metadata. */
+  readonly issuer: string;
+  /** The `aud` of access tokens: the APIs this server protects. */
+  readonly audience: string;
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly redisUrl: string | undefined;
+  readonly masterKey: string;
+  /** True when the master key was generated into DATA_DIR rather than given. */
+  readonly masterKeyGenerated: boolean;
+  readonly adminEmail: string;
+  readonly adminPassword: string | undefined;
+  readonly accessTokenTtl: number;
+  readonly refreshTokenTtl: number;
+  /** Seconds a newly rotated signing key is published in the JWKS before it signs. */
+  readonly signingKeyActivationDelay: number;
+  readonly tlsCertFile: string | undefined;
+  readonly tlsKeyFile: string | undefined;
+  readonly trustedProxies: readonly string[];
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Create the admin user and (outside production) a demo client on an empty database. */
+  readonly bootstrap: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const PLACEHOLDERS = /^(changeme|change-me|secret|password|placeholder|example|xxx+|test|default)$/i;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/** Reads `.env` in the working directory into the given environment, without overriding. */
+export function readDotEnv(env: NodeJS.ProcessEnv = process.env, file = '.env'): void {
+  if (!existsSync(file)) return;
+  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!m || line.trimStart().startsWith('#')) continue;
+    let value = m[2];
+    if (/^(['"]).*\1$/.test(value)) value = value.slice(1, -1);
+    if (env[m[1]] === undefined) env[m[1]] = value;
+  }
+}
+
+/** The process environment, with `.env` applied. The only place that touches process.env. */
+export function processEnv(): Env {
+  readDotEnv();
+  return process.env;
+}
+
+export function loadConfig(env: Env = processEnv()): AppConfig {
+  const problems: string[] = [];
+  const str = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+
+  const nodeEnvRaw = str('NODE_ENV') ?? 'development';
+  if (!['development', 'production', 'test'].includes(nodeEnvRaw)) {
+    problems.push(`NODE_ENV must be development, production or test (got "${nodeEnvRaw}")`);
+  }
+  const nodeEnv = (['development', 'production', 'test'].includes(nodeEnvRaw) ? nodeEnvRaw : 'development') as AppConfig['nodeEnv'];
+  const production = nodeEnv === 'production';
+
+  const port = int('PORT', 3000, 0, 65535);
+  const host = str('HOST') ?? '127.0.0.1';
+
+  let publicUrl = str('PUBLIC_URL') ?? `http://localhost:${port}`;
+  try {
+    const u = new URL(publicUrl);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+    if (u.search || u.hash) throw new Error('query');
+    publicUrl = u.href.replace(/\/$/, '');
+    if (production && u.protocol !== 'https:') problems.push('PUBLIC_URL must be an https:// URL in production');
+  } catch {
+    problems.push(`PUBLIC_URL must be an absolute http(s) URL without query or fragment (got "${publicUrl}")`);
+  }
+
+  const databaseUrl = str('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// connection string');
+  }
+  const dataDir = resolve(str('DATA_DIR') ?? './data');
+  const redisUrl = str('REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+
+  let masterKey = str('MASTER_KEY');
+  let masterKeyGenerated = false;
+  if (masterKey !== undefined) {
+    if (masterKey.length < 32 || PLACEHOLDERS.test(masterKey)) {
+      problems.push('MASTER_KEY must be at least 32 characters of real randomness (e.g. `openssl rand -base64 32`), not a placeholder');
+    }
+  } else if (production) {
+    problems.push('MASTER_KEY is required in production: it encrypts the signing keys at rest (generate one with `openssl rand -base64 32`)');
+  } else if (problems.length === 0) {
+    masterKey = generatedMasterKey(dataDir);
+    masterKeyGenerated = true;
+  }
+
+  const adminEmail = (str('ADMIN_EMAIL') ?? 'admin@gatehouse.local').toLowerCase();
+  if (!EMAIL.test(adminEmail)) problems.push(`ADMIN_EMAIL must be an email address (got "${adminEmail}")`);
+  const adminPassword = str('ADMIN_PASSWORD');
+  if (adminPassword !== undefined && adminPassword.length < 12) problems.push('ADMIN_PASSWORD must be at least 12 characters');
+
+  const accessTokenTtl = int('ACCESS_TOKEN_TTL', 900, 30, 86400);
+  const refreshTokenTtl = int('REFRESH_TOKEN_TTL', 2592000, 60, 31536000);
+  const signingKeyActivationDelay = int('SIGNING_KEY_ACTIVATION_DELAY', 60, 0, 86400);
+
+  const tlsCertFile = str('TLS_CERT_FILE');
+  const tlsKeyFile = str('TLS_KEY_FILE');
+  if ((tlsCertFile === undefined) !== (tlsKeyFile === undefined)) problems.push('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  for (const [name, file] of [['TLS_CERT_FILE', tlsCertFile], ['TLS_KEY_FILE', tlsKeyFile]] as const) {
+    if (file !== undefined && !existsSync(file)) problems.push(`${name} points to a file that does not exist: ${file}`);
+  }
+
+  const trustedProxies = (str('TRUSTED_PROXIES') ?? '').split(/[\s,]+/).filter(Boolean);
+  for (const p of trustedProxies) {
+    const addr = p.split('/')[0];
+    if (!isIP(addr) && !['loopback', 'linklocal', 'uniquelocal'].includes(p)) problems.push(`TRUSTED_PROXIES has an entry that is not an address or CIDR: "${p}"`);
+  }
+
+  const logLevelRaw = (str('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevelRaw)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const logLevel = ((LOG_LEVELS as readonly string[]).includes(logLevelRaw) ? logLevelRaw : 'info') as AppConfig['logLevel'];
+
+  const bootstrapRaw = str('BOOTSTRAP') ?? 'true';
+  if (!['true', 'false'].includes(bootstrapRaw)) problems.push('BOOTSTRAP must be true or false');
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({
+    nodeEnv,
+    production,
+    port,
+    host,
+    publicUrl,
+    issuer: publicUrl,
+    audience: str('API_AUDIENCE') ?? `${publicUrl}/v1`,
+    databaseUrl,
+    dataDir,
+    redisUrl,
+    masterKey: masterKey as string,
+    masterKeyGenerated,
+    adminEmail,
+    adminPassword,
+    accessTokenTtl,
+    refreshTokenTtl,
+    signingKeyActivationDelay,
+    tlsCertFile,
+    tlsKeyFile,
+    trustedProxies,
+    logLevel,
+    bootstrap: bootstrapRaw === 'true',
+  });
+}
+
+/** Outside production a missing MASTER_KEY is generated once into DATA_DIR and reused after. */
+function generatedMasterKey(dataDir: string): string {
+  const file = join(dataDir, 'master.key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const key = randomBytes(32).toString('base64url');
+  try {
+    writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+    return key;
+  } catch {
+    return readFileSync(file, 'utf8').trim(); // another process wrote it first
+  }
+}

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import type { Client } from '../clients/client.entity.js';
+import { ClientsService } from '../clients/clients.service.js';
+import type { FormBody } from '../common/form.js';
+import { OAuthError } from './oauth.error.js';
+
+export interface AuthenticatedClient {
+  client: Client;
+  /** How it authenticated: a public client only names itself. */
+  method: 'client_secret_basic' | 'client_secret_post' | 'none';
+}
+
+const BAD_CREDENTIALS = 'Client authentication failed: check that client_id and client_secret are correct (the secret is shown once, when the client is created or its secret rotated)';
+const MAX_CREDENTIAL_LENGTH = 512;
+
+export const repeated = (name: string): OAuthError => OAuthError.invalidRequest(`The parameter '${name}' was sent more than once; send it once`);
+
+/**
+ * Client authentication at the token, revocation and introspection endpoints (RFC 6749 2.3):
+ * `client_secret_basic` (both parts form-url-decoded, so a secret may hold ':'), `client_secret_post`,
+ * or `none` for public clients. Never tells whether a client_id exists when the secret is wrong.
+ */
+@Injectable()
+export class ClientAuthService {
+  constructor(private readonly clients: ClientsService) {}
+
+  async authenticate(authorization: string | undefined, form: FormBody): Promise<AuthenticatedClient> {
+    const bodyId = form.one('client_id', repeated);
+    const bodySecret = form.one('client_secret', repeated);
+    const basic = authorization !== undefined && /^basic(\s|$)/i.test(authorization.trimStart());
+
+    if (authorization !== undefined && !basic && authorization.trim() !== '') {
+      throw OAuthError.invalidClient('Client authentication must use HTTP Basic (client_secret_basic) or client_id and client_secret in the form body', false);
+    }
+    if (basic) {
+      if (bodySecret !== undefined) {
+        throw OAuthError.invalidRequest('Send the client credentials once: either the Authorization: Basic header or client_secret in the body, not both');
+      }
+      const { id, secret } = decodeBasic(authorization);
+      if (bodyId !== undefined && bodyId !== id) throw OAuthError.invalidRequest('client_id in the body differs from the one in the Authorization header');
+      return this.withSecret(id, secret, 'client_secret_basic');
+    }
+    if (bodyId === undefined) {
+      throw OAuthError.invalidClient('Client authentication is missing: send client_id and client_secret (form body or HTTP Basic)', false);
+    }
+    if (bodySecret !== undefined) return this.withSecret(bodyId, bodySecret, 'client_secret_post');
+
+    const entry = bodyId.length <= MAX_CREDENTIAL_LENGTH ? await this.clients.authLookup(bodyId) : null;
+    if (!entry || entry.client.status !== 'active') throw OAuthError.invalidClient('Unknown client_id: check that it is correct', false);
+    if (entry.client.type !== 'public') {
+      throw OAuthError.invalidClient('This client is confidential: it must authenticate with its client_secret', false);
+    }
+    return { client: entry.client, method: 'none' };
+  }
+
+  private async withSecret(id: string, secret: string, method: AuthenticatedClient['method']): Promise<AuthenticatedClient> {
+    const usedBasic = method === 'client_secret_basic';
+    if (id.length > MAX_CREDENTIAL_LENGTH || secret.length > MAX_CREDENTIAL_LENGTH) throw OAuthError.invalidClient(BAD_CREDENTIALS, usedBasic);
+    const entry = await this.clients.authLookup(id);
+    // Unknown client, public client with a secret, disabled client or wrong secret: one answer.
+    if (!entry || entry.client.status !== 'active' || entry.client.type !== 'confidential' || !this.clients.secretMatches(entry, secret)) {
+      throw OAuthError.invalidClient(BAD_CREDENTIALS, usedBasic);
+    }
+    return { client: entry.client, method };
+  }
+}
+
+/** RFC 6749 2.3.1 / RFC 7617: base64(urlencode(id) ':' urlencode(secret)). */
+function decodeBasic(header: string): { id: string; secret: string } {
+  const bad = (): OAuthError =>
+    OAuthError.invalidClient('The Authorization: Basic header is malformed: it must be base64 of form-url-encoded client_id, a colon, and client_secret', true);
+  const value = header.trim().slice(5).trim();
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) throw bad();
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) throw bad();
+  try {
+    const id = formDecode(decoded.slice(0, colon));
+    const secret = formDecode(decoded.slice(colon + 1));
+    if (secret === '') throw bad();
+    return { id, secret };
+  } catch (err) {
+    if (err instanceof OAuthError) throw err;
+    throw bad();
+  }
+}
+
+function formDecode(s: string): string {
+  return decodeURIComponent(s.replace(/\+/g, ' '));
+}

@@ -1,0 +1,68 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/auth.decorator.js';
+import { ALL_SCOPES } from '../auth/scopes.js';
+import type { AppConfig } from '../config/config.js';
+import { InjectConfig } from '../config/config.module.js';
+import { SigningKeysService } from './signing-keys.service.js';
+import { TokenService } from './token.service.js';
+
+/** RFC 8414 server metadata and the RFC 7517 key set: what is really supported, nothing more. */
+@ApiTags('OAuth 2.0')
+@Controller()
+export class DiscoveryController {
+  constructor(
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly keys: SigningKeysService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  @Get('.well-known/oauth-authorization-server')
+  @Public()
+  @Header('Cache-Control', 'public, max-age=300')
+  @ApiOperation({ summary: 'Authorization server metadata (RFC 8414)' })
+  metadata(): Record<string, unknown> {
+    return this.document();
+  }
+
+  @Get('.well-known/openid-configuration')
+  @Public()
+  @Header('Cache-Control', 'public, max-age=300')
+  @ApiOperation({ summary: 'The same metadata, at the path OpenID clients look for' })
+  openidConfiguration(): Record<string, unknown> {
+    return this.document();
+  }
+
+  @Get('.well-known/jwks.json')
+  @Public()
+  @Header('Cache-Control', 'public, max-age=60')
+  @ApiOperation({ summary: 'Public keys that verify access tokens (RFC 7517): current, next and previous' })
+  jwks(): { keys: Record<string, string>[] } {
+    return { keys: this.keys.published().map((k) => k.publicJwk) };
+  }
+
+  private document(): Record<string, unknown> {
+    const base = this.config.publicUrl;
+    const grants = this.tokens.supportedGrantTypes();
+    const codeFlow = grants.includes('authorization_code');
+    return {
+      issuer: this.config.issuer,
+      token_endpoint: `${base}/oauth2/token`,
+      jwks_uri: `${base}/.well-known/jwks.json`,
+      ...(codeFlow
+        ? {
+            authorization_endpoint: `${base}/oauth2/authorize`,
+            response_types_supported: ['code'],
+            response_modes_supported: ['query'],
+            code_challenge_methods_supported: ['S256'],
+            authorization_response_iss_parameter_supported: true,
+          }
+        : { response_types_supported: [] }),
+      grant_types_supported: grants,
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', ...(codeFlow ? ['none'] : [])],
+      scopes_supported: ALL_SCOPES,
+      access_token_signing_alg_values_supported: ['ES256'],
+      service_documentation: `${base}/docs`,
+    };
+  }
+}

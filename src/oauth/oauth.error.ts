@@ -1,0 +1,67 @@
+/**
+ * RFC 6749 5.2 errors of the token, revocation and introspection endpoints. One factory per error
+ * code; the exception filter turns them into `{ error, error_description }` with the right status
+ * and headers, so no handler builds an error body by hand.
+ */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'unsupported_token_type'
+  | 'server_error'
+  | 'temporarily_unavailable';
+
+export class OAuthError extends Error {
+  constructor(
+    readonly code: OAuthErrorCode,
+    readonly description: string,
+    readonly status = 400,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(description);
+    this.name = 'OAuthError';
+  }
+
+  static invalidRequest(description: string): OAuthError {
+    return new OAuthError('invalid_request', description);
+  }
+
+  /** 401; with `WWW-Authenticate: Basic` when the client tried HTTP Basic (RFC 6749 5.2). */
+  static invalidClient(description: string, usedBasic: boolean): OAuthError {
+    return new OAuthError('invalid_client', description, 401, usedBasic ? { 'WWW-Authenticate': 'Basic realm="gatehouse", charset="UTF-8"' } : {});
+  }
+
+  static invalidGrant(description: string): OAuthError {
+    return new OAuthError('invalid_grant', description);
+  }
+
+  static unauthorizedClient(description: string): OAuthError {
+    return new OAuthError('unauthorized_client', description);
+  }
+
+  static unsupportedGrantType(description: string): OAuthError {
+    return new OAuthError('unsupported_grant_type', description);
+  }
+
+  static invalidScope(description: string): OAuthError {
+    return new OAuthError('invalid_scope', description);
+  }
+
+  static unsupportedTokenType(description: string): OAuthError {
+    return new OAuthError('unsupported_token_type', description);
+  }
+
+  static temporarilyUnavailable(retryAfter: number): OAuthError {
+    return new OAuthError('server_error', 'The authorization server cannot reach its database; retry after the time in Retry-After', 503, {
+      'Retry-After': String(retryAfter),
+    });
+  }
+}
+
+/** RFC 6749 5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E (no '"' or '\'). */
+export function safeDescription(text: string): string {
+  return text.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?');
+}

@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { FormBody } from '../common/form.js';
+import { ClientAuthService, repeated } from './client-auth.service.js';
+import { GRANT_HANDLERS, type GrantHandler, type TokenResponse } from './grants/grant.js';
+import { OAuthError } from './oauth.error.js';
+
+/** Reads the form body of an OAuth endpoint, refusing any other content type (SPEC: 400 invalid_request). */
+export function requireForm(req: FastifyRequest): FormBody {
+  if (req.body instanceof FormBody) {
+    if (req.body.hasNul()) throw OAuthError.invalidRequest('The request holds a NUL character, which no parameter may contain');
+    return req.body;
+  }
+  const type = req.headers['content-type'];
+  throw OAuthError.invalidRequest(
+    `The request body must be application/x-www-form-urlencoded${type ? ` (got ${String(type).split(';')[0].slice(0, 60)})` : ' (no body was sent)'}`,
+  );
+}
+
+/** POST /oauth2/token: checks the request, authenticates the client, hands over to the grant. */
+@Injectable()
+export class TokenService {
+  private readonly handlers: Map<string, GrantHandler>;
+
+  constructor(
+    private readonly clientAuth: ClientAuthService,
+    @Inject(GRANT_HANDLERS) handlers: GrantHandler[],
+  ) {
+    this.handlers = new Map(handlers.map((h) => [h.grantType, h]));
+  }
+
+  supportedGrantTypes(): string[] {
+    return [...this.handlers.keys()];
+  }
+
+  async exchange(req: FastifyRequest): Promise<TokenResponse> {
+    const form = requireForm(req);
+    const grantType = form.one('grant_type', repeated);
+    if (grantType === undefined) {
+      throw OAuthError.invalidRequest(`The grant_type parameter is missing; use one of: ${this.supportedGrantTypes().join(', ')}`);
+    }
+    const handler = this.handlers.get(grantType);
+    if (!handler) {
+      throw OAuthError.unsupportedGrantType(
+        `The grant_type '${grantType.slice(0, 60)}' is not supported; use one of: ${this.supportedGrantTypes().join(', ')} (password and implicit grants are not offered)`,
+      );
+    }
+    const client = await this.clientAuth.authenticate(req.headers.authorization, form);
+    return handler.handle({ client, form, ip: req.ip });
+  }
+}
