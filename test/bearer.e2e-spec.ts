@@ -19,7 +19,10 @@ describe('Bearer access tokens on the APIs (RFC 6750, RFC 9068)', () => {
     const c = await app.createClient();
     clientId = c.clientId;
     const get = async (scope: string) =>
-      String((await postForm(`${app.url}/oauth2/token`, { grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.clientSecret!, scope })).body.access_token);
+      String(
+        (await postForm(`${app.url}/oauth2/token`, { grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.clientSecret!, scope })).body
+          .access_token,
+      );
     token = await get('users:read data:read');
     narrow = await get('data:read');
   });
@@ -50,12 +53,15 @@ describe('Bearer access tokens on the APIs (RFC 6750, RFC 9068)', () => {
     expect((await body(res)).error_description).toContain('Authorization: Bearer <token>');
   });
 
-  it.each(['Basic abc', 'Token abc', 'Bearer', 'Bearer ', 'Bearer a b', 'Bearer "quoted"', 'Bearerabc'])('answers a malformed header "%s" with 401 saying how it must read', async (h) => {
-    const res = await users({ Authorization: h });
-    expect(res.status).toBe(401);
-    expect(challenge(res)).toMatch(/^Bearer realm="gatehouse", error="invalid_request"/);
-    expect((await body(res)).error_description).toContain("'Authorization: Bearer <token>'");
-  });
+  it.each(['Basic abc', 'Token abc', 'Bearer', 'Bearer ', 'Bearer a b', 'Bearer "quoted"', 'Bearerabc'])(
+    'answers a malformed header "%s" with 401 saying how it must read',
+    async (h) => {
+      const res = await users({ Authorization: h });
+      expect(res.status).toBe(401);
+      expect(challenge(res)).toMatch(/^Bearer realm="gatehouse", error="invalid_request"/);
+      expect((await body(res)).error_description).toContain("'Authorization: Bearer <token>'");
+    },
+  );
 
   it('refuses a header and ?access_token together with 400 (C40)', async () => {
     const res = await users({ Authorization: `Bearer ${token}` }, `/v1/users?access_token=${token}`);
@@ -74,11 +80,40 @@ describe('Bearer access tokens on the APIs (RFC 6750, RFC 9068)', () => {
 
   const forged: [string, () => string, RegExp][] = [
     ['garbage', () => 'not-a-jwt', /malformed/],
-    ['a tampered payload', () => { const [h, , s] = token.split('.'); return `${h}.${Buffer.from(JSON.stringify({ ...decodePart(token, 1), scope: 'admin users:read' })).toString('base64url')}.${s}`; }, /signature/],
+    [
+      'a tampered payload',
+      () => {
+        const [h, , s] = token.split('.');
+        return `${h}.${Buffer.from(JSON.stringify({ ...decodePart(token, 1), scope: 'admin users:read' })).toString('base64url')}.${s}`;
+      },
+      /signature/,
+    ],
     ['alg none (CVE-2022-23540)', () => unsigned({ ...goodHeader(), alg: 'none' }, goodClaims()), /ES256|signature|not valid/],
-    ['HS256 keyed with the public JWK (CVE-2022-23541)', () => signHs256(JSON.stringify(app.get(SigningKeysService).published()[0].publicJwk), { ...goodHeader(), alg: 'HS256' }, goodClaims()), /ES256/],
-    ['HS256 keyed with the public PEM', () => signHs256(app.get(SigningKeysService).published()[0].publicKey.export({ format: 'pem', type: 'spki' }) as string, { ...goodHeader(), alg: 'HS256' }, goodClaims()), /ES256/],
-    ['HS256 keyed with whitespace + PEM', () => signHs256(`  \n${app.get(SigningKeysService).published()[0].publicKey.export({ format: 'pem', type: 'spki' }) as string}`, { ...goodHeader(), alg: 'HS256' }, goodClaims()), /ES256/],
+    [
+      'HS256 keyed with the public JWK (CVE-2022-23541)',
+      () => signHs256(JSON.stringify(app.get(SigningKeysService).published()[0].publicJwk), { ...goodHeader(), alg: 'HS256' }, goodClaims()),
+      /ES256/,
+    ],
+    [
+      'HS256 keyed with the public PEM',
+      () =>
+        signHs256(
+          app.get(SigningKeysService).published()[0].publicKey.export({ format: 'pem', type: 'spki' }),
+          { ...goodHeader(), alg: 'HS256' },
+          goodClaims(),
+        ),
+      /ES256/,
+    ],
+    [
+      'HS256 keyed with whitespace + PEM',
+      () =>
+        signHs256(
+          `  \n${app.get(SigningKeysService).published()[0].publicKey.export({ format: 'pem', type: 'spki' }) as string}`,
+          { ...goodHeader(), alg: 'HS256' },
+          goodClaims(),
+        ),
+      /ES256/,
+    ],
     ['an unknown kid', () => signEs256(currentKey(), { ...goodHeader(), kid: 'nope' }, goodClaims()), /key this server does not know/],
     ['a jku header', () => signEs256(currentKey(), { ...goodHeader(), jku: 'https://evil.example/jwks' }, goodClaims()), /never accepted/],
     ['an embedded jwk header', () => signEs256(currentKey(), { ...goodHeader(), jwk: { kty: 'EC' } }, goodClaims()), /never accepted/],
@@ -88,7 +123,15 @@ describe('Bearer access tokens on the APIs (RFC 6750, RFC 9068)', () => {
     ['wrong issuer', () => signEs256(currentKey(), goodHeader(), { ...goodClaims(), iss: 'https://evil.example' }), /another issuer/],
     ['expired', () => signEs256(currentKey(), goodHeader(), { ...goodClaims(), exp: Math.floor(Date.now() / 1000) - 60 }), /expired at \d{4}-/],
     ['not yet valid', () => signEs256(currentKey(), goodHeader(), { ...goodClaims(), nbf: Math.floor(Date.now() / 1000) + 3600 }), /not valid yet/],
-    ['no exp', () => { const c: Record<string, unknown> = goodClaims(); delete c.exp; return signEs256(currentKey(), goodHeader(), c); }, /required claims/],
+    [
+      'no exp',
+      () => {
+        const c: Record<string, unknown> = goodClaims();
+        delete c.exp;
+        return signEs256(currentKey(), goodHeader(), c);
+      },
+      /required claims/,
+    ],
     ['a signature of the wrong length', () => `${token.split('.').slice(0, 2).join('.')}.${Buffer.alloc(65, 1).toString('base64url')}`, /signature/],
   ];
 
@@ -114,7 +157,9 @@ describe('Bearer access tokens on the APIs (RFC 6750, RFC 9068)', () => {
     for (let i = 0; i < 3; i++) await app.createUser();
     const first = (await (await users({ Authorization: `Bearer ${token}` }, '/v1/users?limit=2')).json()) as { data: { id: string }[]; next_cursor: string };
     expect(first.data).toHaveLength(2);
-    const second = (await (await users({ Authorization: `Bearer ${token}` }, `/v1/users?limit=2&cursor=${first.next_cursor}`)).json()) as { data: { id: string }[] };
+    const second = (await (await users({ Authorization: `Bearer ${token}` }, `/v1/users?limit=2&cursor=${first.next_cursor}`)).json()) as {
+      data: { id: string }[];
+    };
     expect(second.data.map((u) => u.id)).not.toContain(first.data[0].id);
     for (const q of ['limit=0', 'limit=1000', 'limit=abc', 'cursor=!!!', 'cursor=bm90LWpzb24', 'unknown=1']) {
       const res = await users({ Authorization: `Bearer ${token}` }, `/v1/users?${q}`);
@@ -128,7 +173,10 @@ describe('Bearer access tokens on the APIs (RFC 6750, RFC 9068)', () => {
     const oldKid = decodePart(token, 0).kid;
     const newKid = await keys.rotate(0);
     const c = await app.createClient();
-    const fresh = String((await postForm(`${app.url}/oauth2/token`, { grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.clientSecret! })).body.access_token);
+    const fresh = String(
+      (await postForm(`${app.url}/oauth2/token`, { grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.clientSecret! })).body
+        .access_token,
+    );
     expect(decodePart(fresh, 0).kid).toBe(newKid);
     expect((await users({ Authorization: `Bearer ${token}` })).status).toBe(200);
     expect((await users({ Authorization: `Bearer ${fresh}` })).status).toBe(200);

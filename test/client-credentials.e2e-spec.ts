@@ -24,7 +24,13 @@ describe('client credentials (RFC 6749 4.4)', () => {
     ['client_secret_post', () => oauth.ClientSecretPost(secret)],
     ['client_secret_basic', () => oauth.ClientSecretBasic(secret)],
   ])('oauth4webapi gets a token with %s and the token opens GET /v1/users', async (_name, auth) => {
-    const res = await oauth.clientCredentialsGrantRequest(as, { client_id: clientId }, auth(), { scope: 'users:read' }, { [oauth.allowInsecureRequests]: true });
+    const res = await oauth.clientCredentialsGrantRequest(
+      as,
+      { client_id: clientId },
+      auth(),
+      { scope: 'users:read' },
+      { [oauth.allowInsecureRequests]: true },
+    );
     const result = await oauth.processClientCredentialsResponse(as, { client_id: clientId }, res);
     expect(result.token_type).toBe('bearer');
     expect(result.expires_in).toBe(900);
@@ -104,14 +110,17 @@ describe('client credentials (RFC 6749 4.4)', () => {
     expect(res.status).toBe(200);
   });
 
-  it.each(['Basic', 'Basic !!!notbase64', `Basic ${Buffer.from('no-colon').toString('base64')}`, `Basic ${Buffer.from(':').toString('base64')}`, `Basic ${Buffer.from('a:%zz').toString('base64')}`])(
-    'answers a malformed Basic header "%s" with 401 invalid_client, never 5xx (A5)',
-    async (header) => {
-      const res = await token({ grant_type: 'client_credentials' }, { Authorization: header });
-      expect(res.status).toBe(401);
-      expect(res.body.error).toBe('invalid_client');
-    },
-  );
+  it.each([
+    'Basic',
+    'Basic !!!notbase64',
+    `Basic ${Buffer.from('no-colon').toString('base64')}`,
+    `Basic ${Buffer.from(':').toString('base64')}`,
+    `Basic ${Buffer.from('a:%zz').toString('base64')}`,
+  ])('answers a malformed Basic header "%s" with 401 invalid_client, never 5xx (A5)', async (header) => {
+    const res = await token({ grant_type: 'client_credentials' }, { Authorization: header });
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('invalid_client');
+  });
 
   it('refuses a missing grant_type and a repeated parameter with invalid_request (A6)', async () => {
     expect((await token({ client_id: clientId, client_secret: secret })).body.error).toBe('invalid_request');
@@ -127,11 +136,14 @@ describe('client credentials (RFC 6749 4.4)', () => {
     expect(res.body.scope).toBe('users:read data:read');
   });
 
-  it.each(['password', 'implicit', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'CLIENT_CREDENTIALS'])('answers grant_type=%s with unsupported_grant_type (A7)', async (grant) => {
-    const res = await token({ grant_type: grant, client_id: clientId, client_secret: secret, username: 'a', password: 'b' });
-    expect(res.status).toBe(400);
-    expect(res.body.error).toBe('unsupported_grant_type');
-  });
+  it.each(['password', 'implicit', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'CLIENT_CREDENTIALS'])(
+    'answers grant_type=%s with unsupported_grant_type (A7)',
+    async (grant) => {
+      const res = await token({ grant_type: grant, client_id: clientId, client_secret: secret, username: 'a', password: 'b' });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('unsupported_grant_type');
+    },
+  );
 
   it('refuses client_credentials to a public client and to a client not allowed it: unauthorized_client (A8)', async () => {
     const pub = await app.createClient({ type: 'public', grantTypes: ['authorization_code'], redirectUris: ['http://127.0.0.1:9/cb'] });

@@ -42,6 +42,8 @@ describe('embedded PostgreSQL (PGlite) default', () => {
   });
 
   it('refuses to start with another MASTER_KEY than the one the data was sealed with', async () => {
-    await expect(startTestApp({ database: 'embedded', dataDir, env: { MASTER_KEY: 'another-master-key-that-is-long-enough-123' } })).rejects.toThrow(/MASTER_KEY does not match/);
+    await expect(startTestApp({ database: 'embedded', dataDir, env: { MASTER_KEY: 'another-master-key-that-is-long-enough-123' } })).rejects.toThrow(
+      /MASTER_KEY does not match/,
+    );
   });
 });

@@ -29,11 +29,26 @@ describe('hostile requests to POST /oauth2/token', () => {
   const cases: [string, () => { body?: string | Buffer; headers?: Record<string, string> }][] = [
     ['no body, no content type', () => ({})],
     ['empty form', () => ({ body: '', headers: { 'content-type': form } })],
-    ['JSON body', () => ({ body: JSON.stringify({ grant_type: 'client_credentials', client_id: id, client_secret: secret }), headers: { 'content-type': 'application/json' } })],
+    [
+      'JSON body',
+      () => ({
+        body: JSON.stringify({ grant_type: 'client_credentials', client_id: id, client_secret: secret }),
+        headers: { 'content-type': 'application/json' },
+      }),
+    ],
     ['broken JSON', () => ({ body: '{"grant_type":', headers: { 'content-type': 'application/json' } })],
-    ['JSON with __proto__', () => ({ body: '{"__proto__":{"admin":true},"grant_type":"client_credentials"}', headers: { 'content-type': 'application/json' } })],
+    [
+      'JSON with __proto__',
+      () => ({ body: '{"__proto__":{"admin":true},"grant_type":"client_credentials"}', headers: { 'content-type': 'application/json' } }),
+    ],
     ['text/plain', () => ({ body: good(), headers: { 'content-type': 'text/plain' } })],
-    ['multipart', () => ({ body: '--x\r\nContent-Disposition: form-data; name="grant_type"\r\n\r\nclient_credentials\r\n--x--', headers: { 'content-type': 'multipart/form-data; boundary=x' } })],
+    [
+      'multipart',
+      () => ({
+        body: '--x\r\nContent-Disposition: form-data; name="grant_type"\r\n\r\nclient_credentials\r\n--x--',
+        headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      }),
+    ],
     ['XML', () => ({ body: '<grant_type>client_credentials</grant_type>', headers: { 'content-type': 'application/xml' } })],
     ['garbage content type', () => ({ body: good(), headers: { 'content-type': '%%%/;;;' } })],
     ['repeated grant_type', () => ({ body: `${good()}&grant_type=client_credentials`, headers: { 'content-type': form } })],
@@ -44,25 +59,46 @@ describe('hostile requests to POST /oauth2/token', () => {
     ['__proto__ params', () => ({ body: `__proto__[admin]=1&constructor[prototype][x]=1&grant_type=password`, headers: { 'content-type': form } })],
     ['empty grant_type', () => ({ body: `grant_type=&client_id=${id}&client_secret=${secret}`, headers: { 'content-type': form } })],
     ['unknown grant', () => ({ body: `grant_type=magic&client_id=${id}&client_secret=${secret}`, headers: { 'content-type': form } })],
-    ['password grant', () => ({ body: `grant_type=password&username=admin&password=x&client_id=${id}&client_secret=${secret}`, headers: { 'content-type': form } })],
+    [
+      'password grant',
+      () => ({ body: `grant_type=password&username=admin&password=x&client_id=${id}&client_secret=${secret}`, headers: { 'content-type': form } }),
+    ],
     ['implicit', () => ({ body: `grant_type=implicit&client_id=${id}`, headers: { 'content-type': form } })],
     ['grant with NUL', () => ({ body: `grant_type=client_credentials%00&client_id=${id}&client_secret=${secret}`, headers: { 'content-type': form } })],
-    ['grant unicode', () => ({ body: `grant_type=${encodeURIComponent('clíent_credentials')}&client_id=${id}&client_secret=${secret}`, headers: { 'content-type': form } })],
+    [
+      'grant unicode',
+      () => ({ body: `grant_type=${encodeURIComponent('clíent_credentials')}&client_id=${id}&client_secret=${secret}`, headers: { 'content-type': form } }),
+    ],
     ['huge grant_type', () => ({ body: `grant_type=${huge}`, headers: { 'content-type': form } })],
     ['huge client_id', () => ({ body: `grant_type=client_credentials&client_id=${huge}&client_secret=x`, headers: { 'content-type': form } })],
     ['huge client_secret', () => ({ body: `grant_type=client_credentials&client_id=${id}&client_secret=${huge}`, headers: { 'content-type': form } })],
     ['huge scope', () => ({ body: `${good()}&scope=${'users:read '.repeat(10_000)}`, headers: { 'content-type': form } })],
     ['body over 1 MiB', () => ({ body: `${good()}&pad=${'x'.repeat(1_100_000)}`, headers: { 'content-type': form } })],
     ['bad percent encoding', () => ({ body: `grant_type=client_credentials&client_id=%E0%A4%A&client_secret=%ZZ`, headers: { 'content-type': form } })],
-    ['invalid UTF-8 bytes', () => ({ body: Buffer.concat([Buffer.from('grant_type=client_credentials&client_id='), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('&client_secret=x')]), headers: { 'content-type': form } })],
-    ['unicode client_id', () => ({ body: `grant_type=client_credentials&client_id=${encodeURIComponent('клиент😀')}&client_secret=x`, headers: { 'content-type': form } })],
+    [
+      'invalid UTF-8 bytes',
+      () => ({
+        body: Buffer.concat([Buffer.from('grant_type=client_credentials&client_id='), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('&client_secret=x')]),
+        headers: { 'content-type': form },
+      }),
+    ],
+    [
+      'unicode client_id',
+      () => ({ body: `grant_type=client_credentials&client_id=${encodeURIComponent('клиент😀')}&client_secret=x`, headers: { 'content-type': form } }),
+    ],
     ['NUL in client_id', () => ({ body: `grant_type=client_credentials&client_id=a%00b&client_secret=x`, headers: { 'content-type': form } })],
-    ['SQL in client_id', () => ({ body: `grant_type=client_credentials&client_id=${encodeURIComponent("' OR 1=1 --")}&client_secret=x`, headers: { 'content-type': form } })],
+    [
+      'SQL in client_id',
+      () => ({ body: `grant_type=client_credentials&client_id=${encodeURIComponent("' OR 1=1 --")}&client_secret=x`, headers: { 'content-type': form } }),
+    ],
     ['no client auth', () => ({ body: 'grant_type=client_credentials', headers: { 'content-type': form } })],
     ['client_id without secret (confidential)', () => ({ body: `grant_type=client_credentials&client_id=${id}`, headers: { 'content-type': form } })],
     ['empty secret', () => ({ body: `grant_type=client_credentials&client_id=${id}&client_secret=`, headers: { 'content-type': form } })],
     ['wrong secret', () => ({ body: `grant_type=client_credentials&client_id=${id}&client_secret=${secret}x`, headers: { 'content-type': form } })],
-    ['secret of another case', () => ({ body: `grant_type=client_credentials&client_id=${id}&client_secret=${secret.toUpperCase()}`, headers: { 'content-type': form } })],
+    [
+      'secret of another case',
+      () => ({ body: `grant_type=client_credentials&client_id=${id}&client_secret=${secret.toUpperCase()}`, headers: { 'content-type': form } }),
+    ],
     ['Basic without credentials', () => ({ body: 'grant_type=client_credentials', headers: { 'content-type': form, authorization: 'Basic' } })],
     ['Basic not base64', () => ({ body: 'grant_type=client_credentials', headers: { 'content-type': form, authorization: 'Basic ***' } })],
     ['Basic no colon', () => ({ body: 'grant_type=client_credentials', headers: { 'content-type': form, ...basic(id) } })],
@@ -71,8 +107,14 @@ describe('hostile requests to POST /oauth2/token', () => {
     ['Basic bad percent', () => ({ body: 'grant_type=client_credentials', headers: { 'content-type': form, ...basic('%E0%A4%A:%') } })],
     ['Basic latin1 bytes', () => ({ body: 'grant_type=client_credentials', headers: { 'content-type': form, ...basic('\xff\xfe:\xfd') } })],
     ['Basic huge', () => ({ body: 'grant_type=client_credentials', headers: { 'content-type': form, ...basic(`${'a'.repeat(4000)}:${'b'.repeat(4000)}`) } })],
-    ['Basic plus body secret', () => ({ body: `grant_type=client_credentials&client_secret=${secret}`, headers: { 'content-type': form, ...basic(`${id}:${secret}`) } })],
-    ['Basic id differs from body id', () => ({ body: `grant_type=client_credentials&client_id=other`, headers: { 'content-type': form, ...basic(`${id}:${secret}`) } })],
+    [
+      'Basic plus body secret',
+      () => ({ body: `grant_type=client_credentials&client_secret=${secret}`, headers: { 'content-type': form, ...basic(`${id}:${secret}`) } }),
+    ],
+    [
+      'Basic id differs from body id',
+      () => ({ body: `grant_type=client_credentials&client_id=other`, headers: { 'content-type': form, ...basic(`${id}:${secret}`) } }),
+    ],
     ['Digest auth', () => ({ body: good(), headers: { 'content-type': form, authorization: 'Digest username="x"' } })],
     ['Bearer auth at the token endpoint', () => ({ body: 'grant_type=client_credentials', headers: { 'content-type': form, authorization: 'Bearer abc' } })],
     ['scope not allowed', () => ({ body: `${good()}&scope=admin`, headers: { 'content-type': form } })],
@@ -81,9 +123,15 @@ describe('hostile requests to POST /oauth2/token', () => {
     ['scope with backslash', () => ({ body: `${good()}&scope=users%5Cread`, headers: { 'content-type': form } })],
     ['scope unicode', () => ({ body: `${good()}&scope=${encodeURIComponent('üsers:read')}`, headers: { 'content-type': form } })],
     ['code grant without code', () => ({ body: `grant_type=authorization_code&client_id=${id}&client_secret=${secret}`, headers: { 'content-type': form } })],
-    ['refresh grant with garbage', () => ({ body: `grant_type=refresh_token&refresh_token=xyz&client_id=${id}&client_secret=${secret}`, headers: { 'content-type': form } })],
+    [
+      'refresh grant with garbage',
+      () => ({ body: `grant_type=refresh_token&refresh_token=xyz&client_id=${id}&client_secret=${secret}`, headers: { 'content-type': form } }),
+    ],
     ['semicolon separators', () => ({ body: `grant_type=client_credentials;client_id=${id};client_secret=${secret}`, headers: { 'content-type': form } })],
-    ['form charset latin1', () => ({ body: good().replace('client_credentials', 'client_credentials%FF'), headers: { 'content-type': `${form}; charset=iso-8859-1` } })],
+    [
+      'form charset latin1',
+      () => ({ body: good().replace('client_credentials', 'client_credentials%FF'), headers: { 'content-type': `${form}; charset=iso-8859-1` } }),
+    ],
   ];
 
   it('has at least 50 hostile cases', () => {

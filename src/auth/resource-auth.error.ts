@@ -41,7 +41,14 @@ export class ResourceAuthError extends Error {
 
   static insufficientScope(required: readonly string[], scheme: 'Bearer' | 'ApiKey' = 'Bearer'): ResourceAuthError {
     const scope = required.join(' ');
-    return new ResourceAuthError(403, 'insufficient_scope', `This request needs the scope '${scope}', which the credential was not granted`, true, scope, scheme);
+    return new ResourceAuthError(
+      403,
+      'insufficient_scope',
+      `This request needs the scope '${scope}', which the credential was not granted`,
+      true,
+      scope,
+      scheme,
+    );
   }
 
   challenge(): string {

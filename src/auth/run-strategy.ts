@@ -18,7 +18,7 @@ export function runStrategy<T>(strategy: Strategy, req: object): Promise<Strateg
     };
     s.success = (user) => resolve({ ok: true, user });
     s.fail = (challenge) => resolve({ ok: false, challenge });
-    s.error = (err) => reject(err);
+    s.error = (err) => reject(err instanceof Error ? err : new Error(String(err)));
     s.pass = () => resolve({ ok: false, challenge: undefined });
     s.redirect = () => resolve({ ok: false, challenge: undefined });
     (s.authenticate as (req: unknown, options: object) => void).call(s, req, {});

@@ -75,7 +75,12 @@ export class ClientsService {
     const client = await this.clients.findOneBy({ clientId });
     let value: ClientWithSecrets | null = null;
     if (client) {
-      const rows = await this.secrets.find({ where: [{ clientPk: client.id, expiresAt: IsNull() }, { clientPk: client.id, expiresAt: MoreThan(new Date()) }] });
+      const rows = await this.secrets.find({
+        where: [
+          { clientPk: client.id, expiresAt: IsNull() },
+          { clientPk: client.id, expiresAt: MoreThan(new Date()) },
+        ],
+      });
       value = { client, secrets: rows.map((r) => ({ hash: r.secretHash, expiresAt: r.expiresAt?.getTime() })) };
     }
     if (this.cache.size > 10_000) this.cache.clear();

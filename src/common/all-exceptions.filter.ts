@@ -75,7 +75,12 @@ function toOAuthError(error: unknown, logger: Pick<Logger, 'error'>): OAuthError
   const status = statusOf(error);
   if (status !== undefined && status < 500) {
     const described = describeClientError(error, status);
-    return new OAuthError('invalid_request', described.detail, status === 413 || status === 405 || status === 404 || status === 431 ? status : 400, described.headers);
+    return new OAuthError(
+      'invalid_request',
+      described.detail,
+      status === 413 || status === 405 || status === 404 || status === 431 ? status : 400,
+      described.headers,
+    );
   }
   logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   return new OAuthError('server_error', 'The authorization server failed unexpectedly; try again', 500);
@@ -104,7 +109,8 @@ function statusOf(error: unknown): number | undefined {
 function describeClientError(error: unknown, status: number): { detail: string; headers: Record<string, string> } {
   const code = (error as { code?: unknown }).code;
   if (status === 413 || code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { detail: 'The request body is larger than this server accepts', headers: {} };
-  if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (error instanceof SyntaxError && status === 400)) return { detail: 'The request body is not valid JSON', headers: {} };
+  if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (error instanceof SyntaxError && status === 400))
+    return { detail: 'The request body is not valid JSON', headers: {} };
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { detail: 'This content type is not accepted here', headers: {} };
   if (status === 404) return { detail: 'No such endpoint: check the path and the method (see /docs)', headers: {} };
   if (error instanceof HttpException) {

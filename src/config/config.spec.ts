@@ -8,7 +8,15 @@ const KEY = 'k'.repeat(20) + 'Zq81hQ0x-3uLmP9aVb2c';
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const c = loadConfig({ MASTER_KEY: KEY });
-    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', publicUrl: 'http://localhost:3000', accessTokenTtl: 900, refreshTokenTtl: 2592000, databaseUrl: undefined, logLevel: 'info' });
+    expect(c).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      publicUrl: 'http://localhost:3000',
+      accessTokenTtl: 900,
+      refreshTokenTtl: 2592000,
+      databaseUrl: undefined,
+      logLevel: 'info',
+    });
     expect(c.issuer).toBe('http://localhost:3000');
   });
 
@@ -25,7 +33,9 @@ describe('loadConfig', () => {
 
   it('refuses production without a real master key or with http PUBLIC_URL', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com' })).toThrow(/MASTER_KEY is required in production/);
-    expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', MASTER_KEY: 'changeme' })).toThrow(/MASTER_KEY must be at least 32/);
+    expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', MASTER_KEY: 'changeme' })).toThrow(
+      /MASTER_KEY must be at least 32/,
+    );
     expect(() => loadConfig({ NODE_ENV: 'production', MASTER_KEY: KEY })).toThrow(/PUBLIC_URL must be an https/);
     expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://auth.example.com', MASTER_KEY: KEY }).production).toBe(true);
   });

@@ -138,14 +138,18 @@ export function loadConfig(env: Env = processEnv()): AppConfig {
   const tlsCertFile = str('TLS_CERT_FILE');
   const tlsKeyFile = str('TLS_KEY_FILE');
   if ((tlsCertFile === undefined) !== (tlsKeyFile === undefined)) problems.push('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
-  for (const [name, file] of [['TLS_CERT_FILE', tlsCertFile], ['TLS_KEY_FILE', tlsKeyFile]] as const) {
+  for (const [name, file] of [
+    ['TLS_CERT_FILE', tlsCertFile],
+    ['TLS_KEY_FILE', tlsKeyFile],
+  ] as const) {
     if (file !== undefined && !existsSync(file)) problems.push(`${name} points to a file that does not exist: ${file}`);
   }
 
   const trustedProxies = (str('TRUSTED_PROXIES') ?? '').split(/[\s,]+/).filter(Boolean);
   for (const p of trustedProxies) {
     const addr = p.split('/')[0];
-    if (!isIP(addr) && !['loopback', 'linklocal', 'uniquelocal'].includes(p)) problems.push(`TRUSTED_PROXIES has an entry that is not an address or CIDR: "${p}"`);
+    if (!isIP(addr) && !['loopback', 'linklocal', 'uniquelocal'].includes(p))
+      problems.push(`TRUSTED_PROXIES has an entry that is not an address or CIDR: "${p}"`);
   }
 
   const logLevelRaw = (str('LOG_LEVEL') ?? 'info').toLowerCase();

@@ -125,7 +125,8 @@ function describeJwtError(err: unknown, config: AppConfig): ResourceAuthError {
     if (err.message.startsWith('jwt issuer invalid')) {
       return ResourceAuthError.invalidToken(`The access token was issued by another issuer; this API accepts tokens from ${config.issuer}`);
     }
-    if (err.message === 'invalid signature') return ResourceAuthError.invalidToken('The access token signature is not valid: it was altered or not issued by this server');
+    if (err.message === 'invalid signature')
+      return ResourceAuthError.invalidToken('The access token signature is not valid: it was altered or not issued by this server');
     return ResourceAuthError.invalidToken(`The access token is not valid (${err.message}); request a new one`);
   }
   // jsonwebtoken throws plain errors for some malformed signatures (e.g. a wrong length).

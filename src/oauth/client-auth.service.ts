@@ -10,7 +10,8 @@ export interface AuthenticatedClient {
   method: 'client_secret_basic' | 'client_secret_post' | 'none';
 }
 
-const BAD_CREDENTIALS = 'Client authentication failed: check that client_id and client_secret are correct (the secret is shown once, when the client is created or its secret rotated)';
+const BAD_CREDENTIALS =
+  'Client authentication failed: check that client_id and client_secret are correct (the secret is shown once, when the client is created or its secret rotated)';
 const MAX_CREDENTIAL_LENGTH = 512;
 
 export const repeated = (name: string): OAuthError => OAuthError.invalidRequest(`The parameter '${name}' was sent more than once; send it once`);

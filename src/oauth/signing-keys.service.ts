@@ -63,7 +63,10 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
       await this.createKey(0, true);
       await this.reload();
     }
-    this.timer = setInterval(() => void this.reload().catch((e: Error) => this.logger.warn(`could not refresh signing keys: ${e.message}`)), REFRESH_INTERVAL_MS);
+    this.timer = setInterval(
+      () => void this.reload().catch((e: Error) => this.logger.warn(`could not refresh signing keys: ${e.message}`)),
+      REFRESH_INTERVAL_MS,
+    );
     this.timer.unref();
   }
 

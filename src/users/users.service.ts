@@ -45,7 +45,11 @@ export class UsersService {
 
   async list(limit: number, cursor: string | undefined): Promise<Page<UserView>> {
     const after = decodeCursor(cursor);
-    const qb = this.users.createQueryBuilder('u').orderBy('u.created_at', 'DESC').addOrderBy('u.id', 'DESC').limit(limit + 1);
+    const qb = this.users
+      .createQueryBuilder('u')
+      .orderBy('u.created_at', 'DESC')
+      .addOrderBy('u.id', 'DESC')
+      .limit(limit + 1);
     if (after) qb.where('(u.created_at, u.id) < (:at, :id)', { at: after.createdAt, id: after.id });
     return toPage(await qb.getMany(), limit, toUserView);
   }

@@ -92,7 +92,11 @@ export async function startTestApp(opts: { env?: Record<string, string>; databas
 }
 
 /** POST a form to the token endpoint (or another), raw: for error cases the strict client would refuse to send. */
-export async function postForm(url: string, body: string | Record<string, string>, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
+export async function postForm(
+  url: string,
+  body: string | Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },

@@ -8,9 +8,11 @@ export default async function globalSetup(): Promise<void> {
   try {
     await client.connect();
     // Databases left behind by suites that were killed.
-    const { rows } = await client.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE datname LIKE 'gh\\_test\\_%' AND (pg_stat_file('base/' || oid || '/PG_VERSION')).modification < now() - interval '2 hours'",
-    ).catch(() => ({ rows: [] as { datname: string }[] }));
+    const { rows } = await client
+      .query<{ datname: string }>(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'gh\\_test\\_%' AND (pg_stat_file('base/' || oid || '/PG_VERSION')).modification < now() - interval '2 hours'",
+      )
+      .catch(() => ({ rows: [] as { datname: string }[] }));
     for (const r of rows) await client.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`).catch(() => undefined);
   } catch (err) {
     throw new Error(

@@ -14,7 +14,8 @@ export class ClientCredentialsGrant implements GrantHandler {
 
   handle({ client, form }: GrantContext): Promise<TokenResponse> {
     const c = client.client;
-    if (c.type !== 'confidential') throw OAuthError.unauthorizedClient('Public clients cannot use client_credentials; use the authorization code flow with PKCE');
+    if (c.type !== 'confidential')
+      throw OAuthError.unauthorizedClient('Public clients cannot use client_credentials; use the authorization code flow with PKCE');
     if (!c.grantTypes.includes('client_credentials')) throw OAuthError.unauthorizedClient('This client is not allowed the client_credentials grant');
     const scope = resolveScope(form.one('scope', repeated), c.scopes);
     const issued = this.tokens.issue({ sub: c.clientId, clientId: c.clientId, scope });
