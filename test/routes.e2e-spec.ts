@@ -1,0 +1,106 @@
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { ModulesContainer, Reflector } from '@nestjs/core';
+import { AUTH_KEY, PUBLIC_KEY, SECURITY, type AuthOptions } from '../src/auth/auth.decorator.js';
+import { startTestApp, type TestApp } from './support/app.js';
+
+interface RouteInfo {
+  method: string;
+  path: string;
+  isPublic: boolean;
+  auth: AuthOptions | undefined;
+}
+
+/** Every Nest route with its auth metadata, read the way the global guard reads it. */
+export function nestRoutes(app: TestApp): RouteInfo[] {
+  const reflector = new Reflector();
+  const routes: RouteInfo[] = [];
+  for (const mod of app.get(ModulesContainer).values()) {
+    for (const wrapper of mod.controllers.values()) {
+      const type = wrapper.metatype as (new (...args: never[]) => object) | undefined;
+      if (!type) continue;
+      const base = String(Reflect.getMetadata(PATH_METADATA, type) ?? '');
+      for (const name of Object.getOwnPropertyNames(type.prototype)) {
+        const handler = (type.prototype as Record<string, unknown>)[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        const methodCode = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+        if (methodCode === undefined) continue;
+        const sub = String(Reflect.getMetadata(PATH_METADATA, handler) ?? '');
+        const path = `/${[base, sub].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/').replace(/:(\w+)/g, '{$1}');
+        routes.push({
+          method: RequestMethod[methodCode].toLowerCase(),
+          path,
+          isPublic: reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [handler, type]) === true,
+          auth: reflector.getAllAndOverride<AuthOptions>(AUTH_KEY, [handler, type]),
+        });
+      }
+    }
+  }
+  return routes;
+}
+
+/** Which OpenAPI security requirements an @Auth() must produce (see auth.decorator.ts). */
+function expectedSecurity(auth: AuthOptions): Record<string, string[]>[] {
+  const out: Record<string, string[]>[] = [];
+  if (auth.schemes.includes('bearer')) out.push({ [SECURITY.bearer]: auth.scopes }, { [SECURITY.oauth2]: auth.scopes });
+  if (auth.schemes.includes('apiKey')) out.push({ [SECURITY.apiKeyHeader]: auth.scopes }, { [SECURITY.apiKeyQuery]: auth.scopes });
+  return out;
+}
+
+/**
+ * Secure by default, checked: every route is either @Public() or names its schemes and scopes, and
+ * its OpenAPI security is exactly what its guard enforces (CONVENTIONS habits 1 and 2).
+ */
+describe('every route is public or guarded, and documented as it is guarded', () => {
+  let app: TestApp;
+  let routes: RouteInfo[];
+  let doc: { paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>> };
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    routes = nestRoutes(app);
+    doc = (await (await fetch(`${app.url}/docs-json`)).json()) as typeof doc;
+  });
+  afterAll(() => app.close());
+
+  it('finds the routes', () => {
+    expect(routes.length).toBeGreaterThan(5);
+    expect(routes).toContainEqual(expect.objectContaining({ method: 'post', path: '/oauth2/token' }));
+  });
+
+  it('has no route that is neither @Public() nor @Auth() with at least one scheme', () => {
+    const unguarded = routes.filter((r) => !r.isPublic && (!r.auth || r.auth.schemes.length === 0)).map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    expect(unguarded).toEqual([]);
+  });
+
+  it('has no route that is both public and guarded', () => {
+    expect(routes.filter((r) => r.isPublic && r.auth).map((r) => `${r.method} ${r.path}`)).toEqual([]);
+  });
+
+  it('documents each guarded route with exactly its schemes and scopes, and public routes with none', () => {
+    const mismatches: string[] = [];
+    for (const r of routes) {
+      const op = doc.paths[r.path]?.[r.method];
+      if (!op) {
+        mismatches.push(`${r.method.toUpperCase()} ${r.path}: missing from the OpenAPI document`);
+        continue;
+      }
+      const documented = op.security ?? [];
+      const expected = r.auth ? expectedSecurity(r.auth) : [];
+      if (JSON.stringify(documented) !== JSON.stringify(expected)) {
+        mismatches.push(`${r.method.toUpperCase()} ${r.path}: documented ${JSON.stringify(documented)}, guarded ${JSON.stringify(expected)}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('refuses every guarded route without credentials (the guard really runs)', async () => {
+    const failures: string[] = [];
+    for (const r of routes.filter((x) => !x.isPublic)) {
+      const path = r.path.replace(/\{\w+\}/g, '00000000-0000-0000-0000-000000000000');
+      const res = await fetch(`${app.url}${path}`, { method: r.method.toUpperCase(), headers: r.method === 'get' ? {} : { 'content-type': 'application/json' }, body: r.method === 'get' ? undefined : '{}' });
+      if (res.status !== 401) failures.push(`${r.method.toUpperCase()} ${path}: ${res.status}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});
