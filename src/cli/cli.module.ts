@@ -1,0 +1,20 @@
+import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/config.js';
+import { ConfigModule } from '../config/config.module.js';
+
+/** The few modules one command needs, on a DataSource that is already open: no HTTP, no bootstrap. */
+@Module({})
+export class CliModule {
+  static forRoot(config: AppConfig, dataSource: DataSource, imports: NonNullable<ModuleMetadata['imports']>): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TypeOrmModule.forRootAsync({ useFactory: () => ({}), dataSourceFactory: () => Promise.resolve(dataSource) }),
+        ...imports,
+      ],
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import { isKnownScope } from '../auth/scopes.js';
+import { GRANT_TYPES, type ClientType, type GrantType } from '../clients/client.entity.js';
+
+/**
+ * Rules for a new OAuth client, as pure functions returning the problem in words (or undefined), so
+ * the management API can apply the same ones. RFC 9700 2.1 and RFC 8252 7.3 for redirect URIs.
+ */
+const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
+const MAX_URI_LENGTH = 2000;
+
+export function redirectUriProblem(uri: string): string | undefined {
+  if (uri.length > MAX_URI_LENGTH) return `redirect URI is longer than ${MAX_URI_LENGTH} characters`;
+  if (uri.includes('*')) return `redirect URI "${uri}" has a wildcard: register each exact URI`;
+  if (uri.includes('#')) return `redirect URI "${uri}" has a fragment (#), which RFC 6749 3.1.2 forbids`;
+  let u: URL;
+  try {
+    u = new URL(uri);
+  } catch {
+    return `redirect URI "${uri}" is not an absolute URI`;
+  }
+  if (u.protocol === 'http:') {
+    if (!LOOPBACK.has(u.hostname)) return `redirect URI "${uri}" uses http: only loopback (127.0.0.1, [::1], localhost) may; use https`;
+  } else if (u.protocol !== 'https:') {
+    return `redirect URI "${uri}" must use https (or http on loopback), not ${u.protocol}`;
+  }
+  if (u.username || u.password) return `redirect URI "${uri}" must not carry a user name or password`;
+  return undefined;
+}
+
+export function grantsProblem(type: ClientType, grants: readonly string[]): string | undefined {
+  const unknown = grants.filter((g) => !(GRANT_TYPES as readonly string[]).includes(g));
+  if (unknown.length) return `unknown grant type ${unknown.join(', ')}: use ${GRANT_TYPES.join(', ')}`;
+  if (grants.length === 0) return 'at least one grant type is needed';
+  if (type === 'public' && grants.includes('client_credentials')) return 'a public client has no secret, so it cannot use client_credentials';
+  if (grants.includes('refresh_token') && !grants.includes('authorization_code')) return 'refresh_token is only issued with authorization_code: add it';
+  return undefined;
+}
+
+export function scopesProblem(scopes: readonly string[]): string | undefined {
+  const unknown = scopes.filter((s) => !isKnownScope(s));
+  if (unknown.length) return `unknown scope ${unknown.join(', ')}`;
+  if (scopes.length === 0) return 'at least one scope is needed';
+  return undefined;
+}
+
+/** The code flow needs somewhere to send the user back. */
+export function redirectUrisProblem(grants: readonly GrantType[], uris: readonly string[]): string | undefined {
+  for (const uri of uris) {
+    const problem = redirectUriProblem(uri);
+    if (problem) return problem;
+  }
+  if (grants.includes('authorization_code') && uris.length === 0) return 'authorization_code needs at least one redirect URI';
+  return undefined;
+}

@@ -1,0 +1,44 @@
+import type { ClientType, GrantType } from '../clients/client.entity.js';
+import { ClientsModule } from '../clients/clients.module.js';
+import { ClientsService } from '../clients/clients.service.js';
+import { UsersModule } from '../users/users.module.js';
+import { UsersService } from '../users/users.service.js';
+import { grantsProblem, redirectUrisProblem, scopesProblem } from './client-input.js';
+import { CliError, command, list, oneOf, optional, required } from './command.js';
+
+const TYPES: readonly ClientType[] = ['confidential', 'public'];
+const DEFAULT_GRANTS: Record<ClientType, string> = { confidential: 'client_credentials', public: 'authorization_code refresh_token' };
+const DEFAULT_SCOPES = 'users:read data:read';
+const MAX_NAME = 200;
+
+export const clientsCreate = command({
+  summary: 'Register an OAuth client; its secret is shown once',
+  usage:
+    '--name N [--owner EMAIL] [--type confidential|public] [--grants "client_credentials authorization_code refresh_token"] ' +
+    '[--scopes "users:read data:read"] [--redirect-uris "https://a/cb http://127.0.0.1:8765/cb"]',
+  flags: ['name', 'owner', 'type', 'grants', 'scopes', 'redirect-uris'],
+  imports: [UsersModule, ClientsModule],
+  parse(flags) {
+    const name = required(flags, 'name');
+    if (name.length > MAX_NAME) throw CliError.usage(`--name must be at most ${MAX_NAME} characters`);
+    const type = oneOf('type', optional(flags, 'type') ?? 'confidential', TYPES);
+    const grants = list(optional(flags, 'grants') ?? DEFAULT_GRANTS[type]);
+    const scopes = list(optional(flags, 'scopes') ?? DEFAULT_SCOPES);
+    const redirectUris = [...new Set((optional(flags, 'redirect-uris') ?? '').split(/\s+/).filter(Boolean))];
+    const problem = grantsProblem(type, grants) ?? scopesProblem(scopes) ?? redirectUrisProblem(grants as GrantType[], redirectUris);
+    if (problem) throw CliError.usage(problem);
+    return { name, owner: optional(flags, 'owner'), type, grantTypes: grants as GrantType[], scopes, redirectUris };
+  },
+  async run({ app }, { owner, ...input }) {
+    let ownerId: string | null = null;
+    if (owner !== undefined) {
+      const user = await app.get(UsersService).findByEmail(owner);
+      if (!user) throw new CliError(`No user has the email ${owner}: create one first with users:create`);
+      ownerId = user.id;
+    }
+    const { client, clientSecret } = await app.get(ClientsService).create({ ...input, ownerId });
+    const text = [`Created ${client.type} client "${client.name}"`, `  client_id:     ${client.clientId}`];
+    if (clientSecret) text.push(`  client_secret: ${clientSecret}   (shown once: store it now)`);
+    return { json: { client_id: client.clientId, ...(clientSecret ? { client_secret: clientSecret } : {}) }, text };
+  },
+});

@@ -1,0 +1,97 @@
+import type { INestApplicationContext, ModuleMetadata } from '@nestjs/common';
+import type { AppConfig } from '../config/config.js';
+import type { Database } from '../database/data-source.js';
+
+/** A command-line failure with its exit status: 2 for a usage error, 1 for anything else. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 1,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+
+  static usage(message: string): CliError {
+    return new CliError(message, 2);
+  }
+}
+
+export type Flags = Readonly<Record<string, string | boolean | undefined>>;
+
+export interface CommandContext {
+  readonly config: AppConfig;
+  readonly db: Database;
+  /** The Nest application context built from the command's `imports` (absent when it has none). */
+  readonly app: INestApplicationContext;
+}
+
+/** What a command prints: `json` with --json, `text` lines otherwise. */
+export interface CommandResult {
+  readonly json: Record<string, unknown>;
+  readonly text: string[];
+}
+
+export interface CommandDef<I> {
+  /** One line for the help text. */
+  readonly summary: string;
+  /** The flags, as the help text shows them. */
+  readonly usage: string;
+  /** Flag names (all take a value); --json and --help are added to every command. */
+  readonly flags: readonly string[];
+  /** Nest modules the command needs; without any, no application context is created. */
+  readonly imports?: ModuleMetadata['imports'];
+  /** False to open the database without applying pending migrations first. */
+  readonly migrate?: boolean;
+  /** Checks the flags before anything is opened; throws CliError.usage for a bad value. */
+  parse(flags: Flags): I;
+  run(ctx: CommandContext, input: I): Promise<CommandResult>;
+}
+
+export interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly flags: readonly string[];
+  readonly imports: NonNullable<ModuleMetadata['imports']>;
+  readonly migrate: boolean;
+  /** Validates the flags, returning the work to run once the database is open. */
+  prepare(flags: Flags): (ctx: CommandContext) => Promise<CommandResult>;
+}
+
+export function command<I>(def: CommandDef<I>): Command {
+  return {
+    summary: def.summary,
+    usage: def.usage,
+    flags: def.flags,
+    imports: def.imports ?? [],
+    migrate: def.migrate ?? true,
+    prepare(flags) {
+      const input = def.parse(flags);
+      return (ctx) => def.run(ctx, input);
+    },
+  };
+}
+
+/** The value of `--name`, which must be given and not be empty. */
+export function required(flags: Flags, name: string): string {
+  const v = flags[name];
+  if (typeof v !== 'string' || v.trim() === '') throw CliError.usage(`--${name} is required`);
+  return v.trim();
+}
+
+export function optional(flags: Flags, name: string): string | undefined {
+  const v = flags[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v.trim() === '') throw CliError.usage(`--${name} needs a value`);
+  return v.trim();
+}
+
+export function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw CliError.usage(`--${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+  return value as T;
+}
+
+/** A space- (or comma-) separated list, duplicates folded. */
+export function list(value: string): string[] {
+  return [...new Set(value.split(/[\s,]+/).filter(Boolean))];
+}

@@ -1,0 +1,12 @@
+import { clientsCreate } from './clients.commands.js';
+import type { Command } from './command.js';
+import { migrationRun, signingKeysRotate } from './system.commands.js';
+import { usersCreate } from './users.commands.js';
+
+/** Every command of `npm run -s cli -- <command>`: a new one is one entry here. */
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  'users:create': usersCreate,
+  'clients:create': clientsCreate,
+  'signing-keys:rotate': signingKeysRotate,
+  'migration:run': migrationRun,
+};

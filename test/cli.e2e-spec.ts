@@ -1,0 +1,237 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { freePort, postForm, startTestApp, type TestApp } from './support/app.js';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { TEST_MASTER_KEY } from './support/env.js';
+
+/**
+ * The operator command line as operators run it: the built dist/src/cli/main.js in a child process,
+ * on a real PostgreSQL database and on the embedded one, with and without a server running on it.
+ */
+const ROOT = process.cwd();
+const MAIN = resolve(ROOT, 'dist/src/cli/main.js');
+const PASSWORD = 'correct horse battery staple';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in an empty directory (no stray .env) with only the variables given. */
+function cli(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      cwd: tmpdir(),
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'silent', MASTER_KEY: TEST_MASTER_KEY, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/** With --json, stdout is one JSON object on one line, nothing else. */
+function json(run: Run): Record<string, unknown> {
+  expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+  expect(run.stdout.endsWith('\n')).toBe(true);
+  expect(run.stdout.trim().split('\n')).toHaveLength(1);
+  const value = JSON.parse(run.stdout) as unknown;
+  expect(value).toEqual(expect.any(Object));
+  return value as Record<string, unknown>;
+}
+
+/** A failure: the given status, nothing on stdout, one message (no stack trace) on stderr. */
+function failed(run: Run, code: number, message: RegExp): void {
+  expect({ code: run.code, stdout: run.stdout }).toEqual({ code, stdout: '' });
+  expect(run.stderr).toMatch(message);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+}
+
+async function token(app: TestApp, clientId: string, clientSecret: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  return postForm(`${app.url}/oauth2/token`, { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret });
+}
+
+const tempDirs: string[] = [];
+function tempDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gh-cli-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+beforeAll(() => {
+  execFileSync(process.execPath, [resolve(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
+}, 120_000);
+
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('usage errors (no database needed)', () => {
+  it('exits 2 with a message on stderr', async () => {
+    const env = { DATA_DIR: tempDataDir() };
+    // The rules for each value are unit-tested in src/cli/client-input.spec.ts; here, how they surface.
+    const [none, unknown, noEmail, badRole, badFlag, badUri] = await Promise.all([
+      cli([], env),
+      cli(['users:delete', '--json'], env),
+      cli(['users:create', '--password', PASSWORD, '--json'], env),
+      cli(['users:create', '--email', 'x@example.com', '--password', PASSWORD, '--role', 'root'], env),
+      cli(['users:create', '--email', 'x@example.com', '--password', PASSWORD, '--colour', 'blue'], env),
+      cli(['clients:create', '--name', 'n', '--type', 'public', '--redirect-uris', 'http://app.example.com/cb', '--json'], env),
+    ]);
+    failed(none, 2, /usage: .*<command>/);
+    failed(unknown, 2, /unknown command "users:delete".*users:create/);
+    failed(noEmail, 2, /--email is required/);
+    failed(badRole, 2, /--role must be one of admin, developer/);
+    failed(badFlag, 2, /--colour/);
+    failed(badUri, 2, /http: only loopback/);
+  });
+
+  it('prints help on --help, to stdout, with status 0', async () => {
+    const run = await cli(['--help'], { DATA_DIR: tempDataDir() });
+    expect(run.code).toBe(0);
+    for (const name of ['users:create', 'clients:create', 'signing-keys:rotate', 'migration:run']) expect(run.stdout).toContain(name);
+  });
+});
+
+describe('on PostgreSQL (DATABASE_URL)', () => {
+  let db: TestDatabase;
+  let env: Record<string, string>;
+  const query = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> => {
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      return (await c.query<T>(sql, params)).rows;
+    } finally {
+      await c.end();
+    }
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    env = { DATABASE_URL: db.url, DATA_DIR: tempDataDir() };
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('migration:run applies the migrations once', async () => {
+    const first = json(await cli(['migration:run', '--json'], env));
+    expect((first.applied as string[]).length).toBeGreaterThan(0);
+    expect(json(await cli(['migration:run', '--json'], env))).toEqual({ applied: [] });
+  });
+
+  it('users:create prints { id, email, role }, creates no one else, and refuses a duplicate', async () => {
+    const dev = json(await cli(['users:create', '--email', 'Dev@Example.com', '--password', PASSWORD, '--json'], env));
+    expect(dev).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), email: 'dev@example.com', role: 'developer' });
+    const admin = json(await cli(['users:create', '--email', 'ops@example.com', '--password', PASSWORD, '--role', 'admin', '--json'], env));
+    expect(admin.role).toBe('admin');
+    expect((await query<{ email: string }>('SELECT email FROM users ORDER BY email')).map((r) => r.email)).toEqual(['dev@example.com', 'ops@example.com']);
+
+    failed(await cli(['users:create', '--email', 'dev@example.com', '--password', PASSWORD, '--json'], env), 1, /already exists/);
+  });
+
+  it('clients:create makes confidential and public clients with the given owner', async () => {
+    const conf = json(await cli(['clients:create', '--name', 'Billing', '--owner', 'dev@example.com', '--json'], env));
+    expect(conf).toEqual({ client_id: expect.stringMatching(/^gth_/), client_secret: expect.stringMatching(/^gth_cs_/) });
+    const [row] = await query<{ email: string; grant_types: string[]; scopes: string[] }>(
+      'SELECT u.email, c.grant_types, c.scopes FROM clients c JOIN users u ON u.id = c.owner_id WHERE c.client_id = $1',
+      [conf.client_id],
+    );
+    expect(row).toEqual({ email: 'dev@example.com', grant_types: ['client_credentials'], scopes: ['users:read', 'data:read'] });
+
+    const args = ['clients:create', '--name', 'SPA', '--type', 'public', '--redirect-uris', 'https://app.example.com/cb http://127.0.0.1:8765/cb', '--json'];
+    const pub = json(await cli(args, env));
+    expect(Object.keys(pub)).toEqual(['client_id']);
+    const [p] = await query<{ type: string; grant_types: string[]; redirect_uris: string[] }>(
+      'SELECT type, grant_types, redirect_uris FROM clients WHERE client_id = $1',
+      [pub.client_id],
+    );
+    expect(p).toEqual({
+      type: 'public',
+      grant_types: ['authorization_code', 'refresh_token'],
+      redirect_uris: ['https://app.example.com/cb', 'http://127.0.0.1:8765/cb'],
+    });
+
+    failed(await cli(['clients:create', '--name', 'X', '--owner', 'nobody@example.com', '--json'], env), 1, /nobody@example\.com/);
+  });
+
+  it('prints readable lines without --json', async () => {
+    const run = await cli(['clients:create', '--name', 'Readable', '--scopes', 'data:read data:write'], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/client_id: +gth_/);
+    expect(run.stdout).toMatch(/client_secret: +gth_cs_/);
+    expect(() => JSON.parse(run.stdout) as unknown).toThrow();
+  });
+
+  it('signing-keys:rotate adds a key the server then publishes', async () => {
+    const { kid } = json(await cli(['signing-keys:rotate', '--json'], env));
+    expect(await query('SELECT kid FROM signing_keys WHERE kid = $1', [kid])).toHaveLength(1);
+    const app = await startTestApp({ database: db });
+    try {
+      const jwks = (await (await fetch(`${app.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+      expect(jwks.keys.map((k) => k.kid)).toContain(kid);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('fails with one line, exit 1, when the database cannot be reached', async () => {
+    const port = await freePort();
+    const run = await cli(['users:create', '--email', 'a@example.com', '--password', PASSWORD, '--json'], {
+      ...env,
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/x`,
+    });
+    failed(run, 1, /cannot reach the database/);
+  });
+});
+
+describe('on the embedded database (DATA_DIR)', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+  let app: TestApp | undefined;
+
+  beforeAll(() => {
+    dataDir = tempDataDir();
+    env = { DATA_DIR: dataDir };
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('works with no server running, and leaves the files for the server to open', async () => {
+    const user = json(await cli(['users:create', '--email', 'owner@example.com', '--password', PASSWORD, '--json'], env));
+    const client = json(await cli(['clients:create', '--name', 'Offline', '--owner', 'owner@example.com', '--json'], env));
+    expect(user.email).toBe('owner@example.com');
+    expect(existsSync(join(dataDir, 'embedded.lock'))).toBe(false);
+
+    app = await startTestApp({ database: 'embedded', dataDir });
+    const res = await token(app, client.client_id as string, client.client_secret as string);
+    expect(res.status).toBe(200);
+    expect(res.body.access_token).toEqual(expect.any(String));
+  }, 120_000);
+
+  it('joins a running server without locking it out', async () => {
+    const server = app!;
+    const lock = readFileSync(join(dataDir, 'embedded.lock'), 'utf8');
+    const client = json(await cli(['clients:create', '--name', 'Online', '--scopes', 'data:read', '--json'], env));
+    const user = json(await cli(['users:create', '--email', 'second@example.com', '--password', PASSWORD, '--json'], env));
+    expect(user.role).toBe('developer');
+    json(await cli(['signing-keys:rotate', '--json'], env));
+
+    // The server still owns the files and answers, and the CLI's client works at once.
+    expect(readFileSync(join(dataDir, 'embedded.lock'), 'utf8')).toBe(lock);
+    expect((await fetch(`${server.url}/health/ready`)).status).toBe(200);
+    const res = await token(server, client.client_id as string, client.client_secret as string);
+    expect(res.status).toBe(200);
+    expect(res.body.scope).toBe('data:read');
+    failed(await cli(['users:create', '--email', 'second@example.com', '--password', PASSWORD, '--json'], env), 1, /already exists/);
+  }, 120_000);
+});
