@@ -32,5 +32,5 @@ export default tseslint.config(
     },
   },
   { files: ['src/cli/**/*.ts'], rules: { 'no-console': 'off' } },
-  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

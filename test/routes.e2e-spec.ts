@@ -98,7 +98,11 @@ describe('every route is public or guarded, and documented as it is guarded', ()
     const failures: string[] = [];
     for (const r of routes.filter((x) => !x.isPublic)) {
       const path = r.path.replace(/\{\w+\}/g, '00000000-0000-0000-0000-000000000000');
-      const res = await fetch(`${app.url}${path}`, { method: r.method.toUpperCase(), headers: r.method === 'get' ? {} : { 'content-type': 'application/json' }, body: r.method === 'get' ? undefined : '{}' });
+      const res = await fetch(`${app.url}${path}`, {
+        method: r.method.toUpperCase(),
+        headers: r.method === 'get' ? {} : { 'content-type': 'application/json' },
+        body: r.method === 'get' ? undefined : '{}',
+      });
       if (res.status !== 401) failures.push(`${r.method.toUpperCase()} ${path}: ${res.status}`);
     }
     expect(failures).toEqual([]);

@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const work = cmd.prepare(flags);
   const config = loadConfig({ ...processEnv(), BOOTSTRAP: 'false' });
-  const db = await openDatabase(config, { migrate: cmd.migrate, poolSize: 2 });
+  const db = await openDatabase(config, { migrate: cmd.migrate, poolSize: 2, role: 'cli' });
   let result: CommandResult;
   let app: INestApplicationContext | undefined;
   try {

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import type { PoolConfig } from 'pg';
 import { MIGRATIONS } from '../../migrations/index.js';
 import type { AppConfig } from '../config/config.js';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase, type EmbeddedRole } from './embedded.js';
 import { ENTITIES } from './entities.js';
 
 export interface Database {
@@ -38,8 +38,8 @@ export function createDataSource(connection: { url?: string } & PoolConfig, pool
 }
 
 /** Connects (to DATABASE_URL or the embedded PGlite) and applies pending migrations. */
-export async function openDatabase(config: AppConfig, opts: { migrate?: boolean; poolSize?: number } = {}): Promise<Database> {
-  const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config.dataDir);
+export async function openDatabase(config: AppConfig, opts: { migrate?: boolean; poolSize?: number; role?: EmbeddedRole } = {}): Promise<Database> {
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config.dataDir, opts.role);
   const poolSize = opts.poolSize ?? (embedded ? 4 : 10);
   const dataSource = createDataSource(config.databaseUrl ? { url: config.databaseUrl } : embedded!.connection, poolSize);
   try {

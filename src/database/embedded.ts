@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -24,19 +24,40 @@ interface LockInfo {
   pid: number;
   host: string;
   port: number;
+  /** A server serves for as long as it runs; the command line only for one command. */
+  role: EmbeddedRole;
 }
+
+export type EmbeddedRole = 'server' | 'cli';
+
+/** How long to wait for a command line that holds the files, or for a lock being written. */
+const WAIT_MS = 30_000;
 
 const MAX_SOCKET_PATH = 100;
 
-export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(dataDir: string, role: EmbeddedRole = 'server'): Promise<EmbeddedDatabase> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const lockFile = join(dataDir, 'embedded.lock');
-  const running = readLock(lockFile);
-  if (running) {
-    return { connection: poolConfig(running), owner: false, stop: async () => {} };
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const lock = readLock(lockFile);
+    // Join a running server. A server never joins a command line (its socket ends with the command):
+    // it waits for the command to finish, as does a second command line.
+    if (lock.state === 'held' && lock.info.role === 'server') {
+      return { connection: poolConfig(lock.info), owner: false, stop: async () => {} };
+    }
+    if (lock.state === 'free') {
+      const fd = tryLock(lockFile);
+      if (fd !== undefined) return openOwned(dataDir, lockFile, fd, role);
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`The embedded database in ${dataDir} is held by another process (see ${lockFile}); try again when it has finished`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
   }
+}
 
-  const fd = acquireLock(lockFile);
+async function openOwned(dataDir: string, lockFile: string, fd: number, role: EmbeddedRole): Promise<EmbeddedDatabase> {
   let db: PGlite | undefined;
   let server: PGLiteSocketServer | undefined;
   try {
@@ -50,8 +71,8 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
     await server.start();
     const conn = server.getServerConn();
     const info: LockInfo = useSocket
-      ? { pid: process.pid, host: dataDir, port: 5432 }
-      : { pid: process.pid, host: '127.0.0.1', port: Number(conn.split(':').pop()) };
+      ? { pid: process.pid, host: dataDir, port: 5432, role }
+      : { pid: process.pid, host: '127.0.0.1', port: Number(conn.split(':').pop()), role };
     writeSync(fd, JSON.stringify(info));
     closeSync(fd);
     const s = server;
@@ -78,24 +99,34 @@ function poolConfig(info: LockInfo): PoolConfig {
   return { host: info.host, port: info.port, user: 'postgres', database: 'postgres', max: 8 };
 }
 
-/** The lock of a live process, or undefined (a stale lock of a dead process is removed). */
-function readLock(lockFile: string): LockInfo | undefined {
-  if (!existsSync(lockFile)) return undefined;
+type LockState = { state: 'free' } | { state: 'held'; info: LockInfo } | { state: 'busy' };
+
+/**
+ * Who holds the files. A lock being written (empty, young) is busy, not stale; the lock of a dead
+ * process, or one that stayed unreadable for long, is removed.
+ */
+function readLock(lockFile: string): LockState {
+  let stat;
+  try {
+    stat = statSync(lockFile);
+  } catch {
+    return { state: 'free' };
+  }
   try {
     const info = JSON.parse(readFileSync(lockFile, 'utf8')) as LockInfo;
-    if (info.pid !== process.pid && isAlive(info.pid)) return info;
+    if (info.pid !== process.pid && isAlive(info.pid)) return { state: 'held', info };
   } catch {
-    // half-written or corrupt: treat as stale
+    if (Date.now() - stat.mtimeMs < WAIT_MS) return { state: 'busy' };
   }
   rmSync(lockFile, { force: true });
-  return undefined;
+  return { state: 'free' };
 }
 
-function acquireLock(lockFile: string): number {
+function tryLock(lockFile: string): number | undefined {
   try {
     return openSync(lockFile, 'wx', 0o600);
   } catch {
-    throw new Error(`The embedded database in ${lockFile} is being opened by another process; try again in a moment`);
+    return undefined; // another process took it first
   }
 }
 
