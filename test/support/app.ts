@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import type { Logger } from 'pino';
 import { createApp, type RunningApp } from '../../src/app.factory.js';
 import { ClientsService, type CreateClientInput } from '../../src/clients/clients.service.js';
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
@@ -35,7 +36,9 @@ let seq = 0;
  * Boots the real server (migrations, Nest on Fastify, real PostgreSQL) on a free loopback port.
  * By default on a new database of its own; pass `database` to share one between instances.
  */
-export async function startTestApp(opts: { env?: Record<string, string>; database?: TestDatabase | 'embedded'; dataDir?: string } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { env?: Record<string, string>; database?: TestDatabase | 'embedded'; dataDir?: string; logger?: Logger } = {},
+): Promise<TestApp> {
   const ownDb = opts.database === undefined ? await createTestDatabase() : undefined;
   const db = ownDb ?? (opts.database === 'embedded' ? undefined : opts.database);
   const port = await freePort();
@@ -54,7 +57,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; databas
   });
   let running: RunningApp;
   try {
-    running = await createApp(config);
+    running = await createApp(config, { logger: opts.logger });
     await running.app.listen({ port, host: '127.0.0.1' });
   } catch (err) {
     await ownDb?.drop();
