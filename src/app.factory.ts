@@ -13,6 +13,7 @@ import { FormBody } from './common/form.js';
 import { createLogger, PinoNestLogger, redactUrl } from './common/logger.js';
 import { ProblemError, type FieldError } from './common/problem.js';
 import { setupSwagger } from './common/swagger.js';
+import { installTransportSecurity } from './common/transport-security.js';
 import type { AppConfig } from './config/config.js';
 import { openDatabase, type Database } from './database/data-source.js';
 
@@ -85,7 +86,7 @@ export async function createApp(config: AppConfig, opts: { logger?: Logger } = {
 
 function installHooks(app: NestFastifyApplication, logger: Logger, config: AppConfig): void {
   const fastify = app.getHttpAdapter().getInstance();
-  const https = Boolean(config.tlsCertFile);
+  installTransportSecurity(fastify, config);
   fastify.addHook('onRequest', (req, reply, done) => {
     reply.header('X-Request-Id', req.id);
     done();
@@ -95,7 +96,6 @@ function installHooks(app: NestFastifyApplication, logger: Logger, config: AppCo
     reply.header('Referrer-Policy', 'no-referrer');
     if (!reply.hasHeader('X-Frame-Options')) reply.header('X-Frame-Options', 'DENY');
     if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', "frame-ancestors 'none'");
-    if (https) reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     // A key or token in the URL must not be cached by anything on the way.
     const query = req.query as Record<string, unknown> | undefined;
     if (query && (query.api_key !== undefined || query.access_token !== undefined)) reply.header('Cache-Control', 'no-store');

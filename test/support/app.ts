@@ -37,7 +37,7 @@ let seq = 0;
  * By default on a new database of its own; pass `database` to share one between instances.
  */
 export async function startTestApp(
-  opts: { env?: Record<string, string>; database?: TestDatabase | 'embedded'; dataDir?: string; logger?: Logger } = {},
+  opts: { env?: Record<string, string>; database?: TestDatabase | 'embedded'; dataDir?: string; logger?: Logger; https?: boolean } = {},
 ): Promise<TestApp> {
   const ownDb = opts.database === undefined ? await createTestDatabase() : undefined;
   const db = ownDb ?? (opts.database === 'embedded' ? undefined : opts.database);
@@ -46,7 +46,7 @@ export async function startTestApp(
     NODE_ENV: 'test',
     PORT: String(port),
     HOST: '127.0.0.1',
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    PUBLIC_URL: `${opts.https ? 'https' : 'http'}://127.0.0.1:${port}`,
     MASTER_KEY: TEST_MASTER_KEY,
     LOG_LEVEL: 'silent',
     ADMIN_PASSWORD: 'admin-password-for-tests',
@@ -64,7 +64,7 @@ export async function startTestApp(
     throw err;
   }
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.https ? 'https' : 'http'}://127.0.0.1:${port}`,
     config,
     running,
     db,

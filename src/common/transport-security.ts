@@ -1,0 +1,48 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppConfig } from '../config/config.js';
+import { sendError } from './all-exceptions.filter.js';
+import { ProblemCode, ProblemError } from './problem.js';
+
+/** Methods any route may answer; anything else (TRACE, CONNECT, PROPFIND, ...) is 405 at once. */
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+/** Probes from a load balancer may use plain HTTP even in production. */
+const PLAIN_HTTP_ALLOWED = /^\/health\/(live|ready)(\?|$)/;
+
+/**
+ * Transport rules at the edge, before routing: unknown methods are refused, and in production a
+ * request that did not come over HTTPS (directly, or per X-Forwarded-Proto from a trusted proxy) is
+ * refused with a message saying HTTPS is required. HSTS goes on every HTTPS response.
+ */
+export function installTransportSecurity(fastify: FastifyInstance, config: AppConfig): void {
+  const logger = fastify.log;
+  fastify.addHook('onRequest', (req, reply, done) => {
+    if (!METHODS.has(req.method)) {
+      sendError(
+        new ProblemError(ProblemCode.MethodNotAllowed, `The method ${req.method} is not allowed`, undefined, { Allow: [...METHODS].join(', ') }),
+        req,
+        reply,
+        logger,
+      );
+      return;
+    }
+    if (config.production && !isHttps(req) && !PLAIN_HTTP_ALLOWED.test(req.url)) {
+      sendError(
+        new ProblemError(ProblemCode.Forbidden, `HTTPS is required: send this request to ${config.publicUrl}${req.url.split('?')[0]} over https://`),
+        req,
+        reply,
+        logger,
+      );
+      return;
+    }
+    done();
+  });
+  fastify.addHook('onSend', (req, reply, payload, done) => {
+    if (isHttps(req)) reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    done(null, payload);
+  });
+}
+
+/** `req.protocol` is 'https' for TLS sockets, or when a trusted proxy says so (Fastify trustProxy). */
+function isHttps(req: FastifyRequest): boolean {
+  return req.protocol === 'https';
+}
