@@ -68,7 +68,7 @@ function tempDataDir(): string {
 
 beforeAll(() => {
   execFileSync(process.execPath, [resolve(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
-}, 120_000);
+}, 240_000);
 
 afterAll(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
@@ -216,7 +216,7 @@ describe('on the embedded database (DATA_DIR)', () => {
     const res = await token(app, client.client_id as string, client.client_secret as string);
     expect(res.status).toBe(200);
     expect(res.body.access_token).toEqual(expect.any(String));
-  }, 120_000);
+  }, 240_000);
 
   it('joins a running server without locking it out', async () => {
     const server = app!;
@@ -233,5 +233,5 @@ describe('on the embedded database (DATA_DIR)', () => {
     expect(res.status).toBe(200);
     expect(res.body.scope).toBe('data:read');
     failed(await cli(['users:create', '--email', 'second@example.com', '--password', PASSWORD, '--json'], env), 1, /already exists/);
-  }, 120_000);
+  }, 240_000);
 });
