@@ -35,6 +35,15 @@ export interface AppConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Create the admin user and (outside production) a demo client on an empty database. */
   readonly bootstrap: boolean;
+  readonly rateLimits: {
+    /** Requests to the token endpoints per address per minute (0 = off). */
+    readonly tokenPerMinute: number;
+    /** Failed client authentications per client and address in `failureWindowSeconds` before 429. */
+    readonly clientAuthFailures: number;
+    /** Failed client authentications per address, any client, in the same window. */
+    readonly addressAuthFailures: number;
+    readonly failureWindowSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -159,6 +168,13 @@ export function loadConfig(env: Env = processEnv()): AppConfig {
   const bootstrapRaw = str('BOOTSTRAP') ?? 'true';
   if (!['true', 'false'].includes(bootstrapRaw)) problems.push('BOOTSTRAP must be true or false');
 
+  const rateLimits = {
+    tokenPerMinute: int('RATE_LIMIT_TOKEN_PER_MINUTE', 6000, 0, 10_000_000),
+    clientAuthFailures: int('RATE_LIMIT_CLIENT_AUTH_FAILURES', 10, 0, 1_000_000),
+    addressAuthFailures: int('RATE_LIMIT_ADDRESS_AUTH_FAILURES', 100, 0, 1_000_000),
+    failureWindowSeconds: int('RATE_LIMIT_FAILURE_WINDOW', 300, 1, 86400),
+  };
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     nodeEnv,
@@ -183,6 +199,7 @@ export function loadConfig(env: Env = processEnv()): AppConfig {
     trustedProxies,
     logLevel,
     bootstrap: bootstrapRaw === 'true',
+    rateLimits,
   });
 }
 

@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { Client } from '../clients/client.entity.js';
 import { ClientsService } from '../clients/clients.service.js';
 import type { FormBody } from '../common/form.js';
+import type { AppConfig } from '../config/config.js';
+import { InjectConfig } from '../config/config.module.js';
+import { RateLimitService, type Policy } from '../rate-limit/rate-limit.service.js';
 import { OAuthError } from './oauth.error.js';
 
 export interface AuthenticatedClient {
@@ -23,9 +26,40 @@ export const repeated = (name: string): OAuthError => OAuthError.invalidRequest(
  */
 @Injectable()
 export class ClientAuthService {
-  constructor(private readonly clients: ClientsService) {}
+  private readonly perClient: Policy;
+  private readonly perAddress: Policy;
 
-  async authenticate(authorization: string | undefined, form: FormBody): Promise<AuthenticatedClient> {
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly limits: RateLimitService,
+    @InjectConfig() config: AppConfig,
+  ) {
+    const { clientAuthFailures, addressAuthFailures, failureWindowSeconds } = config.rateLimits;
+    this.perClient = { name: 'client-auth-failures', limit: clientAuthFailures, windowSeconds: failureWindowSeconds };
+    this.perAddress = { name: 'address-auth-failures', limit: addressAuthFailures, windowSeconds: failureWindowSeconds };
+  }
+
+  /**
+   * Authenticates the client, refusing with 429 a client id (from this address) or an address that
+   * failed too often lately. The block ends with the window: a burst of bad secrets from an attacker
+   * never locks the real client out for good, and never from another address.
+   */
+  async authenticate(authorization: string | undefined, form: FormBody, ip: string): Promise<AuthenticatedClient> {
+    const claimed = claimedClientId(authorization, form);
+    const pair = `${claimed}|${ip}`;
+    await this.limits.assertUnder(this.perAddress, ip, 'Too many failed client authentications from your address');
+    await this.limits.assertUnder(this.perClient, pair, 'Too many failed authentications for this client_id from your address');
+    try {
+      return await this.check(authorization, form);
+    } catch (err) {
+      if (err instanceof OAuthError && err.code === 'invalid_client') {
+        await Promise.all([this.limits.record(this.perAddress, ip), this.limits.record(this.perClient, pair)]);
+      }
+      throw err;
+    }
+  }
+
+  private async check(authorization: string | undefined, form: FormBody): Promise<AuthenticatedClient> {
     const bodyId = form.one('client_id', repeated);
     const bodySecret = form.one('client_secret', repeated);
     const basic = authorization !== undefined && /^basic(\s|$)/i.test(authorization.trimStart());
@@ -63,6 +97,16 @@ export class ClientAuthService {
       throw OAuthError.invalidClient(BAD_CREDENTIALS, usedBasic);
     }
     return { client: entry.client, method };
+  }
+}
+
+/** The client id a request claims (for throttling), whether or not it authenticates. */
+function claimedClientId(authorization: string | undefined, form: FormBody): string {
+  try {
+    if (authorization && /^basic\s/i.test(authorization.trimStart())) return decodeBasic(authorization).id.slice(0, MAX_CREDENTIAL_LENGTH);
+    return (form.all('client_id')[0] ?? '').slice(0, MAX_CREDENTIAL_LENGTH);
+  } catch {
+    return '';
   }
 }
 

@@ -1,6 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { FormBody } from '../common/form.js';
+import type { AppConfig } from '../config/config.js';
+import { InjectConfig } from '../config/config.module.js';
+import { RateLimitService, type Policy } from '../rate-limit/rate-limit.service.js';
 import { ClientAuthService, repeated } from './client-auth.service.js';
 import { GRANT_HANDLERS, type GrantHandler, type TokenResponse } from './grants/grant.js';
 import { OAuthError } from './oauth.error.js';
@@ -21,12 +24,16 @@ export function requireForm(req: FastifyRequest): FormBody {
 @Injectable()
 export class TokenService {
   private readonly handlers: Map<string, GrantHandler>;
+  private readonly perAddress: Policy;
 
   constructor(
     private readonly clientAuth: ClientAuthService,
+    private readonly limits: RateLimitService,
+    @InjectConfig() config: AppConfig,
     @Inject(GRANT_HANDLERS) handlers: GrantHandler[],
   ) {
     this.handlers = new Map(handlers.map((h) => [h.grantType, h]));
+    this.perAddress = { name: 'token', limit: config.rateLimits.tokenPerMinute, windowSeconds: 60 };
   }
 
   supportedGrantTypes(): string[] {
@@ -45,7 +52,8 @@ export class TokenService {
         `The grant_type '${grantType.slice(0, 60)}' is not supported; use one of: ${this.supportedGrantTypes().join(', ')} (password and implicit grants are not offered)`,
       );
     }
-    const client = await this.clientAuth.authenticate(req.headers.authorization, form);
+    await this.limits.consume(this.perAddress, req.ip);
+    const client = await this.clientAuth.authenticate(req.headers.authorization, form, req.ip);
     return handler.handle({ client, form, ip: req.ip });
   }
 }

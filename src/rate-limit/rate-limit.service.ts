@@ -1,0 +1,85 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { ProblemCode, ProblemError } from '../common/problem.js';
+import type { AppConfig } from '../config/config.js';
+import { InjectConfig } from '../config/config.module.js';
+import { MemoryStore, RedisStore, type Hit, type RateLimitStore } from './rate-limit.store.js';
+
+export interface Policy {
+  /** Name used in keys and in the RateLimit-Policy header. */
+  name: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+/**
+ * Fixed-window rate limits, in memory or shared through Redis (REDIS_URL). When Redis cannot be
+ * reached the limits fall back to this process's memory instead of failing requests: a limiter
+ * must not turn a Redis outage into an authentication outage.
+ */
+@Injectable()
+export class RateLimitService implements OnModuleDestroy {
+  private readonly logger = new Logger(RateLimitService.name);
+  private readonly memory = new MemoryStore();
+  private readonly shared: RateLimitStore | undefined;
+  private warnedAt = 0;
+
+  constructor(@InjectConfig() config: AppConfig) {
+    if (config.redisUrl) {
+      const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, lazyConnect: false });
+      redis.on('error', (e: Error) => this.warn(`redis: ${e.message}`));
+      this.shared = new RedisStore(redis);
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.memory.close();
+    await this.shared?.close();
+  }
+
+  /** Counts a hit; throws 429 when over the limit. A limit of 0 switches the policy off. */
+  async consume(policy: Policy, key: string): Promise<void> {
+    if (policy.limit <= 0) return;
+    const hit = await this.store((s) => s.hit(`${policy.name}:${key}`, policy.windowSeconds * 1000));
+    if (hit.count > policy.limit) throw tooMany(policy, hit, 'Too many requests');
+  }
+
+  /** Throws 429 when `key` is already over the limit (e.g. of failures), without counting. */
+  async assertUnder(policy: Policy, key: string, message: string): Promise<void> {
+    if (policy.limit <= 0) return;
+    const hit = await this.store((s) => s.peek(`${policy.name}:${key}`));
+    if (hit.count >= policy.limit) throw tooMany(policy, hit, message);
+  }
+
+  /** Counts a failure against `key`. */
+  async record(policy: Policy, key: string): Promise<void> {
+    if (policy.limit <= 0) return;
+    await this.store((s) => s.hit(`${policy.name}:${key}`, policy.windowSeconds * 1000));
+  }
+
+  private async store(op: (s: RateLimitStore) => Promise<Hit>): Promise<Hit> {
+    if (this.shared) {
+      try {
+        return await op(this.shared);
+      } catch (err) {
+        this.warn(`shared rate limits unavailable, using this instance's memory: ${(err as Error).message}`);
+      }
+    }
+    return op(this.memory);
+  }
+
+  private warn(message: string): void {
+    if (Date.now() - this.warnedAt < 30_000) return;
+    this.warnedAt = Date.now();
+    this.logger.warn(message);
+  }
+}
+
+function tooMany(policy: Policy, hit: Hit, message: string): ProblemError {
+  const retryAfter = Math.max(1, Math.ceil(hit.resetMs / 1000));
+  return new ProblemError(ProblemCode.TooManyRequests, `${message}; retry after ${retryAfter} seconds`, undefined, {
+    'Retry-After': String(retryAfter),
+    'RateLimit-Policy': `"${policy.name}";q=${policy.limit};w=${policy.windowSeconds}`,
+    RateLimit: `"${policy.name}";r=0;t=${retryAfter}`,
+  });
+}
