@@ -3,7 +3,7 @@ import { ClientsModule } from '../clients/clients.module.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { UsersModule } from '../users/users.module.js';
 import { UsersService } from '../users/users.service.js';
-import { grantsProblem, redirectUrisProblem, scopesProblem } from './client-input.js';
+import { grantsProblem, redirectUrisProblem, scopesProblem } from '../clients/client-rules.js';
 import { CliError, command, list, oneOf, optional, required } from './command.js';
 
 const TYPES: readonly ClientType[] = ['confidential', 'public'];

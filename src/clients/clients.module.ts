@@ -1,12 +1,18 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { UsersModule } from '../users/users.module.js';
+import { AdminClientsController } from './admin-clients.controller.js';
+import { CallerService } from './caller.service.js';
+import { ClientManagementService } from './client-management.service.js';
 import { Client } from './client.entity.js';
 import { ClientSecret } from './client-secret.entity.js';
+import { ClientsController } from './clients.controller.js';
 import { ClientsService } from './clients.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Client, ClientSecret])],
-  providers: [ClientsService],
-  exports: [ClientsService],
+  imports: [TypeOrmModule.forFeature([Client, ClientSecret]), UsersModule],
+  controllers: [ClientsController, AdminClientsController],
+  providers: [ClientsService, ClientManagementService, CallerService],
+  exports: [ClientsService, CallerService],
 })
 export class ClientsModule {}

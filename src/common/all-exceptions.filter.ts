@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ResourceAuthError } from '../auth/resource-auth.error.js';
-import { DB_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../database/db-errors.js';
+import { DB_RETRY_AFTER_SECONDS, isBadInputDbError, isDatabaseUnavailable } from '../database/db-errors.js';
 import { OAuthError, safeDescription } from '../oauth/oauth.error.js';
 import { ProblemCode, ProblemError } from './problem.js';
 
@@ -38,6 +38,10 @@ export function sendError(exception: unknown, req: FastifyRequest, reply: Fastif
   }
 
   let error = exception;
+  if (isBadInputDbError(error)) {
+    logger.warn(`input refused by the database: ${(error as Error).message}`);
+    error = ProblemError.badRequest('A value in the request cannot be stored (bad encoding, or too long for its field)');
+  }
   if (isDatabaseUnavailable(error)) {
     logger.warn(`database unavailable: ${(error as Error).message}`);
     error = oauthJson

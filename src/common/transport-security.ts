@@ -25,6 +25,10 @@ export function installTransportSecurity(fastify: FastifyInstance, config: AppCo
       );
       return;
     }
+    if (/%00/.test(req.url)) {
+      sendError(ProblemError.badRequest('The URL holds a NUL character (%00), which no parameter may contain'), req, reply, logger);
+      return;
+    }
     if (config.production && !isHttps(req) && !PLAIN_HTTP_ALLOWED.test(req.url)) {
       sendError(
         new ProblemError(ProblemCode.Forbidden, `HTTPS is required: send this request to ${config.publicUrl}${req.url.split('?')[0]} over https://`),
@@ -36,10 +40,25 @@ export function installTransportSecurity(fastify: FastifyInstance, config: AppCo
     }
     done();
   });
+  // PostgreSQL text cannot hold NUL: refuse it in JSON bodies here rather than fail in the database.
+  fastify.addHook('preValidation', (req, reply, done) => {
+    if (req.body !== null && typeof req.body === 'object' && !Buffer.isBuffer(req.body) && holdsNul(req.body, 0)) {
+      sendError(ProblemError.badRequest('The request body holds a NUL character (\\u0000), which no field may contain'), req, reply, logger);
+      return;
+    }
+    done();
+  });
   fastify.addHook('onSend', (req, reply, payload, done) => {
     if (isHttps(req)) reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     done(null, payload);
   });
+}
+
+function holdsNul(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return value.includes('\0');
+  if (depth > 32 || value === null || typeof value !== 'object') return false;
+  for (const [k, v] of Object.entries(value)) if (k.includes('\0') || holdsNul(v, depth + 1)) return true;
+  return false;
 }
 
 /** `req.protocol` is 'https' for TLS sockets, or when a trusted proxy says so (Fastify trustProxy). */

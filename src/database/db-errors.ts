@@ -20,3 +20,12 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   }
   return false;
 }
+
+/** SQLSTATE classes that mean the input could not be stored (bad encoding, value too long, bad syntax for a type). */
+const BAD_INPUT = /^(22021|22P05|22001|22P02|22007|22008|22003)$/;
+
+/** True for database errors caused by a value the caller sent: a 400, never a 500. */
+export function isBadInputDbError(err: unknown): boolean {
+  const code = (err as { driverError?: { code?: unknown }; code?: unknown } | undefined)?.driverError?.code ?? (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && BAD_INPUT.test(code);
+}

@@ -60,6 +60,11 @@ export class UsersService {
     return user;
   }
 
+  /** The user with this id, or null (ids that are not UUIDs find nothing). */
+  find(id: string): Promise<User | null> {
+    return isUuid(id) ? this.users.findOneBy({ id }) : Promise.resolve(null);
+  }
+
   findByEmail(email: string): Promise<User | null> {
     return this.users.findOneBy({ email: email.trim().toLowerCase() });
   }

@@ -1,4 +1,4 @@
-import { grantsProblem, redirectUriProblem, redirectUrisProblem, scopesProblem } from './client-input.js';
+import { grantsProblem, redirectUriProblem, redirectUrisProblem, scopesProblem } from './client-rules.js';
 
 describe('redirectUriProblem', () => {
   it.each(['https://app.example.com/cb', 'https://app.example.com:8443/cb?x=1', 'http://127.0.0.1:8765/cb', 'http://[::1]/cb', 'http://localhost:3000/cb'])(

@@ -1,5 +1,5 @@
 import { isKnownScope } from '../auth/scopes.js';
-import { GRANT_TYPES, type ClientType, type GrantType } from '../clients/client.entity.js';
+import { GRANT_TYPES, type ClientType, type GrantType } from './client.entity.js';
 
 /**
  * Rules for a new OAuth client, as pure functions returning the problem in words (or undefined), so

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/principal.js';
+import { ProblemError } from '../common/problem.js';
+import type { UserRole } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import { ClientsService } from './clients.service.js';
+
+export interface Caller {
+  userId: string;
+  role: UserRole;
+}
+
+/**
+ * The user a management request acts for: the token's user (authorization code flow) or, for a
+ * client-credentials token, the user who owns that client. A client with no owner, or a disabled
+ * user, acts for nobody.
+ */
+@Injectable()
+export class CallerService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly clients: ClientsService,
+  ) {}
+
+  async of(principal: Principal | undefined): Promise<Caller> {
+    if (!principal) throw ProblemError.forbidden('This request is not authenticated');
+    let userId = principal.userId;
+    if (!userId && principal.clientId) {
+      const client = await this.clients.findByClientId(principal.clientId);
+      userId = client?.ownerId ?? undefined;
+      if (!userId) {
+        throw ProblemError.forbidden('This token belongs to a client with no owner: use a user token (authorization code flow) or a client owned by a user');
+      }
+    }
+    if (!userId) throw ProblemError.forbidden('This credential does not act for a user');
+    const user = await this.users.find(userId);
+    if (!user || user.status !== 'active') throw ProblemError.forbidden('The user this credential acts for is disabled or no longer exists');
+    return { userId: user.id, role: user.role };
+  }
+
+  /** Admin endpoints: the `admin` scope (checked by the guard) and, now, the admin role. */
+  async admin(principal: Principal | undefined): Promise<Caller> {
+    const caller = await this.of(principal);
+    if (caller.role !== 'admin') throw ProblemError.forbidden('Only admin users may use this endpoint');
+    return caller;
+  }
+}

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { decodeCursor, toPage, type Page } from '../common/pagination.js';
+import { ProblemError, type FieldError } from '../common/problem.js';
+import type { Caller } from './caller.service.js';
+import { Client, type ClientType, type GrantType } from './client.entity.js';
+import { CreateClientDto, toClientView, UpdateClientDto, type ClientView } from './client.dto.js';
+import { grantsProblem, redirectUrisProblem, scopesProblem } from './client-rules.js';
+import { ClientsService } from './clients.service.js';
+
+const DEFAULT_GRANTS: Record<ClientType, GrantType[]> = { confidential: ['client_credentials'], public: ['authorization_code', 'refresh_token'] };
+const DEFAULT_SCOPES = ['data:read'];
+export const DEFAULT_GRACE_SECONDS = 86400;
+
+/**
+ * The management API's view of clients: every read and write is scoped by the owner, so another
+ * owner's client is always 404, never 403 (nothing tells it exists).
+ */
+@Injectable()
+export class ClientManagementService {
+  constructor(
+    @InjectRepository(Client) private readonly repo: Repository<Client>,
+    private readonly clients: ClientsService,
+  ) {}
+
+  async list(caller: Caller, limit: number, cursor: string | undefined, all = false): Promise<Page<ClientView>> {
+    const after = decodeCursor(cursor);
+    const qb = this.repo
+      .createQueryBuilder('c')
+      .orderBy('c.created_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .limit(limit + 1);
+    if (!all) qb.andWhere('c.owner_id = :owner', { owner: caller.userId });
+    if (after) qb.andWhere('(c.created_at, c.id) < (:at, :id)', { at: after.createdAt, id: after.id });
+    return toPage(await qb.getMany(), limit, toClientView);
+  }
+
+  async get(caller: Caller, clientId: string, asAdmin = false): Promise<Client> {
+    const client = clientId.length <= 200 ? await this.repo.findOneBy(asAdmin ? { clientId } : { clientId, ownerId: caller.userId }) : null;
+    if (!client) throw ProblemError.notFound(`Client ${clientId.slice(0, 80)}`);
+    return client;
+  }
+
+  async create(caller: Caller, dto: CreateClientDto): Promise<ClientView & { client_secret?: string }> {
+    const type = dto.type ?? 'confidential';
+    const grantTypes = dto.grant_types ?? DEFAULT_GRANTS[type];
+    const scopes = dto.scopes ?? DEFAULT_SCOPES;
+    const redirectUris = [...new Set(dto.redirect_uris ?? [])];
+    check(caller, type, grantTypes, scopes, redirectUris);
+    const { client, clientSecret } = await this.clients.create({ name: dto.name, type, ownerId: caller.userId, grantTypes, scopes, redirectUris });
+    return { ...toClientView(client), ...(clientSecret ? { client_secret: clientSecret } : {}) };
+  }
+
+  async update(caller: Caller, clientId: string, dto: UpdateClientDto): Promise<ClientView> {
+    const client = await this.get(caller, clientId);
+    const grantTypes = dto.grant_types ?? client.grantTypes;
+    const scopes = dto.scopes ?? client.scopes;
+    const redirectUris = dto.redirect_uris ? [...new Set(dto.redirect_uris)] : client.redirectUris;
+    check(caller, client.type, grantTypes, scopes, redirectUris);
+    Object.assign(client, { name: dto.name ?? client.name, grantTypes, scopes, redirectUris });
+    const saved = await this.repo.save(client);
+    this.clients.invalidate(client.clientId);
+    return toClientView(saved);
+  }
+
+  async remove(caller: Caller, clientId: string, asAdmin = false): Promise<void> {
+    const client = await this.get(caller, clientId, asAdmin);
+    await this.repo.delete({ id: client.id });
+    this.clients.invalidate(client.clientId);
+  }
+
+  async rotateSecret(
+    caller: Caller,
+    clientId: string,
+    graceSeconds = DEFAULT_GRACE_SECONDS,
+  ): Promise<{ client_id: string; client_secret: string; previous_secret_expires_at: string }> {
+    const client = await this.get(caller, clientId);
+    if (client.type !== 'confidential') throw ProblemError.badRequest('A public client has no secret to rotate');
+    const { clientSecret, previousSecretExpiresAt } = await this.clients.rotateSecret(client, graceSeconds);
+    return { client_id: client.clientId, client_secret: clientSecret, previous_secret_expires_at: previousSecretExpiresAt.toISOString() };
+  }
+}
+
+function check(caller: Caller, type: ClientType, grants: string[], scopes: string[], uris: string[]): void {
+  const errors: FieldError[] = [];
+  const g = grantsProblem(type, grants);
+  if (g) errors.push({ field: 'grant_types', message: g });
+  const s = scopesProblem(scopes);
+  if (s) errors.push({ field: 'scopes', message: s });
+  if (scopes.includes('admin') && caller.role !== 'admin')
+    errors.push({ field: 'scopes', message: 'only admin users may register clients with the admin scope' });
+  const r = redirectUrisProblem(grants as GrantType[], uris);
+  if (r) errors.push({ field: 'redirect_uris', message: r });
+  if (errors.length) throw ProblemError.validation(errors);
+}

@@ -1,0 +1,115 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { ALL_SCOPES } from '../auth/scopes.js';
+import { GRANT_TYPES, type Client, type ClientType, type GrantType } from './client.entity.js';
+
+/** POST /v1/clients. Unknown fields (client_id, owner, ...) are refused by the global ValidationPipe. */
+export class CreateClientDto {
+  @ApiProperty({ example: 'Reporting service', maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiPropertyOptional({ enum: ['confidential', 'public'], default: 'confidential' })
+  @IsOptional()
+  @IsIn(['confidential', 'public'])
+  type?: ClientType;
+
+  @ApiPropertyOptional({
+    enum: GRANT_TYPES,
+    isArray: true,
+    description: 'Default: client_credentials (confidential), authorization_code refresh_token (public)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(3)
+  @IsString({ each: true })
+  grant_types?: GrantType[];
+
+  @ApiPropertyOptional({ enum: ALL_SCOPES, isArray: true, description: 'Least privilege: ask only for what the client needs' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  scopes?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['https://app.example.com/callback'],
+    description: 'https only (http on loopback), exact match, no fragment, no wildcard',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(2000, { each: true })
+  redirect_uris?: string[];
+}
+
+/** PATCH /v1/clients/{client_id}: the fields a developer may change. */
+export class UpdateClientDto {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: GRANT_TYPES, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(3)
+  @IsString({ each: true })
+  grant_types?: GrantType[];
+
+  @ApiPropertyOptional({ enum: ALL_SCOPES, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  scopes?: string[];
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(2000, { each: true })
+  redirect_uris?: string[];
+}
+
+export class RotateSecretDto {
+  @ApiPropertyOptional({ default: 86400, minimum: 0, maximum: 2592000, description: 'How long the previous secret keeps working (0 = stops now)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(2592000)
+  grace_period_seconds?: number;
+}
+
+export interface ClientView {
+  client_id: string;
+  name: string;
+  type: ClientType;
+  grant_types: GrantType[];
+  scopes: string[];
+  redirect_uris: string[];
+  owner_id: string | null;
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export function toClientView(c: Client): ClientView {
+  return {
+    client_id: c.clientId,
+    name: c.name,
+    type: c.type,
+    grant_types: c.grantTypes,
+    scopes: c.scopes,
+    redirect_uris: c.redirectUris,
+    owner_id: c.ownerId,
+    status: c.status,
+    created_at: c.createdAt.toISOString(),
+    updated_at: c.updatedAt.toISOString(),
+  };
+}

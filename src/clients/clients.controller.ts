@@ -1,0 +1,69 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Auth } from '../auth/auth.decorator.js';
+import { PageQuery, type Page } from '../common/pagination.js';
+import { CallerService } from './caller.service.js';
+import { ClientManagementService } from './client-management.service.js';
+import { CreateClientDto, RotateSecretDto, toClientView, UpdateClientDto, type ClientView } from './client.dto.js';
+
+/** A new decorator per route: Swagger's security decorators must not share one instance. */
+const auth = () => Auth({ schemes: ['bearer'], scopes: ['clients:manage'] });
+
+@ApiTags('Clients')
+@Controller('v1/clients')
+export class ClientsController {
+  constructor(
+    private readonly manage: ClientManagementService,
+    private readonly callers: CallerService,
+  ) {}
+
+  @Get()
+  @auth()
+  @ApiOperation({ summary: 'Your OAuth clients, newest first' })
+  async list(@Req() req: FastifyRequest, @Query() q: PageQuery): Promise<Page<ClientView>> {
+    return this.manage.list(await this.callers.of(req.principal), q.limit ?? 20, q.cursor);
+  }
+
+  @Post()
+  @auth()
+  @ApiOperation({ summary: 'Register a client; a confidential client gets its client_secret here, once' })
+  @ApiCreatedResponse({ description: 'The client, with client_secret for confidential clients (shown once)' })
+  async create(@Req() req: FastifyRequest, @Body() dto: CreateClientDto): Promise<ClientView & { client_secret?: string }> {
+    return this.manage.create(await this.callers.of(req.principal), dto);
+  }
+
+  @Get(':clientId')
+  @auth()
+  @ApiOperation({ summary: 'One of your clients (no secret)' })
+  async get(@Req() req: FastifyRequest, @Param('clientId') clientId: string): Promise<ClientView> {
+    return toClientView(await this.manage.get(await this.callers.of(req.principal), clientId));
+  }
+
+  @Patch(':clientId')
+  @auth()
+  @ApiOperation({ summary: 'Change name, grant types, scopes or redirect URIs' })
+  async update(@Req() req: FastifyRequest, @Param('clientId') clientId: string, @Body() dto: UpdateClientDto): Promise<ClientView> {
+    return this.manage.update(await this.callers.of(req.principal), clientId, dto);
+  }
+
+  @Delete(':clientId')
+  @auth()
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted; its secrets stop working at once' })
+  @ApiOperation({ summary: 'Delete a client' })
+  async remove(@Req() req: FastifyRequest, @Param('clientId') clientId: string): Promise<void> {
+    await this.manage.remove(await this.callers.of(req.principal), clientId);
+  }
+
+  @Post(':clientId/secret/rotate')
+  @auth()
+  @ApiOperation({ summary: 'New secret (shown once); the previous one works for grace_period_seconds (default 86400, 0 = stops now)' })
+  async rotate(
+    @Req() req: FastifyRequest,
+    @Param('clientId') clientId: string,
+    @Body() dto: RotateSecretDto,
+  ): Promise<{ client_id: string; client_secret: string; previous_secret_expires_at: string }> {
+    return this.manage.rotateSecret(await this.callers.of(req.principal), clientId, dto.grace_period_seconds);
+  }
+}
