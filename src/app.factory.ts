@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
-import { BootstrapService, type FirstStart } from './bootstrap/bootstrap.service.js';
+import { BootstrapService, SWAGGER_CLIENT_ID, type FirstStart } from './bootstrap/bootstrap.service.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { FormBody } from './common/form.js';
 import { createLogger, PinoNestLogger, redactUrl } from './common/logger.js';
@@ -65,7 +65,9 @@ export async function createApp(config: AppConfig, opts: { logger?: Logger } = {
       }),
     );
     installHooks(app, logger, config);
-    setupSwagger(app, config);
+    setupSwagger(app, config, {
+      initOAuth: { clientId: SWAGGER_CLIENT_ID, usePkceWithAuthorizationCodeGrant: true, scopes: ['profile'], appName: 'Gatehouse API docs' },
+    });
     await app.init();
     const firstStart = app.get(BootstrapService).firstStart;
     return {

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { ALL_SCOPES } from '../auth/scopes.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { randomBase62 } from '../common/crypto.js';
 import type { AppConfig } from '../config/config.js';
@@ -15,6 +16,8 @@ export interface FirstStart {
 }
 
 const BOOTSTRAP_LOCK = 7_404_117_003;
+/** The first-party public client behind Swagger UI's Authorize button (code flow with PKCE). */
+export const SWAGGER_CLIENT_ID = 'gatehouse-swagger-ui';
 
 /**
  * First start on an empty database: the first admin (ADMIN_EMAIL / ADMIN_PASSWORD, or a generated
@@ -39,6 +42,7 @@ export class BootstrapService implements OnApplicationBootstrap {
     await runner.connect();
     try {
       await runner.query('SELECT pg_advisory_lock($1)', [BOOTSTRAP_LOCK]);
+      await this.ensureSwaggerClient();
       if ((await this.users.count()) > 0) return;
       const password = this.config.adminPassword ?? randomBase62(20);
       const admin = await this.users.create({ email: this.config.adminEmail, password, role: 'admin', displayName: 'Administrator' });
@@ -59,6 +63,26 @@ export class BootstrapService implements OnApplicationBootstrap {
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [BOOTSTRAP_LOCK]).catch(() => undefined);
       await runner.release();
+    }
+  }
+
+  /** Registered at every start, with this PUBLIC_URL's redirect URI (PUBLIC_URL may have changed). */
+  private async ensureSwaggerClient(): Promise<void> {
+    const redirectUri = `${this.config.publicUrl}/docs/oauth2-redirect.html`;
+    const existing = await this.clients.findByClientId(SWAGGER_CLIENT_ID);
+    if (!existing) {
+      await this.clients.create({
+        clientId: SWAGGER_CLIENT_ID,
+        name: 'Gatehouse API docs (Swagger UI)',
+        type: 'public',
+        ownerId: null,
+        grantTypes: ['authorization_code', 'refresh_token'],
+        scopes: [...ALL_SCOPES],
+        redirectUris: [redirectUri],
+        firstParty: true,
+      });
+    } else if (!existing.redirectUris.includes(redirectUri)) {
+      await this.clients.update(existing.id, { redirectUris: [...existing.redirectUris, redirectUri] });
     }
   }
 }

@@ -117,6 +117,12 @@ export class ClientsService {
     return { clientSecret, previousSecretExpiresAt };
   }
 
+  /** Changes stored fields of a client (by its row id) and drops it from the cache. */
+  async update(id: string, fields: Partial<Pick<Client, 'name' | 'grantTypes' | 'scopes' | 'redirectUris' | 'status'>>): Promise<void> {
+    await this.clients.update({ id }, fields);
+    this.cache.clear();
+  }
+
   invalidate(clientId: string): void {
     this.cache.delete(clientId);
   }
