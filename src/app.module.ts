@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BootstrapModule } from './bootstrap/bootstrap.module.js';
 import { ClientsModule } from './clients/clients.module.js';
@@ -26,6 +27,7 @@ export class AppModule {
         ClientsModule,
         UsersModule,
         BootstrapModule,
+        AdminModule,
       ],
       controllers: [HealthController],
     };

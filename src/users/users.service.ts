@@ -4,7 +4,7 @@ import { Repository } from 'typeorm';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import { ProblemError } from '../common/problem.js';
 import { PasswordService } from './password.service.js';
-import { User, type UserRole } from './user.entity.js';
+import { User, type UserRole, type UserStatus } from './user.entity.js';
 
 export interface UserView {
   id: string;
@@ -43,15 +43,29 @@ export class UsersService {
     return this.users.count();
   }
 
-  async list(limit: number, cursor: string | undefined): Promise<Page<UserView>> {
+  async list(limit: number, cursor: string | undefined, filter: { q?: string; role?: UserRole; status?: UserStatus } = {}): Promise<Page<UserView>> {
     const after = decodeCursor(cursor);
     const qb = this.users
       .createQueryBuilder('u')
       .orderBy('u.created_at', 'DESC')
       .addOrderBy('u.id', 'DESC')
       .limit(limit + 1);
-    if (after) qb.where('(u.created_at, u.id) < (:at, :id)', { at: after.createdAt, id: after.id });
+    if (after) qb.andWhere('(u.created_at, u.id) < (:at, :id)', { at: after.createdAt, id: after.id });
+    if (filter.q) {
+      // LIKE wildcards in the search text are matched literally.
+      const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere("(u.email ILIKE :q ESCAPE '\\' OR u.display_name ILIKE :q ESCAPE '\\')", { q: pattern });
+    }
+    if (filter.role) qb.andWhere('u.role = :role', { role: filter.role });
+    if (filter.status) qb.andWhere('u.status = :status', { status: filter.status });
     return toPage(await qb.getMany(), limit, toUserView);
+  }
+
+  async setStatusAndRole(id: string, changes: { status?: UserStatus; role?: UserRole }): Promise<User> {
+    const user = await this.get(id);
+    if (changes.status) user.status = changes.status;
+    if (changes.role) user.role = changes.role;
+    return this.users.save(user);
   }
 
   async get(id: string): Promise<User> {

@@ -1,0 +1,33 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageQuery } from '../common/pagination.js';
+
+export class AdminUserQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Part of the email or display name' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: ['admin', 'developer'] })
+  @IsOptional()
+  @IsIn(['admin', 'developer'])
+  role?: 'admin' | 'developer';
+
+  @ApiPropertyOptional({ enum: ['active', 'disabled'] })
+  @IsOptional()
+  @IsIn(['active', 'disabled'])
+  status?: 'active' | 'disabled';
+}
+
+export class AdminUserUpdate {
+  @ApiPropertyOptional({ enum: ['active', 'disabled'], description: 'A disabled user cannot sign in, and their tokens stop working' })
+  @IsOptional()
+  @IsIn(['active', 'disabled'])
+  status?: 'active' | 'disabled';
+
+  @ApiPropertyOptional({ enum: ['admin', 'developer'] })
+  @IsOptional()
+  @IsIn(['admin', 'developer'])
+  role?: 'admin' | 'developer';
+}

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { ClientsModule } from '../clients/clients.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { AdminUsersController } from './admin-users.controller.js';
+
+/** The admin console's API (/v1/admin/...): what only admin users may do. */
+@Module({ imports: [UsersModule, ClientsModule], controllers: [AdminUsersController] })
+export class AdminModule {}
