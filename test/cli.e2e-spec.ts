@@ -1,9 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { freePort, postForm, startTestApp, type TestApp } from './support/app.js';
+import { ensureBuilt } from './support/build.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { TEST_MASTER_KEY } from './support/env.js';
 
@@ -66,9 +67,7 @@ function tempDataDir(): string {
   return dir;
 }
 
-beforeAll(() => {
-  execFileSync(process.execPath, [resolve(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
-}, 240_000);
+beforeAll(() => ensureBuilt(), 240_000);
 
 afterAll(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
