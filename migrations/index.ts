@@ -1,4 +1,5 @@
 import { Initial1764320000000 } from './1764320000000-Initial.js';
+import { ApiKeysAndData1764330000000 } from './1764330000000-ApiKeysAndData.js';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
-export const MIGRATIONS = [Initial1764320000000];
+export const MIGRATIONS = [Initial1764320000000, ApiKeysAndData1764330000000];
