@@ -2,11 +2,14 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AdminModule } from './admin/admin.module.js';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BootstrapModule } from './bootstrap/bootstrap.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
+import { DataModule } from './data/data.module.js';
+import { ChangeBusModule } from './database/change-bus.module.js';
 import { HealthController } from './health/health.controller.js';
 import { OAuthModule } from './oauth/oauth.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
@@ -22,10 +25,13 @@ export class AppModule {
         ConfigModule.forRoot(config),
         TypeOrmModule.forRootAsync({ useFactory: () => ({}), dataSourceFactory: () => Promise.resolve(dataSource) }),
         RateLimitModule,
+        ChangeBusModule,
         AuthModule,
         OAuthModule,
         ClientsModule,
         UsersModule,
+        ApiKeysModule,
+        DataModule.forRoot(config),
         BootstrapModule,
         AdminModule,
       ],

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { AppConfig } from '../config/config.js';
 
 /** Query parameters and form fields whose values never reach a log line. */
@@ -13,8 +13,8 @@ export function redactUrl(url: string): string {
  * Structured JSON logs (pino). Credentials are redacted at the source: headers by path, URLs by
  * parameter; bodies are never logged.
  */
-export function createLogger(config: Pick<AppConfig, 'logLevel'>): Logger {
-  return pino({
+export function createLogger(config: Pick<AppConfig, 'logLevel'>, destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level: config.logLevel,
     base: { service: 'gatehouse' },
     redact: {
@@ -40,7 +40,8 @@ export function createLogger(config: Pick<AppConfig, 'logLevel'>): Logger {
         userAgent: req.headers?.['user-agent'],
       }),
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Nest's logger interface over the same pino instance. */

@@ -48,4 +48,13 @@ describe('loadConfig', () => {
     expect(a.masterKey).toBe(b.masterKey);
     expect(readFileSync(join(dir, 'master.key'), 'utf8').trim()).toBe(a.masterKey);
   });
+
+  it('keeps the benchmark routes off by default and refuses them in production', () => {
+    expect(loadConfig({ MASTER_KEY: KEY })).toMatchObject({ benchRoutes: false, apiKeyCacheTtl: 30 });
+    expect(loadConfig({ MASTER_KEY: KEY, BENCH_ROUTES: 'true' }).benchRoutes).toBe(true);
+    expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://a.example', MASTER_KEY: KEY, BENCH_ROUTES: 'true' })).toThrow(
+      /refused in production/,
+    );
+    expect(() => loadConfig({ MASTER_KEY: KEY, BENCH_ROUTES: 'yes', API_KEY_CACHE_TTL: '-1' })).toThrow(/BENCH_ROUTES[\s\S]*|API_KEY_CACHE_TTL/);
+  });
 });

@@ -44,6 +44,10 @@ export interface AppConfig {
     readonly addressAuthFailures: number;
     readonly failureWindowSeconds: number;
   };
+  /** Seconds a verified API key is cached (revocations reach every instance at once anyway); 0 = no cache. */
+  readonly apiKeyCacheTtl: number;
+  /** Adds the unauthenticated benchmark routes GET /v1/ping and /v1/data-open. Never in production. */
+  readonly benchRoutes: boolean;
 }
 
 export class ConfigError extends Error {
@@ -174,6 +178,10 @@ export function loadConfig(env: Env = processEnv()): AppConfig {
     addressAuthFailures: int('RATE_LIMIT_ADDRESS_AUTH_FAILURES', 100, 0, 1_000_000),
     failureWindowSeconds: int('RATE_LIMIT_FAILURE_WINDOW', 300, 1, 86400),
   };
+  const apiKeyCacheTtl = int('API_KEY_CACHE_TTL', 30, 0, 3600);
+  const benchRaw = str('BENCH_ROUTES') ?? 'false';
+  if (!['true', 'false'].includes(benchRaw)) problems.push('BENCH_ROUTES must be true or false');
+  if (benchRaw === 'true' && production) problems.push('BENCH_ROUTES=true opens unauthenticated routes and is refused in production');
 
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
@@ -200,6 +208,8 @@ export function loadConfig(env: Env = processEnv()): AppConfig {
     logLevel,
     bootstrap: bootstrapRaw === 'true',
     rateLimits,
+    apiKeyCacheTtl,
+    benchRoutes: benchRaw === 'true',
   });
 }
 

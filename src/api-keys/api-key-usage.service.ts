@@ -1,0 +1,55 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+const FLUSH_EVERY_MS = 5_000;
+const MAX_PENDING = 50_000;
+
+/**
+ * `last_used_at` without a database write per request: uses are collected in memory (one entry per
+ * key, the latest time) and written every few seconds, and at shutdown, with one UPDATE.
+ */
+@Injectable()
+export class ApiKeyUsageService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(ApiKeyUsageService.name);
+  private pending = new Map<string, Date>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.flush().catch((err: unknown) => this.logger.warn(`last_used_at flush failed: ${String(err)}`)), FLUSH_EVERY_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush().catch((err: unknown) => this.logger.warn(`last_used_at flush at shutdown failed: ${String(err)}`));
+  }
+
+  touch(keyId: string, at = new Date()): void {
+    if (this.pending.size >= MAX_PENDING && !this.pending.has(keyId)) return; // bounded: a flush is due anyway
+    this.pending.set(keyId, at);
+  }
+
+  /** Writes the collected uses; on failure they are kept for the next flush. */
+  async flush(): Promise<number> {
+    if (this.pending.size === 0) return 0;
+    const batch = this.pending;
+    this.pending = new Map();
+    const ids = [...batch.keys()];
+    const times = ids.map((id) => batch.get(id)!.toISOString());
+    try {
+      await this.dataSource.query(
+        `UPDATE api_keys AS k SET last_used_at = v.at
+           FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at)
+          WHERE k.id = v.id AND (k.last_used_at IS NULL OR k.last_used_at < v.at)`,
+        [ids, times],
+      );
+      return ids.length;
+    } catch (err) {
+      for (const [id, at] of batch) if (!this.pending.has(id)) this.pending.set(id, at);
+      throw err;
+    }
+  }
+}

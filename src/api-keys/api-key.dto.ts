@@ -1,0 +1,105 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { Type } from 'class-transformer';
+import { PageQuery } from '../common/pagination.js';
+import { API_KEY_ENVIRONMENTS, type ApiKeyEnvironment } from './api-key-format.js';
+
+/** The scopes an API key may carry: the Data API's. Management and admin need a Bearer token. */
+export const KEY_SCOPES = ['data:read', 'data:write'] as const;
+export const MAX_GRACE_SECONDS = 30 * 86400;
+
+export class CreateApiKeyDto {
+  @ApiProperty({ example: 'reporting job', maxLength: 100 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  @Matches(/^[^\x00-\x1f\x7f]+$/, { message: 'name must not contain control characters' })
+  name: string;
+
+  @ApiProperty({ enum: KEY_SCOPES, isArray: true, example: ['data:read'] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(KEY_SCOPES.length)
+  @IsIn(KEY_SCOPES, { each: true, message: `each scope must be one of: ${KEY_SCOPES.join(', ')}` })
+  scopes: string[];
+
+  @ApiPropertyOptional({ description: 'When the key stops working (ISO 8601, in the future); none = no expiry', example: '2027-01-01T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  expires_at?: string;
+
+  @ApiPropertyOptional({
+    enum: API_KEY_ENVIRONMENTS,
+    default: 'live',
+    description: 'Only the prefix: gth_live_ or gth_test_, so scanners and people can tell them apart',
+  })
+  @IsOptional()
+  @IsIn(API_KEY_ENVIRONMENTS)
+  environment?: ApiKeyEnvironment;
+
+  @ApiPropertyOptional({ description: "One of the owner's OAuth clients the key is for (client_id); the key's scopes must be within the client's" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  client_id?: string;
+}
+
+export class RotateApiKeyDto {
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_GRACE_SECONDS, default: 86400, description: 'How long the old key keeps working; 0 = it stops now' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_GRACE_SECONDS)
+  grace_period_seconds?: number;
+}
+
+export class AdminApiKeysQuery extends PageQuery {
+  @ApiPropertyOptional({ description: "Only this user's keys" })
+  @IsOptional()
+  @IsUUID()
+  @Type(() => String)
+  owner_id?: string;
+}
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  /** The kind prefix and the public id part, never the secret: `gth_live_AbC123xYz789`. */
+  start: string;
+  last4: string;
+  environment: ApiKeyEnvironment;
+  scopes: string[];
+  client_id: string | null;
+  owner_id: string;
+  status: 'active' | 'expired' | 'revoked';
+  expires_at: string | null;
+  revoked_at: string | null;
+  rotated_from: string | null;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface CreatedApiKey extends ApiKeyView {
+  /** The key itself: shown this once, never again. */
+  key: string;
+}
+
+export interface RotatedApiKey extends CreatedApiKey {
+  previous_key_expires_at: string;
+}

@@ -1,0 +1,55 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth } from '../auth/auth.decorator.js';
+import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
+import { PageQuery, type Page } from '../common/pagination.js';
+import { CreateApiKeyDto, RotateApiKeyDto, type ApiKeyView, type CreatedApiKey, type RotatedApiKey } from './api-key.dto.js';
+import { ApiKeysService } from './api-keys.service.js';
+
+@ApiTags('API keys')
+@Controller('v1/api-keys')
+export class ApiKeysController {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  @Get()
+  @Auth({ schemes: ['bearer'], scopes: ['keys:manage'] })
+  @ApiOperation({ summary: 'Your API keys, newest first (never the secret: `start` and `last4` tell them apart)' })
+  @ApiOkResponse({ description: '{ data: ApiKey[], next_cursor }' })
+  list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery): Promise<Page<ApiKeyView>> {
+    return this.keys.list(p, q);
+  }
+
+  @Post()
+  @Auth({ schemes: ['bearer'], scopes: ['keys:manage'] })
+  @ApiOperation({ summary: 'Create an API key; the key is in this response only, never again' })
+  @ApiCreatedResponse({ description: '{ id, key, name, scopes, expires_at, created_at, ... }' })
+  create(@CurrentPrincipal() p: Principal, @Body() dto: CreateApiKeyDto): Promise<CreatedApiKey> {
+    return this.keys.create(p, dto);
+  }
+
+  @Get(':id')
+  @Auth({ schemes: ['bearer'], scopes: ['keys:manage'] })
+  @ApiOperation({ summary: 'One of your API keys, with last_used_at (updated every few seconds)' })
+  @ApiNotFoundResponse({ description: 'No such key of yours' })
+  get(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<ApiKeyView> {
+    return this.keys.get(p, id);
+  }
+
+  @Post(':id/rotate')
+  @Auth({ schemes: ['bearer'], scopes: ['keys:manage'] })
+  @ApiOperation({ summary: 'Rotate: a new key with the same owner, scopes and expiry; the old one works until previous_key_expires_at' })
+  @ApiCreatedResponse({ description: '{ id, key, ..., previous_key_expires_at }' })
+  rotate(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: RotateApiKeyDto): Promise<RotatedApiKey> {
+    return this.keys.rotate(p, id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Auth({ schemes: ['bearer'], scopes: ['keys:manage'] })
+  @ApiOperation({ summary: 'Revoke now, on every instance' })
+  @ApiNoContentResponse({ description: 'Revoked' })
+  revoke(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<void> {
+    return this.keys.revoke(p, id);
+  }
+}
