@@ -96,7 +96,7 @@ describe('usage errors (no database needed)', () => {
   it('prints help on --help, to stdout, with status 0', async () => {
     const run = await cli(['--help'], { DATA_DIR: tempDataDir() });
     expect(run.code).toBe(0);
-    for (const name of ['users:create', 'clients:create', 'signing-keys:rotate', 'migration:run']) expect(run.stdout).toContain(name);
+    for (const name of ['users:create', 'clients:create', 'keys:create', 'signing-keys:rotate', 'migration:run']) expect(run.stdout).toContain(name);
   });
 });
 
@@ -160,6 +160,31 @@ describe('on PostgreSQL (DATABASE_URL)', () => {
     });
 
     failed(await cli(['clients:create', '--name', 'X', '--owner', 'nobody@example.com', '--json'], env), 1, /nobody@example\.com/);
+  });
+
+  it('keys:create prints { id, key }; the key opens the Data API; only its digest is stored', async () => {
+    const made = json(
+      await cli(['keys:create', '--owner', 'dev@example.com', '--name', 'nightly', '--scopes', 'data:read data:write', '--expires-in', '3600', '--json'], env),
+    );
+    expect(made).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), key: expect.stringMatching(/^gth_live_[0-9A-Za-z]{40}_[0-9A-Za-z]{6}$/) });
+    const [row] = await query<{ name: string; scopes: string[]; email: string; in_s: number; j: string }>(
+      `SELECT k.name, k.scopes, u.email, extract(epoch FROM k.expires_at - now())::int AS in_s, row_to_json(k)::text AS j
+         FROM api_keys k JOIN users u ON u.id = k.owner_id WHERE k.id = $1`,
+      [made.id],
+    );
+    expect(row).toMatchObject({ name: 'nightly', scopes: ['data:read', 'data:write'], email: 'dev@example.com' });
+    expect(row.in_s).toBeGreaterThan(3500);
+    expect(row.j).not.toContain(String(made.key));
+    const app = await startTestApp({ database: db });
+    try {
+      expect((await fetch(`${app.url}/v1/data`, { headers: { 'X-API-Key': String(made.key) } })).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+    expect(Object.keys(json(await cli(['keys:create', '--owner', 'dev@example.com', '--name', 'default', '--json'], env)))).toEqual(['id', 'key']);
+    failed(await cli(['keys:create', '--owner', 'dev@example.com', '--name', 'x', '--scopes', 'admin', '--json'], env), 2, /--scopes/);
+    failed(await cli(['keys:create', '--owner', 'dev@example.com', '--name', 'x', '--expires-in', '-5', '--json'], env), 2, /--expires-in/);
+    failed(await cli(['keys:create', '--owner', 'nobody@example.com', '--name', 'x', '--json'], env), 1, /nobody@example\.com/);
   });
 
   it('prints readable lines without --json', async () => {

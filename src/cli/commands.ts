@@ -1,5 +1,6 @@
 import { clientsCreate } from './clients.commands.js';
 import type { Command } from './command.js';
+import { keysCreate } from './keys.commands.js';
 import { migrationRun, signingKeysRotate } from './system.commands.js';
 import { usersCreate } from './users.commands.js';
 
@@ -7,6 +8,7 @@ import { usersCreate } from './users.commands.js';
 export const COMMANDS: Readonly<Record<string, Command>> = {
   'users:create': usersCreate,
   'clients:create': clientsCreate,
+  'keys:create': keysCreate,
   'signing-keys:rotate': signingKeysRotate,
   'migration:run': migrationRun,
 };

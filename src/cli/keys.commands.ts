@@ -1,0 +1,42 @@
+import { ApiKeysModule } from '../api-keys/api-keys.module.js';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { KEY_SCOPES } from '../api-keys/api-key.dto.js';
+import { ChangeBusModule } from '../database/change-bus.module.js';
+import { UsersService } from '../users/users.service.js';
+import { CliError, command, list, optional, required } from './command.js';
+
+const MAX_NAME = 100;
+const MAX_EXPIRES_IN = 10 * 365 * 86400;
+
+export const keysCreate = command({
+  summary: 'Create an API key for a user; the key is shown once',
+  usage: `--owner EMAIL --name N [--scopes "data:read"] [--expires-in SECONDS]`,
+  flags: ['owner', 'name', 'scopes', 'expires-in'],
+  imports: [ChangeBusModule, ApiKeysModule],
+  parse(flags) {
+    const owner = required(flags, 'owner');
+    const name = required(flags, 'name');
+    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+    if (name.length > MAX_NAME || /[\x00-\x1f\x7f]/.test(name)) throw CliError.usage(`--name must be at most ${MAX_NAME} printable characters`);
+    const scopes = list(optional(flags, 'scopes') ?? 'data:read');
+    const refused = scopes.filter((s) => !(KEY_SCOPES as readonly string[]).includes(s));
+    if (scopes.length === 0 || refused.length > 0) throw CliError.usage(`--scopes may only hold ${KEY_SCOPES.join(', ')} (got "${refused.join(' ')}")`);
+    const expiresIn = optional(flags, 'expires-in');
+    if (expiresIn !== undefined && (!/^\d+$/.test(expiresIn) || Number(expiresIn) < 1 || Number(expiresIn) > MAX_EXPIRES_IN)) {
+      throw CliError.usage(`--expires-in must be a whole number of seconds from 1 to ${MAX_EXPIRES_IN}`);
+    }
+    return { owner, name, scopes, expiresAt: expiresIn === undefined ? null : new Date(Date.now() + Number(expiresIn) * 1000) };
+  },
+  async run({ app }, { owner, ...input }) {
+    const user = await app.get(UsersService).findByEmail(owner);
+    if (!user) throw new CliError(`No user has the email ${owner}: create one first with users:create`);
+    const { row, key } = await app.get(ApiKeysService).issue({ ...input, ownerId: user.id, clientPk: null, environment: 'live' });
+    const text = [
+      `Created API key "${row.name}" for ${user.email} (scopes ${row.scopes.join(' ')})`,
+      `  id:  ${row.id}`,
+      `  key: ${key}   (shown once: store it now)`,
+    ];
+    if (row.expiresAt) text.push(`  expires at ${row.expiresAt.toISOString()}`);
+    return { json: { id: row.id, key }, text };
+  },
+});
