@@ -57,6 +57,22 @@ describe('API keys', () => {
     expect(res.headers.get('deprecation')).toBeNull();
   });
 
+  it('verifies a known key from memory: no database look-up after the first use', async () => {
+    const { key } = await alice.createKey();
+    expect((await data({ key })).status).toBe(200);
+    const spy = jest.spyOn(app.running.db.dataSource, 'query');
+    try {
+      for (let i = 0; i < 10; i++) expect((await data({ key })).status).toBe(200);
+      expect(spy.mock.calls.filter(([sql]) => /FROM api_keys/.test(String(sql)))).toHaveLength(0);
+      // The spy does see the verifier's look-ups: an unknown key (right checksum) costs one.
+      const body = `gth_live_${'B'.repeat(40)}`;
+      expect((await data({ key: `${body}_${checksumOf(body)}` })).status).toBe(401);
+      expect(spy.mock.calls.filter(([sql]) => /FROM api_keys/.test(String(sql)))).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('opens it with ?api_key= too, marked deprecated, uncacheable and unreferred (D45)', async () => {
     const { key } = await alice.createKey();
     const res = await data({ queryKey: key });
