@@ -1,3 +1,4 @@
+import { ChangeBus } from '../src/database/change-bus.service.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { call, keyOwner, sleep } from './support/keys.js';
@@ -49,5 +50,25 @@ describe('API keys on two instances', () => {
     expect(rot.status).toBe(201);
     expect(await untilRefused(key)).toBeLessThan(1000);
     expect((await call(b, 'GET', '/v1/data', { key: String(rot.body.key) })).status).toBe(200);
+  });
+
+  it('when the listening connection drops, misses nothing: the cache is bypassed, then the bus reconnects', async () => {
+    const owner = await keyOwner(a);
+    const { id, key } = await owner.createKey();
+    expect((await call(b, 'GET', '/v1/data', { key })).status).toBe(200);
+    await b.running.db.dataSource.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'gatehouse-listen' AND datname = current_database()`,
+    );
+    // Revoked while nobody listens: b must not serve its cached copy.
+    expect((await call(a, 'DELETE', `/v1/api-keys/${id}`, { token: owner.token })).status).toBe(204);
+    expect((await call(b, 'GET', '/v1/data', { key })).status).toBe(401);
+    const bus = b.get(ChangeBus);
+    const start = Date.now();
+    while (!bus.live && Date.now() - start < 5000) await sleep(50);
+    expect(bus.live).toBe(true);
+    const other = await owner.createKey();
+    expect((await call(b, 'GET', '/v1/data', { key: other.key })).status).toBe(200);
+    expect((await call(a, 'DELETE', `/v1/api-keys/${other.id}`, { token: owner.token })).status).toBe(204);
+    expect(await untilRefused(other.key)).toBeLessThan(1000);
   });
 });

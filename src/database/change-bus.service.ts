@@ -11,6 +11,8 @@ export type ChangeHandler = (payload: string) => void;
 const CHANNEL = /^[a-z][a-z0-9_]{0,62}$/;
 const RESET = '\0reset';
 const MAX_BACKOFF_MS = 10_000;
+/** A silent network failure would otherwise go unseen: the listening connection is probed this often. */
+const HEARTBEAT_MS = 5_000;
 
 /**
  * Tells every instance that something changed (a key revoked, a client disabled), so each can drop
@@ -32,6 +34,7 @@ export class ChangeBus implements OnModuleInit, OnModuleDestroy {
   private stopped = false;
   private backoff = 500;
   private retry: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     @InjectConfig() private readonly config: AppConfig,
@@ -55,6 +58,7 @@ export class ChangeBus implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retry);
+    clearInterval(this.heartbeat);
     const c = this.client;
     this.client = undefined;
     this.connected = false;
@@ -66,7 +70,8 @@ export class ChangeBus implements OnModuleInit, OnModuleDestroy {
     this.local.on(channel, handler);
     if (!this.channels.has(channel)) {
       this.channels.add(channel);
-      if (this.connected) this.client?.query(`LISTEN ${channel}`).catch((err: unknown) => this.lost(err));
+      const client = this.client;
+      if (this.connected && client) client.query(`LISTEN ${channel}`).catch((err: unknown) => this.client === client && this.lost(err));
     }
   }
 
@@ -83,9 +88,19 @@ export class ChangeBus implements OnModuleInit, OnModuleDestroy {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.config.databaseUrl, application_name: 'gatehouse-listen', connectionTimeoutMillis: 5000 });
-    client.on('error', (err) => this.lost(err));
-    client.on('end', () => this.lost(new Error('connection ended')));
+    const client = new pg.Client({
+      connectionString: this.config.databaseUrl,
+      application_name: 'gatehouse-listen',
+      connectionTimeoutMillis: 5000,
+      query_timeout: 5000,
+      keepAlive: true,
+    });
+    // Events of a client already replaced are ignored.
+    const lost = (err: unknown): void => {
+      if (this.client === client) this.lost(err);
+    };
+    client.on('error', lost);
+    client.on('end', () => lost(new Error('connection ended')));
     client.on('notification', (n) => {
       if (n.channel !== RESET) this.local.emit(n.channel, n.payload ?? '');
     });
@@ -98,8 +113,11 @@ export class ChangeBus implements OnModuleInit, OnModuleDestroy {
       this.backoff = 500;
       if (wasDown) this.logger.log('change notifications: listening again');
       this.local.emit(RESET);
+      clearInterval(this.heartbeat);
+      this.heartbeat = setInterval(() => void client.query('SELECT 1').catch(lost), HEARTBEAT_MS);
+      this.heartbeat.unref();
     } catch (err) {
-      this.lost(err);
+      lost(err);
     }
   }
 
@@ -107,6 +125,7 @@ export class ChangeBus implements OnModuleInit, OnModuleDestroy {
     if (this.stopped || this.retry) return;
     if (this.connected) this.logger.warn(`change notifications lost (${err instanceof Error ? err.message : String(err)}); reconnecting`);
     this.connected = false;
+    clearInterval(this.heartbeat);
     this.local.emit(RESET);
     const c = this.client;
     this.client = undefined;
