@@ -55,6 +55,7 @@ describe('API keys', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ data: [], next_cursor: null });
     expect(res.headers.get('deprecation')).toBeNull();
+    expect(res.headers.get('cache-control')).toBe('no-store'); // X-API-Key is not Authorization: shared caches would keep it
   });
 
   it('verifies a known key from memory: no database look-up after the first use', async () => {

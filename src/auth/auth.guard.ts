@@ -58,6 +58,8 @@ export class AuthGuard implements CanActivate {
     const headerKey = req.headers['x-api-key'];
     const queryKey = query?.api_key;
     if (takesKeys && (headerKey !== undefined || queryKey !== undefined)) {
+      // X-API-Key is not Authorization: a shared cache could store the answer for someone else.
+      reply.header('Cache-Control', 'no-store');
       if (queryKey !== undefined) {
         reply.header('Deprecation', QUERY_KEY_DEPRECATION);
         reply.header('Link', `<${this.config.publicUrl}/docs#/Data>; rel="deprecation"; type="text/html"`);
