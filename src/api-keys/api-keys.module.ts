@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module.js';
-import { UsersModule } from '../users/users.module.js';
 import { AdminApiKeysController } from './admin-api-keys.controller.js';
 import { ApiKeyUsageService } from './api-key-usage.service.js';
 import { ApiKeyVerifier } from './api-key-verifier.service.js';
@@ -11,7 +10,7 @@ import { ApiKeysService } from './api-keys.service.js';
 
 /** API keys: management (owners and admins), and the verifier the global guard uses. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiKey]), ClientsModule, UsersModule],
+  imports: [TypeOrmModule.forFeature([ApiKey]), ClientsModule],
   controllers: [ApiKeysController, AdminApiKeysController],
   providers: [ApiKeysService, ApiKeyVerifier, ApiKeyUsageService],
   exports: [ApiKeysService, ApiKeyVerifier, ApiKeyUsageService],

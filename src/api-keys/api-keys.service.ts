@@ -3,11 +3,11 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type FindOptionsWhere } from 'typeorm';
 import type { Principal } from '../auth/principal.js';
 import type { Client } from '../clients/client.entity.js';
+import { CallerService } from '../clients/caller.service.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { decodeCursor, toPage, type Page, type PageQuery } from '../common/pagination.js';
 import { ProblemError } from '../common/problem.js';
 import { ChangeBus } from '../database/change-bus.service.js';
-import { ActingUserService } from '../users/acting-user.service.js';
 import { isUuid } from '../users/users.service.js';
 import { displayStart, generateApiKey, type ApiKeyEnvironment } from './api-key-format.js';
 import { ApiKey } from './api-key.entity.js';
@@ -36,26 +36,26 @@ export interface IssueKeyInput {
 export class ApiKeysService {
   constructor(
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
-    private readonly acting: ActingUserService,
+    private readonly callers: CallerService,
     private readonly clients: ClientsService,
     private readonly bus: ChangeBus,
   ) {}
 
   async list(principal: Principal, q: PageQuery): Promise<Page<ApiKeyView>> {
-    return this.page(await this.acting.userId(principal), q);
+    return this.page((await this.callers.of(principal)).userId, q);
   }
 
   async adminList(principal: Principal, q: PageQuery & { owner_id?: string }): Promise<Page<ApiKeyView>> {
-    await this.acting.adminId(principal);
+    await this.callers.admin(principal);
     return this.page(q.owner_id, q);
   }
 
   async get(principal: Principal, id: string): Promise<ApiKeyView> {
-    return toView(await this.find({ id, ownerId: await this.acting.userId(principal) }, id));
+    return toView(await this.find({ id, ownerId: (await this.callers.of(principal)).userId }, id));
   }
 
   async create(principal: Principal, dto: CreateApiKeyDto): Promise<CreatedApiKey> {
-    const ownerId = await this.acting.userId(principal);
+    const ownerId = (await this.callers.of(principal)).userId;
     const client = await this.clientFor(principal, ownerId, dto.client_id);
     // Least privilege: a client-credentials token grants at most the data scopes it holds itself, and
     // a key made for a client at most that client's scopes.
@@ -105,7 +105,7 @@ export class ApiKeysService {
   }
 
   async rotate(principal: Principal, id: string, dto: RotateApiKeyDto | undefined): Promise<RotatedApiKey> {
-    const ownerId = await this.acting.userId(principal);
+    const ownerId = (await this.callers.of(principal)).userId;
     if (!isUuid(id)) throw notFound(id);
     const grace = dto?.grace_period_seconds ?? DEFAULT_GRACE_SECONDS;
     const { row, key, previousExpiresAt } = await this.keys.manager.transaction(async (em) => {
@@ -128,11 +128,11 @@ export class ApiKeysService {
   }
 
   async revoke(principal: Principal, id: string): Promise<void> {
-    await this.revokeWhere(id, await this.acting.userId(principal));
+    await this.revokeWhere(id, (await this.callers.of(principal)).userId);
   }
 
   async adminRevoke(principal: Principal, id: string): Promise<void> {
-    await this.acting.adminId(principal);
+    await this.callers.admin(principal);
     await this.revokeWhere(id, undefined);
   }
 
