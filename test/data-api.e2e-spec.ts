@@ -141,4 +141,17 @@ describe('Data API and key management by token kind', () => {
     expect((await call(app, 'GET', '/v1/data', { key })).status).toBe(401);
     expect((await call(app, 'DELETE', '/v1/admin/api-keys/00000000-0000-0000-0000-000000000000', { token: admin.token })).status).toBe(404);
   });
+
+  it("stops a disabled user's keys and tokens at once", async () => {
+    const admin = await keyOwner(app, 'admin');
+    const dev = await keyOwner(app);
+    const { key } = await dev.createKey();
+    expect((await call(app, 'GET', '/v1/data', { key })).status).toBe(200); // cached from here on
+    const off = await call(app, 'PATCH', `/v1/admin/users/${dev.user.id}`, { token: admin.token, body: { status: 'disabled' } });
+    expect(off.status).toBe(200);
+    const refused = await call(app, 'GET', '/v1/data', { key });
+    expect(refused.status).toBe(401);
+    expect(String(refused.body.error_description)).toMatch(/owner account is disabled/);
+    expect((await call(app, 'GET', '/v1/data', { token: dev.token })).status).toBe(403);
+  });
 });

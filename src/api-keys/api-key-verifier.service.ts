@@ -7,6 +7,7 @@ import { digestsEqual } from '../common/crypto.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { ChangeBus } from '../database/change-bus.service.js';
+import { USERS_CHANNEL } from '../users/users.service.js';
 import { parseApiKey } from './api-key-format.js';
 import { ApiKeyUsageService } from './api-key-usage.service.js';
 
@@ -69,6 +70,7 @@ export class ApiKeyVerifier implements OnModuleInit {
 
   onModuleInit(): void {
     this.bus.subscribe(API_KEYS_CHANNEL, (keyId) => this.invalidate(keyId));
+    this.bus.subscribe(USERS_CHANNEL, (userId) => this.invalidateOwner(userId));
     this.bus.onReset(() => this.clear());
   }
 
@@ -107,6 +109,12 @@ export class ApiKeyVerifier implements OnModuleInit {
     if (cacheKey === undefined) return;
     this.byKeyId.delete(keyId);
     this.cache.delete(cacheKey);
+  }
+
+  /** Drops every cached key of a user (disabled, or changed otherwise). */
+  invalidateOwner(userId: string): void {
+    this.generation++;
+    for (const entry of [...this.cache.values()]) if (entry.principal.userId === userId) this.invalidate(entry.principal.apiKeyId!);
   }
 
   clear(): void {

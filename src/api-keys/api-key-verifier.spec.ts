@@ -78,6 +78,17 @@ describe('ApiKeyVerifier', () => {
     expect(t.loads()).toBe(4);
   });
 
+  it('forgets every key of a user whose status or role changed', async () => {
+    const t = setup();
+    await t.verifier.verify(t.key);
+    t.emitter.emit('users', 'someone-else');
+    await t.verifier.verify(t.key);
+    expect(t.loads()).toBe(1);
+    t.emitter.emit('users', 'user-1');
+    t.row.owner_status = 'disabled';
+    await expect(t.verifier.verify(t.key)).rejects.toThrow(/owner account is disabled/);
+  });
+
   it('does not cache a look-up that raced with an invalidation', async () => {
     const t = setup();
     t.onLoad(() => t.emitter.emit(API_KEYS_CHANNEL, 'key-1'));

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import { ProblemError } from '../common/problem.js';
+import { ChangeBus } from '../database/change-bus.service.js';
 import { PasswordService } from './password.service.js';
 import { User, type UserRole, type UserStatus } from './user.entity.js';
 
@@ -25,11 +26,16 @@ export function isUuid(s: string): boolean {
   return UUID.test(s);
 }
 
+/** Change-bus channel: payload is the id of a user whose status or role changed. */
+export const USERS_CHANNEL = 'users';
+
 @Injectable()
 export class UsersService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly passwords: PasswordService,
+    /** Absent in command-line contexts, which cache nothing. */
+    @Optional() private readonly bus?: ChangeBus,
   ) {}
 
   async create(input: { email: string; password: string; role?: UserRole; displayName?: string }): Promise<User> {
@@ -65,7 +71,10 @@ export class UsersService {
     const user = await this.get(id);
     if (changes.status) user.status = changes.status;
     if (changes.role) user.role = changes.role;
-    return this.users.save(user);
+    const saved = await this.users.save(user);
+    // Every instance drops what it cached for this user (e.g. verified API keys of a disabled owner).
+    await this.bus?.publish(USERS_CHANNEL, saved.id);
+    return saved;
   }
 
   async get(id: string): Promise<User> {
