@@ -1,0 +1,41 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsUUID } from 'class-validator';
+import { Public } from '../auth/auth.decorator.js';
+import type { Page } from '../common/pagination.js';
+import { ProblemError } from '../common/problem.js';
+import { isUuid } from '../users/users.service.js';
+import { DataPageQuery, type DataRecordView } from './data.dto.js';
+import { DataService } from './data.service.js';
+
+class OpenDataQuery extends DataPageQuery {
+  @IsOptional()
+  @IsUUID()
+  owner_id?: string;
+}
+
+/**
+ * Benchmark baselines, registered ONLY when BENCH_ROUTES=true (refused in production): the same work
+ * as GET /v1/data with no authentication, so bench/api-keys.mjs can measure what auth costs.
+ * Unauthenticated by design, hence never on by default (and in the OpenAPI document only when on).
+ */
+@ApiTags('Benchmark (BENCH_ROUTES=true only; never in production)')
+@Controller('v1')
+export class BenchController {
+  constructor(private readonly data: DataService) {}
+
+  @Get('ping')
+  @Public()
+  @ApiOperation({ summary: 'No auth, no database: the server floor' })
+  ping(): { ok: true } {
+    return { ok: true };
+  }
+
+  @Get('data-open')
+  @Public()
+  @ApiOperation({ summary: 'GET /v1/data for ?owner_id=, with no authentication' })
+  open(@Query() q: OpenDataQuery): Promise<Page<DataRecordView>> {
+    if (!q.owner_id || !isUuid(q.owner_id)) throw ProblemError.badRequest('owner_id (a user id) is required');
+    return this.data.listFor(q.owner_id, q);
+  }
+}

@@ -1,0 +1,51 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth } from '../auth/auth.decorator.js';
+import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
+import type { Page } from '../common/pagination.js';
+import { CreateDataDto, DataPageQuery, type DataRecordView } from './data.dto.js';
+import { DataService } from './data.service.js';
+
+const KEY_NOTE =
+  'Send the API key in the `X-API-Key` header. The `api_key` query parameter still works but is deprecated: its responses carry ' +
+  '`Deprecation` and `Link: <...>; rel="deprecation"` headers, and URLs end up in browser histories and proxy logs.';
+
+@ApiTags('Data')
+@Controller('v1/data')
+export class DataController {
+  constructor(private readonly data: DataService) {}
+
+  @Get()
+  @Auth({ schemes: ['apiKey', 'bearer'], scopes: ['data:read'] })
+  @ApiOperation({ summary: 'Your records, newest first', description: KEY_NOTE })
+  @ApiOkResponse({ description: '{ data: Record[], next_cursor }' })
+  list(@CurrentPrincipal() p: Principal, @Query() q: DataPageQuery): Promise<Page<DataRecordView>> {
+    return this.data.list(p, q);
+  }
+
+  @Get(':id')
+  @Auth({ schemes: ['apiKey', 'bearer'], scopes: ['data:read'] })
+  @ApiOperation({ summary: 'One of your records', description: KEY_NOTE })
+  @ApiNotFoundResponse({ description: 'No such record of yours' })
+  get(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<DataRecordView> {
+    return this.data.get(p, id);
+  }
+
+  @Post()
+  @Auth({ schemes: ['apiKey', 'bearer'], scopes: ['data:write'] })
+  @ApiOperation({ summary: 'Store a JSON record', description: KEY_NOTE })
+  @ApiCreatedResponse({ description: '{ id, data, created_at }' })
+  create(@CurrentPrincipal() p: Principal, @Body() dto: CreateDataDto): Promise<DataRecordView> {
+    return this.data.create(p, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Auth({ schemes: ['apiKey', 'bearer'], scopes: ['data:write'] })
+  @ApiOperation({ summary: 'Delete one of your records', description: KEY_NOTE })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  remove(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<void> {
+    return this.data.remove(p, id);
+  }
+}
