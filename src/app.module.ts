@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BootstrapModule } from './bootstrap/bootstrap.module.js';
 import { ClientsModule } from './clients/clients.module.js';
@@ -8,6 +9,7 @@ import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { HealthController } from './health/health.controller.js';
 import { OAuthModule } from './oauth/oauth.module.js';
+import { PortalModule } from './portal/portal.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -24,6 +26,8 @@ export class AppModule {
         ClientsModule,
         UsersModule,
         BootstrapModule,
+        AuditModule,
+        PortalModule,
       ],
       controllers: [HealthController],
     };
