@@ -13,7 +13,10 @@ describe('authorization code grant (RFC 6749 4.1, RFC 7636)', () => {
   beforeAll(async () => {
     app = await startTestApp();
     client = await codeClient(app);
-    ({ agent, user: { id: userId } } = await signedIn(app));
+    ({
+      agent,
+      user: { id: userId },
+    } = await signedIn(app));
   });
   afterAll(() => app.close());
 
@@ -98,7 +101,12 @@ describe('authorization code grant (RFC 6749 4.1, RFC 7636)', () => {
     const refreshed = await fetch(`${app.url}/oauth2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: String(first.body.refresh_token), client_id: client.clientId, client_secret: client.clientSecret! }),
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: String(first.body.refresh_token),
+        client_id: client.clientId,
+        client_secret: client.clientSecret!,
+      }),
     });
     expect(refreshed.status).toBe(400);
     await eventually(async () => (await sql(`SELECT 1 FROM audit_events WHERE type = 'oauth.code_reuse_detected'`)).length > 0);
@@ -139,7 +147,9 @@ describe('authorization code grant (RFC 6749 4.1, RFC 7636)', () => {
 
   it('codes live 60 seconds', async () => {
     await codeFor();
-    const rows = await sql<{ s: number }>(`SELECT extract(epoch FROM expires_at - created_at)::int AS s FROM authorization_codes ORDER BY created_at DESC LIMIT 1`);
+    const rows = await sql<{ s: number }>(
+      `SELECT extract(epoch FROM expires_at - created_at)::int AS s FROM authorization_codes ORDER BY created_at DESC LIMIT 1`,
+    );
     expect(rows[0].s).toBe(60);
   });
 

@@ -56,7 +56,13 @@ export class Agent {
 export function hidden(page: string, name: string): string {
   const m = new RegExp(`name="${name}" value="([^"]*)"`).exec(page);
   if (!m) throw new Error(`no hidden field ${name} in page: ${page.slice(0, 500)}`);
-  return m[1].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&#96;/g, '`');
+  return m[1]
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&#96;/g, '`');
 }
 
 export function pkce(): { verifier: string; challenge: string } {
