@@ -108,7 +108,7 @@ describe('authorization endpoint', () => {
     ['a challenge of bad grammar', { code_challenge: 'short', code_challenge_method: 'S256' }],
     ['a challenge with bad characters', { code_challenge: `${challenge.slice(0, 42)}+`, code_challenge_method: 'S256' }],
   ])('answers %s with invalid_request (B30)', async (_name, pk) => {
-    const url = await errorOf(authorizeUrl(pub.clientId, pk as Record<string, string>));
+    const url = await errorOf(authorizeUrl(pub.clientId, pk));
     expect(url.searchParams.get('error')).toBe('invalid_request');
     expect(url.searchParams.get('state')).toBe('st');
   });

@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { eventually, startTestApp, type TestApp } from './support/app.js';
-import { Agent } from './support/agent.js';
+import { type Agent } from './support/agent.js';
 import { authorize, codeClient, exchange, me, REDIRECT, signedIn, tokensFor, type FlowClient } from './support/code-flow.js';
 
 /** The authorization code at the token endpoint: SECURITY-CHECKLIST A11-A17, and GET /v1/users/me. */
@@ -169,7 +169,7 @@ describe('authorization code grant (RFC 6749 4.1, RFC 7636)', () => {
 
   it('refuses the code grant to a client not allowed it: unauthorized_client', async () => {
     const cc = await app.createClient();
-    const res = await exchange(app, cc as FlowClient, 'x'.repeat(43), undefined);
+    const res = await exchange(app, cc, 'x'.repeat(43), undefined);
     expect(res.body.error).toBe('unauthorized_client');
   });
 

@@ -52,6 +52,7 @@ export class PortalAuthService {
     const email = (input.email ?? '').trim().toLowerCase();
     const displayName = (input.displayName ?? '').trim();
     if (!EMAIL.test(email)) return { kind: 'invalid', message: 'Enter a valid email address.' };
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
     if (displayName.length > 100 || /[\x00-\x1f\x7f]/.test(displayName)) return { kind: 'invalid', message: 'The name must be at most 100 characters.' };
     const password = input.password ?? '';
     if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) {

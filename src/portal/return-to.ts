@@ -6,6 +6,7 @@
 export function safeReturnTo(value: string | undefined): string {
   if (!value || value.length > 8192) return '/portal';
   if (!value.startsWith('/') || value.startsWith('//')) return '/portal';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
   if (/[\\\x00-\x1f\x7f]/.test(value)) return '/portal';
   try {
     const resolved = new URL(value, 'http://gatehouse.invalid');

@@ -62,11 +62,7 @@ export class UsersService {
 
   /** The user with the password hash (never selected otherwise), for sign-in only. */
   findForSignIn(email: string): Promise<User | null> {
-    return this.users
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('u.email = :email', { email: email.trim().toLowerCase() })
-      .getOne();
+    return this.users.createQueryBuilder('u').addSelect('u.passwordHash').where('u.email = :email', { email: email.trim().toLowerCase() }).getOne();
   }
 
   findByEmail(email: string): Promise<User | null> {

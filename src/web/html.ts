@@ -18,7 +18,7 @@ function render(value: Interpolation): string {
   if (value === null || value === undefined || value === false) return '';
   if (value instanceof SafeHtml) return value.value;
   if (Array.isArray(value)) return (value as readonly Interpolation[]).map(render).join('');
-  return escapeHtml(String(value as string | number | boolean));
+  return escapeHtml(String(value));
 }
 
 /**

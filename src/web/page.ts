@@ -6,19 +6,18 @@ export const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; b
 
 export function layout(title: string, body: SafeHtml): SafeHtml {
   return html`<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>${title} · Gatehouse</title>
-    <link rel="stylesheet" href="/portal/assets/style.css" />
-  </head>
-  <body>
-    <header><a class="brand" href="/portal">Gatehouse</a></header>
-    <main>${body}</main>
-  </body>
-</html>
-`;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} · Gatehouse</title>
+        <link rel="stylesheet" href="/portal/assets/style.css" />
+      </head>
+      <body>
+        <header><a class="brand" href="/portal">Gatehouse</a></header>
+        <main>${body}</main>
+      </body>
+    </html> `;
 }
 
 /** Sends a server-rendered page: never cached, never framed, no script. */
@@ -31,7 +30,14 @@ export function sendPage(reply: FastifyReply, status: number, title: string, bod
 
 /** An error page (the authorize endpoint's "never redirect" errors, bad forms, throttling). */
 export function sendErrorPage(reply: FastifyReply, status: number, title: string, message: string, headers: Record<string, string> = {}): FastifyReply {
-  return sendPage(reply, status, title, html`<h1>${title}</h1><p class="error" role="alert">${message}</p>`, headers);
+  return sendPage(
+    reply,
+    status,
+    title,
+    html`<h1>${title}</h1>
+      <p class="error" role="alert">${message}</p>`,
+    headers,
+  );
 }
 
 /** 303 See Other: the redirect after a POST (never 307, which would re-post the form; RFC 9700 4.12). */

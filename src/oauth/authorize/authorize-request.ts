@@ -16,13 +16,7 @@ export interface AuthorizeRequest {
 
 /** RFC 6749 4.1.2.1 error codes of the authorization endpoint. */
 export type AuthorizeErrorCode =
-  | 'invalid_request'
-  | 'unauthorized_client'
-  | 'access_denied'
-  | 'unsupported_response_type'
-  | 'invalid_scope'
-  | 'server_error'
-  | 'temporarily_unavailable';
+  'invalid_request' | 'unauthorized_client' | 'access_denied' | 'unsupported_response_type' | 'invalid_scope' | 'server_error' | 'temporarily_unavailable';
 
 export type Validated =
   /** The client or redirect URI cannot be trusted: show a page, never redirect. */

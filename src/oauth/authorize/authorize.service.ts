@@ -13,9 +13,7 @@ import { consentPage } from './consent.page.js';
 import { withParams } from './redirect-uri.js';
 
 export type AuthorizeOutcome =
-  | { kind: 'redirect'; location: string }
-  | { kind: 'page'; status: number; title: string; message: string }
-  | { kind: 'consent'; body: SafeHtml };
+  { kind: 'redirect'; location: string } | { kind: 'page'; status: number; title: string; message: string } | { kind: 'consent'; body: SafeHtml };
 
 /**
  * GET /oauth2/authorize and the consent form's POST. Both re-validate the whole authorization
@@ -63,7 +61,13 @@ export class AuthorizeService {
     if (decision !== 'allow') return badForm();
     const { client, scopes } = v.request;
     await this.consents.remember(active.user.id, client.id, scopes);
-    void this.audit.record({ type: 'oauth.consent_granted', actorUserId: active.user.id, actorClientId: client.clientId, ip: req.ip, details: { scope: scopes.join(' ') } });
+    void this.audit.record({
+      type: 'oauth.consent_granted',
+      actorUserId: active.user.id,
+      actorClientId: client.clientId,
+      ip: req.ip,
+      details: { scope: scopes.join(' ') },
+    });
     return this.issue(v.request, active, req.ip);
   }
 
@@ -86,7 +90,9 @@ export class AuthorizeService {
     return { kind: 'redirect', location: withParams(request.redirectUri, { code, state: request.state, iss: this.config.issuer }) };
   }
 
-  private invalid(v: { kind: 'page'; message: string } | { kind: 'error'; redirectUri: string; state: string | undefined; error: AuthorizeErrorCode; description: string }): AuthorizeOutcome {
+  private invalid(
+    v: { kind: 'page'; message: string } | { kind: 'error'; redirectUri: string; state: string | undefined; error: AuthorizeErrorCode; description: string },
+  ): AuthorizeOutcome {
     if (v.kind === 'page') return { kind: 'page', status: 400, title: 'This sign-in link is not valid', message: v.message };
     return this.error(v.redirectUri, v.state, v.error, v.description);
   }

@@ -17,10 +17,7 @@ export class ConsentsService {
 
   /** True when the user already allowed this client every one of these scopes. */
   async covers(userId: string, clientPk: string, scopes: readonly string[]): Promise<boolean> {
-    const rows = await this.dataSource.query<{ scopes: string[] }[]>(`SELECT scopes FROM consents WHERE user_id = $1 AND client_pk = $2`, [
-      userId,
-      clientPk,
-    ]);
+    const rows = await this.dataSource.query<{ scopes: string[] }[]>(`SELECT scopes FROM consents WHERE user_id = $1 AND client_pk = $2`, [userId, clientPk]);
     return rows.length > 0 && scopes.every((s) => rows[0].scopes.includes(s));
   }
 

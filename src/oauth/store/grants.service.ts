@@ -3,13 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { RevocationList } from './revocation-list.js';
 
-export type RevocationReason =
-  | 'code_reuse'
-  | 'refresh_token_reuse'
-  | 'revoked_by_client'
-  | 'consent_withdrawn'
-  | 'user_disabled'
-  | 'password_changed';
+export type RevocationReason = 'code_reuse' | 'refresh_token_reuse' | 'revoked_by_client' | 'consent_withdrawn' | 'user_disabled' | 'password_changed';
 
 /**
  * Grants (one per authorization; the refresh-token family and the `gid` of its access tokens):
