@@ -39,7 +39,7 @@ export class AuthorizeService {
     const refused = this.refusedFor(v.request, active);
     if (refused) return refused;
     const { client, scopes } = v.request;
-    if (client.firstParty || (await this.consents.covers(active.user.id, client.id, scopes))) return this.issue(v.request, active, req.ip);
+    if (client.firstParty || (await this.consents.covers(active.user.id, client.id, scopes))) return this.issue(v.request, active);
     const csrf = this.sessions.csrfToken(req, reply, active);
     return { kind: 'consent', body: consentPage({ request: v.request, query, csrf, userEmail: active.user.email }) };
   }
@@ -68,7 +68,7 @@ export class AuthorizeService {
       ip: req.ip,
       details: { scope: scopes.join(' ') },
     });
-    return this.issue(v.request, active, req.ip);
+    return this.issue(v.request, active);
   }
 
   /** The admin scope is for admins only, whatever the client may ask. */
@@ -79,7 +79,7 @@ export class AuthorizeService {
     return undefined;
   }
 
-  private async issue(request: AuthorizeRequest, active: ActiveSession, _ip: string): Promise<AuthorizeOutcome> {
+  private async issue(request: AuthorizeRequest, active: ActiveSession): Promise<AuthorizeOutcome> {
     const code = await this.codes.issue({
       clientPk: request.client.id,
       userId: active.user.id,

@@ -39,6 +39,11 @@ export class ConsentsService {
     const client = clientId.length <= 200 ? await this.clients.findByClientId(clientId) : null;
     if (!client) return false;
     await this.dataSource.query(`DELETE FROM consents WHERE user_id = $1 AND client_pk = $2`, [userId, client.id]);
+    // A code issued a moment ago must not create a new grant after the withdrawal.
+    await this.dataSource.query(`UPDATE authorization_codes SET used_at = now() WHERE user_id = $1 AND client_pk = $2 AND used_at IS NULL`, [
+      userId,
+      client.id,
+    ]);
     const revoked = await this.grants.revokeForUserAndClient(userId, client.id, 'consent_withdrawn');
     void this.audit.record({
       type: 'oauth.consent_withdrawn',
