@@ -277,4 +277,14 @@ describe('authorization endpoint', () => {
     const json = await fetch(`${app.url}/oauth2/authorize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"decision":"allow"}' });
     expect(json.status).toBe(400);
   });
+
+  it('answers other methods and unknown pages with HTML error pages (405 with Allow, 404)', async () => {
+    const put = await fetch(`${app.url}/oauth2/authorize`, { method: 'PUT' });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, POST');
+    expect(put.headers.get('content-type')).toContain('text/html');
+    const missing = await fetch(`${app.url}/portal/no-such-page`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('text/html');
+  });
 });

@@ -1,4 +1,5 @@
 import { AccessTokenService } from '../src/oauth/access-token.service.js';
+import { REVOCATION_CACHE_SECONDS } from '../src/oauth/store/revocation-list.js';
 import { postForm, startTestApp, type TestApp } from './support/app.js';
 import { codeClient, me, refresh, tokensFor, type FlowClient } from './support/code-flow.js';
 
@@ -148,4 +149,20 @@ describe('revocation and introspection', () => {
     expect(meta.grant_types_supported).toEqual(expect.arrayContaining(['authorization_code', 'refresh_token', 'client_credentials']));
     expect(meta.token_endpoint_auth_methods_supported).toContain('none');
   });
+
+  it('a revocation on one instance reaches another within REVOCATION_CACHE_SECONDS', async () => {
+    const b = await startTestApp({ database: app.db });
+    try {
+      const t = await tokensFor(app, client);
+      const onB = (token: string) => fetch(`${b.url}/v1/users/me`, { headers: { Authorization: `Bearer ${token}` } });
+      // b verifies with the same keys but its own issuer URL: use a token b issued for the same grant.
+      const r1 = await refresh(b, client, t.refresh);
+      expect((await onB(String(r1.body.access_token))).status).toBe(200); // cached as alive on b
+      expect((await revoke(client, { token: String(r1.body.refresh_token) })).status).toBe(200); // revoked on a
+      await new Promise((r) => setTimeout(r, REVOCATION_CACHE_SECONDS * 1000 + 200));
+      expect((await onB(String(r1.body.access_token))).status).toBe(401);
+    } finally {
+      await b.close();
+    }
+  }, 20_000);
 });
