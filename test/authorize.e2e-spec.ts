@@ -287,4 +287,11 @@ describe('authorization endpoint', () => {
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('text/html');
   });
+
+  it('shows a page, not a 500, when the only registered redirect URI is not a URL', async () => {
+    const broken = await codeClient(app, { redirectUris: ['not a url'] });
+    const res = await agent.get(`/oauth2/authorize?response_type=code&client_id=${broken.clientId}&code_challenge=${challenge}&code_challenge_method=S256`);
+    expect(res.status).toBe(400);
+    expect(res.location).toBeNull();
+  });
 });

@@ -63,6 +63,9 @@ export class AuthorizeRequestValidator {
       return { kind: 'page', message: 'The redirect_uri parameter is missing, and the application has several registered: it must name one.' };
     }
 
+    if (!URL.canParse(redirectUri))
+      return { kind: 'page', message: `The redirect URI registered for ${client.name} is not a valid URL; its owner must fix it.` };
+
     const states = form.all('state');
     const state = states.length === 1 && states[0] !== '' && states[0].length <= MAX_STATE ? states[0] : undefined;
     const fail = (error: AuthorizeErrorCode, description: string): Validated => ({ kind: 'error', redirectUri, state, error, description });

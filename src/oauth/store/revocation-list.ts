@@ -68,7 +68,8 @@ export class RevocationList {
   private reloadJtis(): Promise<void> {
     this.jtiLoad ??= this.dataSource
       .query<{ jti: string }[]>('SELECT jti FROM revoked_access_tokens WHERE expires_at > now()')
-      .then((rows) => {
+      .then(async (rows) => {
+        if (Math.random() < 0.01) await this.dataSource.query('DELETE FROM revoked_access_tokens WHERE expires_at < now()');
         this.jtis = new Set(rows.map((r) => r.jti));
         this.jtisLoadedAt = Date.now();
       })
