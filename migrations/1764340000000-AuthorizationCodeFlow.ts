@@ -14,7 +14,7 @@ export class AuthorizationCodeFlow1764340000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "IDX_46f9873edb2bcfdb1124f071fb" ON "audit_events"  ("type") `);
     await queryRunner.query(`CREATE INDEX "IDX_497bb4f7c4c55db9749616cd2a" ON "audit_events"  ("created_at") `);
     await queryRunner.query(
-      `CREATE TABLE "authorization_codes" ("code_hash" bytea NOT NULL, "client_pk" uuid NOT NULL, "user_id" uuid NOT NULL, "grant_id" uuid NOT NULL, "redirect_uri" text NOT NULL, "scopes" text array NOT NULL, "code_challenge" text, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "used_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_2e198275bb8a2fe00f554be97a3" PRIMARY KEY ("code_hash"))`,
+      `CREATE TABLE "authorization_codes" ("code_hash" bytea NOT NULL, "client_pk" uuid NOT NULL, "user_id" uuid NOT NULL, "grant_id" uuid NOT NULL, "redirect_uri" text NOT NULL, "redirect_uri_explicit" boolean NOT NULL DEFAULT true, "scopes" text array NOT NULL, "code_challenge" text, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "used_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_2e198275bb8a2fe00f554be97a3" PRIMARY KEY ("code_hash"))`,
     );
     await queryRunner.query(
       `CREATE TABLE "consents" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "user_id" uuid NOT NULL, "client_pk" uuid NOT NULL, "scopes" text array NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "UQ_280c345befd69a204d2f485a859" UNIQUE ("user_id", "client_pk"), CONSTRAINT "PK_9efc68eb6aba7d638fb6ea034dd" PRIMARY KEY ("id"))`,

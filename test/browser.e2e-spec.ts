@@ -134,8 +134,8 @@ describe('authorization code flow in headless Chromium', () => {
     await page.close();
   });
 
-  it('remembers consent: signing in again goes straight back to the client; sign-out ends the session', async () => {
-    const context = await browser.newContext();
+  it('remembers consent: signing in again goes straight back to the client; sign-out ends the session (no JavaScript)', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     const first = await startFlow(page);
     await page.fill('#email', 'ada@example.com');

@@ -204,4 +204,14 @@ describe('authorization code grant (RFC 6749 4.1, RFC 7636)', () => {
     await tokensFor(app, client, agent);
     await eventually(async () => (await sql(`SELECT 1 FROM audit_events WHERE type = 'oauth.token_issued' AND actor_user_id = $1`, [userId])).length > 0);
   });
+
+  it('needs redirect_uri at the token endpoint only when the authorization request sent it (RFC 6749 4.1.3)', async () => {
+    const single = await codeClient(app);
+    const { location, verifier } = await authorize(agent, single.clientId, { redirect_uri: '' });
+    const withoutIt = await exchange(app, single, location.searchParams.get('code')!, verifier, { redirect_uri: '' });
+    expect(withoutIt.status).toBe(200);
+    const sent = await codeFor(single);
+    const missing = await exchange(app, single, sent.code, sent.verifier, { redirect_uri: '' });
+    expect(missing.body.error).toBe('invalid_grant');
+  });
 });

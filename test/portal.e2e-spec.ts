@@ -1,4 +1,5 @@
 import { eventually, startTestApp, type TestApp } from './support/app.js';
+import { SIGN_UP_LIMIT } from '../src/portal/sign-in-throttle.js';
 import { Agent, hidden } from './support/agent.js';
 
 /** Sign-up, sign-in, sessions, CSRF and throttling of the server-rendered pages. */
@@ -197,6 +198,26 @@ describe('portal sign-in pages and sessions', () => {
     expect(status).toBe(429);
     const user = await app.createUser();
     expect((await agent.post('/portal/signin', { csrf, email: user.email, password: user.password })).status).toBe(429);
+  });
+});
+
+describe('sign-up throttling', () => {
+  it('refuses more than SIGN_UP_LIMIT sign-ups per address in a window (429 page with Retry-After)', async () => {
+    const app = await startTestApp();
+    try {
+      const agent = new Agent(app.url);
+      const csrf = hidden((await agent.get('/portal/signup')).text, 'csrf');
+      const statuses: number[] = [];
+      for (let i = 0; i < SIGN_UP_LIMIT + 1; i++) {
+        statuses.push((await agent.post('/portal/signup', { csrf, email: `bulk${i}@example.com`, password: 'x' })).status);
+      }
+      expect(statuses.slice(0, SIGN_UP_LIMIT).every((s) => s === 400)).toBe(true);
+      const last = await agent.post('/portal/signup', { csrf, email: 'one.more@example.com', password: 'a long enough passphrase' });
+      expect(last.status).toBe(429);
+      expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await app.close();
+    }
   });
 });
 

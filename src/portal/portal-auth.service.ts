@@ -7,7 +7,7 @@ import { UsersService } from '../users/users.service.js';
 import { SignInThrottle } from './sign-in-throttle.js';
 
 export type SignInResult = { kind: 'ok'; user: User } | { kind: 'invalid' } | { kind: 'throttled'; retryAfter: number };
-export type SignUpResult = { kind: 'ok'; user: User } | { kind: 'invalid'; message: string };
+export type SignUpResult = { kind: 'ok'; user: User } | { kind: 'invalid'; message: string } | { kind: 'throttled'; retryAfter: number };
 
 const EMAIL = /^[^\s@<>"]{1,64}@[^\s@<>"]{1,190}\.[^\s@<>"]{1,63}$/;
 export const MIN_PASSWORD = 12;
@@ -49,6 +49,8 @@ export class PortalAuthService {
   }
 
   async signUp(input: { email?: string; password?: string; displayName?: string }, ip: string): Promise<SignUpResult> {
+    const wait = this.throttle.signUpAttempt(ip);
+    if (wait > 0) return { kind: 'throttled', retryAfter: wait };
     const email = (input.email ?? '').trim().toLowerCase();
     const displayName = (input.displayName ?? '').trim();
     if (!EMAIL.test(email)) return { kind: 'invalid', message: 'Enter a valid email address.' };

@@ -107,8 +107,15 @@ export class PortalController {
       return void seeOther(reply, returnTo);
     }
     const csrf = this.sessions.csrfToken(req, reply, active);
-    const page = signUpPage({ csrf, returnTo, email: f.email?.slice(0, 320), displayName: f.display_name?.slice(0, 100), error: result.message });
-    sendPage(reply, 400, 'Create your account', page);
+    const error = result.kind === 'throttled' ? 'Too many sign-ups from your address. Wait a few minutes, then try again.' : result.message;
+    const page = signUpPage({ csrf, returnTo, email: f.email?.slice(0, 320), displayName: f.display_name?.slice(0, 100), error });
+    sendPage(
+      reply,
+      result.kind === 'throttled' ? 429 : 400,
+      'Create your account',
+      page,
+      result.kind === 'throttled' ? { 'Retry-After': String(result.retryAfter) } : {},
+    );
   }
 
   @Post('signout')

@@ -8,6 +8,8 @@ interface Window {
 /** Failures allowed per account (any address) and per address (any account) in one window. */
 export const ACCOUNT_LIMIT = 5;
 export const ADDRESS_LIMIT = 20;
+/** Sign-up attempts per address in one window (each costs an argon2 hash and may create an account). */
+export const SIGN_UP_LIMIT = 10;
 const WINDOW_MS = 15 * 60_000;
 const MAX_ENTRIES = 100_000;
 
@@ -20,16 +22,18 @@ const MAX_ENTRIES = 100_000;
 export class SignInThrottle {
   private readonly accounts = new Map<string, Window>();
   private readonly addresses = new Map<string, Window>();
+  private readonly signUps = new Map<string, Window>();
 
   /** Seconds until sign-in is allowed again for this email or address; 0 when it is allowed now. */
   retryAfter(email: string, ip: string): number {
-    const now = Date.now();
-    const wait = (map: Map<string, Window>, key: string, limit: number): number => {
-      const w = map.get(key);
-      if (!w || w.resetAt <= now) return 0;
-      return w.failures >= limit ? Math.ceil((w.resetAt - now) / 1000) : 0;
-    };
     return Math.max(wait(this.accounts, email, ACCOUNT_LIMIT), wait(this.addresses, ip, ADDRESS_LIMIT));
+  }
+
+  /** Counts a sign-up attempt from this address; returns seconds to wait when over the limit (0 = go on). */
+  signUpAttempt(ip: string): number {
+    const w = wait(this.signUps, ip, SIGN_UP_LIMIT);
+    if (w === 0) bump(this.signUps, ip);
+    return w;
   }
 
   failed(email: string, ip: string): void {
@@ -41,6 +45,13 @@ export class SignInThrottle {
   succeeded(email: string): void {
     this.accounts.delete(email);
   }
+}
+
+function wait(map: Map<string, Window>, key: string, limit: number): number {
+  const now = Date.now();
+  const w = map.get(key);
+  if (!w || w.resetAt <= now) return 0;
+  return w.failures >= limit ? Math.ceil((w.resetAt - now) / 1000) : 0;
 }
 
 function bump(map: Map<string, Window>, key: string): void {

@@ -9,6 +9,8 @@ import { matchRedirectUri } from './redirect-uri.js';
 export interface AuthorizeRequest {
   client: Client;
   redirectUri: string;
+  /** False when redirect_uri was left out and the only registered one is used (RFC 6749 4.1.1). */
+  redirectUriExplicit: boolean;
   scopes: string[];
   state: string | undefined;
   codeChallenge: string | undefined;
@@ -104,6 +106,9 @@ export class AuthorizeRequestValidator {
       if (refused.length > 0) return fail('invalid_scope', `This client is not allowed the scope ${refused.join(' ').slice(0, 200)}`);
       scopes = parsed;
     }
-    return { kind: 'ok', request: { client, redirectUri, scopes, state, codeChallenge: challenge } };
+    return {
+      kind: 'ok',
+      request: { client, redirectUri, redirectUriExplicit: uris[0] !== undefined && uris[0] !== '', scopes, state, codeChallenge: challenge },
+    };
   }
 }

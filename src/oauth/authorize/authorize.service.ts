@@ -84,6 +84,7 @@ export class AuthorizeService {
       clientPk: request.client.id,
       userId: active.user.id,
       redirectUri: request.redirectUri,
+      redirectUriExplicit: request.redirectUriExplicit,
       scopes: request.scopes,
       codeChallenge: request.codeChallenge,
     });

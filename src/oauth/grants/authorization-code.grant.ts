@@ -98,7 +98,8 @@ export class AuthorizationCodeGrant implements GrantHandler {
 
 /** The redirect_uri must repeat the authorization request's; the verifier must match its challenge. */
 function check(code: CodeRow, redirectUri: string | undefined, verifier: string | undefined): OAuthError | undefined {
-  if (redirectUri !== code.redirectUri) {
+  // RFC 6749 4.1.3: required, and identical, when the authorization request included it.
+  if (redirectUri === undefined ? code.redirectUriExplicit : redirectUri !== code.redirectUri) {
     return OAuthError.invalidGrant('The redirect_uri differs from the one in the authorization request (or is missing): send exactly the same value');
   }
   if (code.codeChallenge === null) {

@@ -30,6 +30,10 @@ export class AuthorizationCode {
   @Column({ name: 'redirect_uri', type: 'text' })
   redirectUri: string;
 
+  /** False when the authorization request left redirect_uri out (one registered): the token request may too. */
+  @Column({ name: 'redirect_uri_explicit', type: 'boolean', default: true })
+  redirectUriExplicit: boolean;
+
   @Column({ type: 'text', array: true })
   scopes: string[];
 

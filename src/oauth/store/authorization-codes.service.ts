@@ -11,6 +11,7 @@ export interface IssuedCodeInput {
   clientPk: string;
   userId: string;
   redirectUri: string;
+  redirectUriExplicit: boolean;
   scopes: string[];
   codeChallenge: string | undefined;
 }
@@ -20,6 +21,7 @@ export interface CodeRow {
   userId: string;
   grantId: string;
   redirectUri: string;
+  redirectUriExplicit: boolean;
   scopes: string[];
   codeChallenge: string | null;
 }
@@ -31,6 +33,7 @@ interface RawCode {
   user_id: string;
   grant_id: string;
   redirect_uri: string;
+  redirect_uri_explicit: boolean;
   scopes: string[];
   code_challenge: string | null;
   used_at: Date | null;
@@ -41,6 +44,7 @@ const toRow = (r: RawCode): CodeRow => ({
   userId: r.user_id,
   grantId: r.grant_id,
   redirectUri: r.redirect_uri,
+  redirectUriExplicit: r.redirect_uri_explicit,
   scopes: r.scopes,
   codeChallenge: r.code_challenge,
 });
@@ -57,9 +61,19 @@ export class AuthorizationCodesService {
   async issue(input: IssuedCodeInput): Promise<string> {
     const code = randomToken();
     await this.dataSource.query(
-      `INSERT INTO authorization_codes (code_hash, client_pk, user_id, grant_id, redirect_uri, scopes, code_challenge, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8))`,
-      [sha256(code), input.clientPk, input.userId, randomUUID(), input.redirectUri, input.scopes, input.codeChallenge ?? null, CODE_TTL_SECONDS],
+      `INSERT INTO authorization_codes (code_hash, client_pk, user_id, grant_id, redirect_uri, redirect_uri_explicit, scopes, code_challenge, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(secs => $9))`,
+      [
+        sha256(code),
+        input.clientPk,
+        input.userId,
+        randomUUID(),
+        input.redirectUri,
+        input.redirectUriExplicit,
+        input.scopes,
+        input.codeChallenge ?? null,
+        CODE_TTL_SECONDS,
+      ],
     );
     if (Math.random() < 0.01) await this.dataSource.query(`DELETE FROM authorization_codes WHERE expires_at < now() - interval '1 day'`);
     return code;
@@ -75,12 +89,12 @@ export class AuthorizationCodesService {
     const [rows] = await em.query<[RawCode[], number]>(
       `UPDATE authorization_codes SET used_at = now()
         WHERE code_hash = $1 AND client_pk = $2 AND used_at IS NULL AND expires_at > now()
-        RETURNING client_pk, user_id, grant_id, redirect_uri, scopes, code_challenge, used_at`,
+        RETURNING client_pk, user_id, grant_id, redirect_uri, redirect_uri_explicit, scopes, code_challenge, used_at`,
       [hash, clientPk],
     );
     if (rows[0]) return { kind: 'ok', code: toRow(rows[0]) };
     const found = await em.query<RawCode[]>(
-      `SELECT client_pk, user_id, grant_id, redirect_uri, scopes, code_challenge, used_at FROM authorization_codes WHERE code_hash = $1`,
+      `SELECT client_pk, user_id, grant_id, redirect_uri, redirect_uri_explicit, scopes, code_challenge, used_at FROM authorization_codes WHERE code_hash = $1`,
       [hash],
     );
     const row = found[0];
