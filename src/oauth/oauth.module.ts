@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { ClientsModule } from '../clients/clients.module.js';
+import { TransactionGate } from '../database/serial.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { AccessTokenService } from './access-token.service.js';
 import { AuthorizeRequestValidator } from './authorize/authorize-request.js';
@@ -29,6 +30,7 @@ const GRANTS = [ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGran
 
 /** Stores of the authorization code flow: codes, grants (refresh-token families), consents. */
 const CODE_FLOW = [
+  TransactionGate,
   AuthorizationCodesService,
   GrantsService,
   RefreshTokensService,

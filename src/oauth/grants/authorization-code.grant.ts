@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { TransactionGate } from '../../database/serial.js';
 import { AuditService } from '../../audit/audit.service.js';
 import type { AppConfig } from '../../config/config.js';
 import { InjectConfig } from '../../config/config.module.js';
@@ -32,6 +33,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     private readonly refreshTokens: RefreshTokensService,
     private readonly tokens: AccessTokenService,
     private readonly audit: AuditService,
+    private readonly gate: TransactionGate,
   ) {}
 
   async handle({ client, form, ip }: GrantContext): Promise<TokenResponse> {
@@ -43,24 +45,26 @@ export class AuthorizationCodeGrant implements GrantHandler {
     const verifier = form.one('code_verifier', repeated);
     if (code.length > 256) throw OAuthError.invalidGrant(BAD_CODE);
 
-    const outcome = await this.dataSource.transaction(async (em) => {
-      const consumed = await this.codes.consume(em, code, c.id);
-      if (consumed.kind !== 'ok') return consumed;
-      // A failed check still commits the consumption: a code that met a wrong verifier is burnt.
-      const failed = check(consumed.code, redirectUri, verifier);
-      if (failed) return { kind: 'failed' as const, error: failed };
-      const user = await em.query<{ status: string }[]>(`SELECT status FROM users WHERE id = $1`, [consumed.code.userId]);
-      if (user[0]?.status !== 'active') return { kind: 'failed' as const, error: OAuthError.invalidGrant('The user who approved this code is disabled') };
-      await em.query(`INSERT INTO grants (id, user_id, client_pk, scopes, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`, [
-        consumed.code.grantId,
-        consumed.code.userId,
-        c.id,
-        consumed.code.scopes,
-        this.config.refreshTokenTtl,
-      ]);
-      const refresh = c.grantTypes.includes('refresh_token') ? await this.refreshTokens.mint(em, consumed.code.grantId, null) : undefined;
-      return { kind: 'issued' as const, code: consumed.code, refresh };
-    });
+    const outcome = await this.gate.run(() =>
+      this.dataSource.transaction(async (em) => {
+        const consumed = await this.codes.consume(em, code, c.id);
+        if (consumed.kind !== 'ok') return consumed;
+        // A failed check still commits the consumption: a code that met a wrong verifier is burnt.
+        const failed = check(consumed.code, redirectUri, verifier);
+        if (failed) return { kind: 'failed' as const, error: failed };
+        const user = await em.query<{ status: string }[]>(`SELECT status FROM users WHERE id = $1`, [consumed.code.userId]);
+        if (user[0]?.status !== 'active') return { kind: 'failed' as const, error: OAuthError.invalidGrant('The user who approved this code is disabled') };
+        await em.query(`INSERT INTO grants (id, user_id, client_pk, scopes, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`, [
+          consumed.code.grantId,
+          consumed.code.userId,
+          c.id,
+          consumed.code.scopes,
+          this.config.refreshTokenTtl,
+        ]);
+        const refresh = c.grantTypes.includes('refresh_token') ? await this.refreshTokens.mint(em, consumed.code.grantId, null) : undefined;
+        return { kind: 'issued' as const, code: consumed.code, refresh };
+      }),
+    );
 
     if (outcome.kind === 'invalid') throw OAuthError.invalidGrant(BAD_CODE);
     if (outcome.kind === 'failed') throw outcome.error;

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { randomToken, Sealer, sha256 } from '../../common/crypto.js';
 import type { AppConfig } from '../../config/config.js';
 import { InjectConfig } from '../../config/config.module.js';
+import { TransactionGate } from '../../database/serial.js';
 import { GrantsService } from './grants.service.js';
 
 export interface FamilyInfo {
@@ -50,6 +51,7 @@ export class RefreshTokensService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectConfig() private readonly config: AppConfig,
     private readonly grants: GrantsService,
+    private readonly gate: TransactionGate,
   ) {
     this.sealer = new Sealer(config.masterKey, 'refresh-token-successor');
   }
@@ -70,45 +72,47 @@ export class RefreshTokensService {
 
   /** Rotates `token`; `requested` scopes are checked against the family's before anything changes. */
   async rotate(token: string, clientPk: string, requested: readonly string[] | undefined): Promise<RotateResult> {
-    return this.dataSource.transaction(async (em) => {
-      const rows = await em.query<Row[]>(
-        `SELECT rt.id, rt.grant_id, rt.expires_at, rt.used_at, rt.successor_sealed, g.client_pk, g.user_id, g.scopes,
+    return this.gate.run(() =>
+      this.dataSource.transaction(async (em) => {
+        const rows = await em.query<Row[]>(
+          `SELECT rt.id, rt.grant_id, rt.expires_at, rt.used_at, rt.successor_sealed, g.client_pk, g.user_id, g.scopes,
                 g.expires_at AS grant_expires_at, g.revoked_at, g.created_at AS grant_created_at,
                 u.status AS user_status, u.password_changed_at
            FROM refresh_tokens rt JOIN grants g ON g.id = rt.grant_id JOIN users u ON u.id = g.user_id
           WHERE rt.token_hash = $1 FOR UPDATE OF rt, g`,
-        [sha256(token)],
-      );
-      const row = rows[0];
-      if (!row) return { kind: 'invalid', why: 'The refresh token is not valid: it was never issued by this server' };
-      if (row.client_pk !== clientPk) return { kind: 'invalid', why: 'The refresh token was issued to another client' };
-      const family: FamilyInfo = { grantId: row.grant_id, userId: row.user_id, clientPk: row.client_pk, scopes: row.scopes };
-      if (row.revoked_at) return { kind: 'invalid', why: 'The refresh token was revoked; send the user through the authorization flow again' };
-      const wider = (requested ?? []).filter((s) => !row.scopes.includes(s));
-      if (row.used_at) {
-        const replay = await this.graceReplay(em, row);
-        if (replay && wider.length > 0) return { kind: 'wider_scope', family, wider };
-        if (replay) return { kind: 'ok', family, refreshToken: replay, replayed: true };
-        await this.grants.revoke(row.grant_id, 'refresh_token_reuse', em);
-        return { kind: 'reuse', family };
-      }
-      const now = Date.now();
-      if (row.grant_expires_at.getTime() <= now) {
-        return { kind: 'invalid', why: `The refresh token expired at ${row.grant_expires_at.toISOString()} (absolute lifetime); sign in again` };
-      }
-      if (row.expires_at.getTime() <= now) {
-        return { kind: 'invalid', why: `The refresh token expired at ${row.expires_at.toISOString()} after being unused too long; sign in again` };
-      }
-      if (row.user_status !== 'active') return { kind: 'invalid', why: 'The user of this refresh token is disabled' };
-      if (row.password_changed_at.getTime() > row.grant_created_at.getTime()) {
-        return { kind: 'invalid', why: "The user's password changed after this refresh token was issued; sign in again" };
-      }
-      if (wider.length > 0) return { kind: 'wider_scope', family, wider };
-      const successor = await this.mint(em, row.grant_id, row.id);
-      const sealed = this.config.refreshReuseGraceSeconds > 0 ? this.sealer.seal(Buffer.from(successor)) : null;
-      await em.query(`UPDATE refresh_tokens SET used_at = now(), successor_sealed = $2 WHERE id = $1`, [row.id, sealed]);
-      return { kind: 'ok', family, refreshToken: successor, replayed: false };
-    });
+          [sha256(token)],
+        );
+        const row = rows[0];
+        if (!row) return { kind: 'invalid', why: 'The refresh token is not valid: it was never issued by this server' };
+        if (row.client_pk !== clientPk) return { kind: 'invalid', why: 'The refresh token was issued to another client' };
+        const family: FamilyInfo = { grantId: row.grant_id, userId: row.user_id, clientPk: row.client_pk, scopes: row.scopes };
+        if (row.revoked_at) return { kind: 'invalid', why: 'The refresh token was revoked; send the user through the authorization flow again' };
+        const wider = (requested ?? []).filter((s) => !row.scopes.includes(s));
+        if (row.used_at) {
+          const replay = await this.graceReplay(em, row);
+          if (replay && wider.length > 0) return { kind: 'wider_scope', family, wider };
+          if (replay) return { kind: 'ok', family, refreshToken: replay, replayed: true };
+          await this.grants.revoke(row.grant_id, 'refresh_token_reuse', em);
+          return { kind: 'reuse', family };
+        }
+        const now = Date.now();
+        if (row.grant_expires_at.getTime() <= now) {
+          return { kind: 'invalid', why: `The refresh token expired at ${row.grant_expires_at.toISOString()} (absolute lifetime); sign in again` };
+        }
+        if (row.expires_at.getTime() <= now) {
+          return { kind: 'invalid', why: `The refresh token expired at ${row.expires_at.toISOString()} after being unused too long; sign in again` };
+        }
+        if (row.user_status !== 'active') return { kind: 'invalid', why: 'The user of this refresh token is disabled' };
+        if (row.password_changed_at.getTime() > row.grant_created_at.getTime()) {
+          return { kind: 'invalid', why: "The user's password changed after this refresh token was issued; sign in again" };
+        }
+        if (wider.length > 0) return { kind: 'wider_scope', family, wider };
+        const successor = await this.mint(em, row.grant_id, row.id);
+        const sealed = this.config.refreshReuseGraceSeconds > 0 ? this.sealer.seal(Buffer.from(successor)) : null;
+        await em.query(`UPDATE refresh_tokens SET used_at = now(), successor_sealed = $2 WHERE id = $1`, [row.id, sealed]);
+        return { kind: 'ok', family, refreshToken: successor, replayed: false };
+      }),
+    );
   }
 
   /** Inside the grace window, and while the successor is unused, the retry gets that same successor. */
