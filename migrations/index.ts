@@ -1,5 +1,6 @@
 import { Initial1764320000000 } from './1764320000000-Initial.js';
 import { ApiKeysAndData1764330000000 } from './1764330000000-ApiKeysAndData.js';
+import { AuthorizationCodeFlow1764340000000 } from './1764340000000-AuthorizationCodeFlow.js';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
-export const MIGRATIONS = [Initial1764320000000, ApiKeysAndData1764330000000];
+export const MIGRATIONS = [Initial1764320000000, ApiKeysAndData1764330000000, AuthorizationCodeFlow1764340000000];

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AdminModule } from './admin/admin.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BootstrapModule } from './bootstrap/bootstrap.module.js';
 import { ClientsModule } from './clients/clients.module.js';
@@ -13,6 +14,7 @@ import { ChangeBusModule } from './database/change-bus.module.js';
 import { HealthController } from './health/health.controller.js';
 import { OAuthModule } from './oauth/oauth.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { PortalModule } from './portal/portal.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -34,6 +36,8 @@ export class AppModule {
         DataModule.forRoot(config),
         BootstrapModule,
         AdminModule,
+        AuditModule,
+        PortalModule,
       ],
       controllers: [HealthController],
     };

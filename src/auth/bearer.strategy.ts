@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-http-bearer';
-import { AccessTokenService } from '../oauth/access-token.service.js';
+import { LiveAccessTokens } from '../oauth/live-access-tokens.service.js';
 import type { Principal } from './principal.js';
 
-/** passport-http-bearer: the token from `Authorization: Bearer`, verified as a Gatehouse JWT. */
+/**
+ * passport-http-bearer: the token from `Authorization: Bearer`, verified as a Gatehouse JWT and
+ * checked against revocations (revoked jti, revoked grant, disabled user; cached a few seconds).
+ */
 @Injectable()
 export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') {
-  constructor(private readonly tokens: AccessTokenService) {
+  constructor(private readonly tokens: LiveAccessTokens) {
     super();
   }
 

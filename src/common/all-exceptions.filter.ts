@@ -3,7 +3,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ResourceAuthError } from '../auth/resource-auth.error.js';
 import { DB_RETRY_AFTER_SECONDS, isBadInputDbError, isDatabaseUnavailable } from '../database/db-errors.js';
 import { OAuthError, safeDescription } from '../oauth/oauth.error.js';
+import { sendErrorPage } from '../web/page.js';
 import { ProblemCode, ProblemError } from './problem.js';
+
+/** Pages a browser shows: their errors are HTML pages (never a redirect), not JSON. */
+const HTML_PATHS = /^\/(portal|oauth2\/authorize)(\/|\?|$)/;
 
 /** Endpoints whose every error is an RFC 6749 5.2 body. */
 const OAUTH_JSON_PATHS = /^\/oauth2\/(token|revoke|introspect)(\/|\?|$)/;
@@ -61,6 +65,16 @@ export function sendError(exception: unknown, req: FastifyRequest, reply: Fastif
   }
 
   const problem = error instanceof ProblemError ? error : toProblem(error, logger);
+  if (HTML_PATHS.test(path)) {
+    sendErrorPage(
+      reply,
+      problem.status,
+      problem.status >= 500 ? 'Gatehouse cannot answer right now' : 'This request cannot be completed',
+      problem.detail,
+      problem.headers,
+    );
+    return;
+  }
   reply
     .status(problem.status)
     .headers(problem.headers)

@@ -57,4 +57,13 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ MASTER_KEY: KEY, BENCH_ROUTES: 'yes', API_KEY_CACHE_TTL: '-1' })).toThrow(/BENCH_ROUTES[\s\S]*|API_KEY_CACHE_TTL/);
   });
+
+  it('reads the refresh and session lifetimes, with safe defaults', () => {
+    expect(loadConfig({ MASTER_KEY: KEY })).toMatchObject({ refreshTokenIdleTtl: 1209600, refreshReuseGraceSeconds: 0, sessionTtl: 43200 });
+    expect(loadConfig({ MASTER_KEY: KEY, REFRESH_TOKEN_TTL: '3600' }).refreshTokenIdleTtl).toBe(3600);
+    const c = loadConfig({ MASTER_KEY: KEY, REFRESH_TOKEN_IDLE_TTL: '600', REFRESH_REUSE_GRACE_SECONDS: '5', SESSION_TTL: '900' });
+    expect(c).toMatchObject({ refreshTokenIdleTtl: 600, refreshReuseGraceSeconds: 5, sessionTtl: 900 });
+    expect(() => loadConfig({ MASTER_KEY: KEY, REFRESH_TOKEN_TTL: '3600', REFRESH_TOKEN_IDLE_TTL: '7200' })).toThrow(/REFRESH_TOKEN_IDLE_TTL/);
+    expect(() => loadConfig({ MASTER_KEY: KEY, REFRESH_REUSE_GRACE_SECONDS: '3600' })).toThrow(/REFRESH_REUSE_GRACE_SECONDS/);
+  });
 });

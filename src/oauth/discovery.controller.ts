@@ -48,6 +48,10 @@ export class DiscoveryController {
     return {
       issuer: this.config.issuer,
       token_endpoint: `${base}/oauth2/token`,
+      revocation_endpoint: `${base}/oauth2/revoke`,
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      introspection_endpoint: `${base}/oauth2/introspect`,
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       jwks_uri: `${base}/.well-known/jwks.json`,
       ...(codeFlow
         ? {

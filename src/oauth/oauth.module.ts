@@ -1,29 +1,59 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { ClientsModule } from '../clients/clients.module.js';
+import { TransactionGate } from '../database/serial.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
 import { AccessTokenService } from './access-token.service.js';
+import { AuthorizeRequestValidator } from './authorize/authorize-request.js';
+import { AuthorizeController } from './authorize/authorize.controller.js';
+import { AuthorizeService } from './authorize/authorize.service.js';
 import { ClientAuthService } from './client-auth.service.js';
 import { DiscoveryController } from './discovery.controller.js';
+import { AuthorizationCodeGrant } from './grants/authorization-code.grant.js';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant.js';
 import { GRANT_HANDLERS, type GrantHandler } from './grants/grant.js';
+import { RefreshTokenGrant } from './grants/refresh-token.grant.js';
+import { LiveAccessTokens } from './live-access-tokens.service.js';
+import { RevocationController } from './revocation.controller.js';
+import { RevocationService } from './revocation.service.js';
 import { SigningKeysService } from './signing-keys.service.js';
+import { AuthorizationCodesService } from './store/authorization-codes.service.js';
+import { ConsentsService } from './store/consents.service.js';
+import { GrantsService } from './store/grants.service.js';
+import { RefreshTokensService } from './store/refresh-tokens.service.js';
+import { RevocationList } from './store/revocation-list.js';
 import { TokenController } from './token.controller.js';
 import { TokenService } from './token.service.js';
 
 /** The grants the token endpoint offers; a new grant class is added here. */
-const GRANTS = [ClientCredentialsGrant];
+const GRANTS = [ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant];
+
+/** Stores of the authorization code flow: codes, grants (refresh-token families), consents. */
+const CODE_FLOW = [
+  TransactionGate,
+  AuthorizationCodesService,
+  GrantsService,
+  RefreshTokensService,
+  ConsentsService,
+  RevocationList,
+  LiveAccessTokens,
+  RevocationService,
+  AuthorizeRequestValidator,
+  AuthorizeService,
+];
 
 @Module({
-  imports: [JwtModule.register({}), ClientsModule],
-  controllers: [TokenController, DiscoveryController],
+  imports: [JwtModule.register({}), ClientsModule, SessionsModule],
+  controllers: [TokenController, DiscoveryController, AuthorizeController, RevocationController],
   providers: [
     SigningKeysService,
     AccessTokenService,
     ClientAuthService,
     TokenService,
+    ...CODE_FLOW,
     ...GRANTS,
     { provide: GRANT_HANDLERS, useFactory: (...handlers: GrantHandler[]) => handlers, inject: GRANTS },
   ],
-  exports: [AccessTokenService, SigningKeysService],
+  exports: [AccessTokenService, SigningKeysService, LiveAccessTokens, RevocationList, ConsentsService],
 })
 export class OAuthModule {}

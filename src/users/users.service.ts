@@ -88,6 +88,11 @@ export class UsersService {
     return isUuid(id) ? this.users.findOneBy({ id }) : Promise.resolve(null);
   }
 
+  /** The user with the password hash (never selected otherwise), for sign-in only. */
+  findForSignIn(email: string): Promise<User | null> {
+    return this.users.createQueryBuilder('u').addSelect('u.passwordHash').where('u.email = :email', { email: email.trim().toLowerCase() }).getOne();
+  }
+
   findByEmail(email: string): Promise<User | null> {
     return this.users.findOneBy({ email: email.trim().toLowerCase() });
   }

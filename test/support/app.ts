@@ -114,3 +114,12 @@ export async function postForm(
   }
   return { status: res.status, headers: res.headers, body: parsed };
 }
+
+/** Waits until `check` holds (for effects written fire-and-forget, like audit events); fails after `ms`. */
+export async function eventually(check: () => Promise<boolean>, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

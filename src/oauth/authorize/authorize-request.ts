@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { isKnownScope, parseScope } from '../../auth/scopes.js';
+import type { Client } from '../../clients/client.entity.js';
+import { ClientsService } from '../../clients/clients.service.js';
+import { FormBody } from '../../common/form.js';
+import { S256_CHALLENGE } from '../pkce.js';
+import { matchRedirectUri } from './redirect-uri.js';
+
+export interface AuthorizeRequest {
+  client: Client;
+  redirectUri: string;
+  /** False when redirect_uri was left out and the only registered one is used (RFC 6749 4.1.1). */
+  redirectUriExplicit: boolean;
+  scopes: string[];
+  state: string | undefined;
+  codeChallenge: string | undefined;
+}
+
+/** RFC 6749 4.1.2.1 error codes of the authorization endpoint. */
+export type AuthorizeErrorCode =
+  'invalid_request' | 'unauthorized_client' | 'access_denied' | 'unsupported_response_type' | 'invalid_scope' | 'server_error' | 'temporarily_unavailable';
+
+export type Validated =
+  /** The client or redirect URI cannot be trusted: show a page, never redirect. */
+  | { kind: 'page'; message: string }
+  /** Anything else: redirect to the client with the error. */
+  | { kind: 'error'; redirectUri: string; state: string | undefined; error: AuthorizeErrorCode; description: string }
+  | { kind: 'ok'; request: AuthorizeRequest };
+
+const MAX_STATE = 4096;
+const dup = (): Error => new Error('repeated');
+
+/**
+ * Checks an authorization request (the query string of GET /oauth2/authorize) in the order RFC 6749
+ * 4.1.2.1 requires: first the client and its redirect URI, whose errors are shown on a page (an
+ * attacker must not turn us into an open redirector); then everything else, whose errors go back to
+ * the client with `state`.
+ */
+@Injectable()
+export class AuthorizeRequestValidator {
+  constructor(private readonly clients: ClientsService) {}
+
+  async validate(query: string): Promise<Validated> {
+    if (query.length > 16_384) return { kind: 'page', message: 'The authorization request is too long.' };
+    const form = new FormBody(query);
+    if (form.hasNul()) return { kind: 'page', message: 'The authorization request contains a NUL character.' };
+    const ids = form.all('client_id');
+    if (ids.length > 1) return { kind: 'page', message: 'The client_id parameter was sent more than once.' };
+    const clientId = ids[0];
+    if (!clientId) return { kind: 'page', message: 'The client_id parameter is missing: the application sent an incomplete request.' };
+    const client = clientId.length <= 200 ? await this.clients.findByClientId(clientId) : null;
+    if (!client || client.status !== 'active') {
+      return { kind: 'page', message: 'This application is not registered with Gatehouse (unknown client_id), so you cannot sign in to it here.' };
+    }
+
+    const uris = form.all('redirect_uri');
+    if (uris.length > 1) return { kind: 'page', message: 'The redirect_uri parameter was sent more than once.' };
+    let redirectUri: string | undefined;
+    if (uris[0]) {
+      redirectUri = matchRedirectUri(uris[0], client.redirectUris);
+      if (!redirectUri) return { kind: 'page', message: `The redirect_uri is not one registered for ${client.name}; Gatehouse will not send you there.` };
+    } else if (client.redirectUris.length === 1) {
+      redirectUri = client.redirectUris[0];
+    } else {
+      return { kind: 'page', message: 'The redirect_uri parameter is missing, and the application has several registered: it must name one.' };
+    }
+
+    if (!URL.canParse(redirectUri))
+      return { kind: 'page', message: `The redirect URI registered for ${client.name} is not a valid URL; its owner must fix it.` };
+
+    const states = form.all('state');
+    const state = states.length === 1 && states[0] !== '' && states[0].length <= MAX_STATE ? states[0] : undefined;
+    const fail = (error: AuthorizeErrorCode, description: string): Validated => ({ kind: 'error', redirectUri, state, error, description });
+    if (states.length > 1) return fail('invalid_request', 'The state parameter was sent more than once');
+    if (states.length === 1 && states[0].length > MAX_STATE) return fail('invalid_request', `The state parameter is longer than ${MAX_STATE} characters`);
+    const repeated = form.names().find((n) => form.all(n).length > 1);
+    if (repeated) return fail('invalid_request', `The parameter ${repeated.slice(0, 40)} was sent more than once; send it once`);
+
+    const one = (name: string): string | undefined => form.one(name, dup);
+    const responseType = one('response_type');
+    if (responseType === undefined) return fail('invalid_request', 'The response_type parameter is missing; use response_type=code');
+    if (responseType !== 'code') return fail('unsupported_response_type', 'Only response_type=code is supported (the implicit flow is not offered)');
+    if (!client.grantTypes.includes('authorization_code')) return fail('unauthorized_client', 'This client is not allowed the authorization code flow');
+
+    const method = one('code_challenge_method');
+    const challenge = one('code_challenge');
+    if (method !== undefined && method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256 (plain is not accepted)');
+    if (challenge !== undefined) {
+      if (method === undefined) return fail('invalid_request', 'code_challenge_method=S256 is required with a code_challenge (plain is not accepted)');
+      if (!S256_CHALLENGE.test(challenge)) return fail('invalid_request', 'The code_challenge must be the base64url SHA-256 of the verifier: 43 characters');
+    } else if (method !== undefined) {
+      return fail('invalid_request', 'code_challenge_method was sent without a code_challenge');
+    } else if (client.type === 'public') {
+      return fail('invalid_request', 'PKCE is required for this client: send code_challenge and code_challenge_method=S256');
+    }
+
+    const scopeParam = one('scope');
+    let scopes: string[];
+    if (scopeParam === undefined) {
+      if (client.scopes.length === 0) return fail('invalid_scope', 'This client is allowed no scopes');
+      scopes = [...client.scopes];
+    } else {
+      const parsed = parseScope(scopeParam);
+      if (!parsed) return fail('invalid_scope', 'The scope parameter is malformed: scopes are separated by single spaces');
+      const refused = parsed.filter((s) => !client.scopes.includes(s) || !isKnownScope(s));
+      if (refused.length > 0) return fail('invalid_scope', `This client is not allowed the scope ${refused.join(' ').slice(0, 200)}`);
+      scopes = parsed;
+    }
+    return {
+      kind: 'ok',
+      request: { client, redirectUri, redirectUriExplicit: uris[0] !== undefined && uris[0] !== '', scopes, state, codeChallenge: challenge },
+    };
+  }
+}

@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuditService } from '../../audit/audit.service.js';
+import { FormBody } from '../../common/form.js';
+import type { AppConfig } from '../../config/config.js';
+import { InjectConfig } from '../../config/config.module.js';
+import { SessionsService, type ActiveSession } from '../../sessions/sessions.service.js';
+import type { SafeHtml } from '../../web/html.js';
+import { AuthorizationCodesService } from '../store/authorization-codes.service.js';
+import { ConsentsService } from '../store/consents.service.js';
+import { AuthorizeRequestValidator, type AuthorizeErrorCode, type AuthorizeRequest } from './authorize-request.js';
+import { consentPage } from './consent.page.js';
+import { withParams } from './redirect-uri.js';
+
+export type AuthorizeOutcome =
+  { kind: 'redirect'; location: string } | { kind: 'page'; status: number; title: string; message: string } | { kind: 'consent'; body: SafeHtml };
+
+/**
+ * GET /oauth2/authorize and the consent form's POST. Both re-validate the whole authorization
+ * request (the consent form carries it back verbatim), so nothing the browser holds is trusted.
+ */
+@Injectable()
+export class AuthorizeService {
+  constructor(
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly validator: AuthorizeRequestValidator,
+    private readonly sessions: SessionsService,
+    private readonly consents: ConsentsService,
+    private readonly codes: AuthorizationCodesService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async start(req: FastifyRequest, reply: FastifyReply): Promise<AuthorizeOutcome> {
+    const query = rawQuery(req.url);
+    const v = await this.validator.validate(query);
+    if (v.kind !== 'ok') return this.invalid(v);
+    const active = await this.sessions.current(req);
+    if (!active) return { kind: 'redirect', location: `/portal/signin?return_to=${encodeURIComponent(`/oauth2/authorize?${query}`)}` };
+    const refused = this.refusedFor(v.request, active);
+    if (refused) return refused;
+    const { client, scopes } = v.request;
+    if (client.firstParty || (await this.consents.covers(active.user.id, client.id, scopes))) return this.issue(v.request, active);
+    const csrf = this.sessions.csrfToken(req, reply, active);
+    return { kind: 'consent', body: consentPage({ request: v.request, query, csrf, userEmail: active.user.email }) };
+  }
+
+  async decide(req: FastifyRequest): Promise<AuthorizeOutcome | { kind: 'forbidden' }> {
+    if (!(req.body instanceof FormBody) || req.body.hasNul()) return badForm();
+    const form = req.body;
+    const single = (name: string): string | undefined => (form.all(name).length === 1 ? form.all(name)[0] : undefined);
+    const query = single('authz') ?? '';
+    const active = await this.sessions.current(req);
+    if (!active) return { kind: 'redirect', location: `/portal/signin?return_to=${encodeURIComponent(`/oauth2/authorize?${query}`)}` };
+    if (!this.sessions.csrfValid(req, single('csrf'), active, false)) return { kind: 'forbidden' };
+    const v = await this.validator.validate(query);
+    if (v.kind !== 'ok') return this.invalid(v);
+    const refused = this.refusedFor(v.request, active);
+    if (refused) return refused;
+    const decision = single('decision');
+    if (decision === 'deny') return this.error(v.request.redirectUri, v.request.state, 'access_denied', 'The user denied the request');
+    if (decision !== 'allow') return badForm();
+    const { client, scopes } = v.request;
+    await this.consents.remember(active.user.id, client.id, scopes);
+    void this.audit.record({
+      type: 'oauth.consent_granted',
+      actorUserId: active.user.id,
+      actorClientId: client.clientId,
+      ip: req.ip,
+      details: { scope: scopes.join(' ') },
+    });
+    return this.issue(v.request, active);
+  }
+
+  /** The admin scope is for admins only, whatever the client may ask. */
+  private refusedFor(request: AuthorizeRequest, active: ActiveSession): AuthorizeOutcome | undefined {
+    if (request.scopes.includes('admin') && active.user.role !== 'admin') {
+      return this.error(request.redirectUri, request.state, 'invalid_scope', 'The admin scope can be granted by administrators only');
+    }
+    return undefined;
+  }
+
+  private async issue(request: AuthorizeRequest, active: ActiveSession): Promise<AuthorizeOutcome> {
+    const code = await this.codes.issue({
+      clientPk: request.client.id,
+      userId: active.user.id,
+      redirectUri: request.redirectUri,
+      redirectUriExplicit: request.redirectUriExplicit,
+      scopes: request.scopes,
+      codeChallenge: request.codeChallenge,
+    });
+    return { kind: 'redirect', location: withParams(request.redirectUri, { code, state: request.state, iss: this.config.issuer }) };
+  }
+
+  private invalid(
+    v: { kind: 'page'; message: string } | { kind: 'error'; redirectUri: string; state: string | undefined; error: AuthorizeErrorCode; description: string },
+  ): AuthorizeOutcome {
+    if (v.kind === 'page') return { kind: 'page', status: 400, title: 'This sign-in link is not valid', message: v.message };
+    return this.error(v.redirectUri, v.state, v.error, v.description);
+  }
+
+  private error(redirectUri: string, state: string | undefined, error: AuthorizeErrorCode, description: string): AuthorizeOutcome {
+    return { kind: 'redirect', location: withParams(redirectUri, { error, error_description: description, state, iss: this.config.issuer }) };
+  }
+}
+
+function rawQuery(url: string): string {
+  const i = url.indexOf('?');
+  return i < 0 ? '' : url.slice(i + 1);
+}
+
+function badForm(): AuthorizeOutcome {
+  return { kind: 'page', status: 400, title: 'This form is not valid', message: 'The form was incomplete or altered; go back and try again.' };
+}

@@ -1,0 +1,64 @@
+import { Controller, Get, Header, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Public } from '../auth/auth.decorator.js';
+import { methodNotAllowed } from '../common/method-not-allowed.js';
+import { RevocationService } from './revocation.service.js';
+
+const TOKEN_BODY = {
+  schema: {
+    type: 'object',
+    required: ['token'],
+    properties: {
+      token: { type: 'string' },
+      token_type_hint: { type: 'string', enum: ['access_token', 'refresh_token'] },
+      client_id: { type: 'string' },
+      client_secret: { type: 'string' },
+    },
+  },
+};
+
+@ApiTags('OAuth 2.0')
+@Controller('oauth2')
+export class RevocationController {
+  constructor(private readonly service: RevocationService) {}
+
+  @Post('revoke')
+  @Public()
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  @ApiOperation({
+    summary: 'Revoke a token (RFC 7009)',
+    description: 'Client-authenticated. A refresh token revokes its whole family and the access tokens issued from it. Always 200 for an unknown token.',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody(TOKEN_BODY)
+  async revoke(@Req() req: FastifyRequest): Promise<Record<string, never>> {
+    await this.service.revoke(req);
+    return {};
+  }
+
+  @Post('introspect')
+  @Public()
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  @ApiOperation({
+    summary: 'Introspect a token (RFC 7662)',
+    description: 'Confidential clients only, about their own tokens. Unknown, expired or revoked tokens give exactly {"active": false}.',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody(TOKEN_BODY)
+  @ApiOkResponse({ description: '{ active, scope, client_id, sub, exp, iat, token_type, ... }' })
+  introspect(@Req() req: FastifyRequest): Promise<Record<string, unknown>> {
+    return this.service.introspect(req);
+  }
+
+  @Get(['revoke', 'introspect'])
+  @Public()
+  @ApiOperation({ summary: 'Not allowed: POST only', deprecated: true })
+  get(): never {
+    throw methodNotAllowed('POST');
+  }
+}

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../../audit/audit.service.js';
+import { ClientsService } from '../../clients/clients.service.js';
+import { GrantsService } from './grants.service.js';
+
+/** Consent remembered per user and client: the union of the scopes the user has allowed it. */
+@Injectable()
+export class ConsentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly grants: GrantsService,
+    private readonly clients: ClientsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** True when the user already allowed this client every one of these scopes. */
+  async covers(userId: string, clientPk: string, scopes: readonly string[]): Promise<boolean> {
+    const rows = await this.dataSource.query<{ scopes: string[] }[]>(`SELECT scopes FROM consents WHERE user_id = $1 AND client_pk = $2`, [userId, clientPk]);
+    return rows.length > 0 && scopes.every((s) => rows[0].scopes.includes(s));
+  }
+
+  async remember(userId: string, clientPk: string, scopes: readonly string[]): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO consents (user_id, client_pk, scopes) VALUES ($1, $2, $3)
+       ON CONFLICT (user_id, client_pk) DO UPDATE
+         SET scopes = ARRAY(SELECT DISTINCT unnest(consents.scopes || EXCLUDED.scopes) ORDER BY 1), updated_at = now()`,
+      [userId, clientPk, scopes],
+    );
+  }
+
+  /**
+   * The user takes back what they allowed a client: the consent is forgotten and every grant they
+   * gave it (refresh tokens and, through the Bearer check, access tokens) is revoked.
+   * False when there is no such client.
+   */
+  async withdraw(userId: string, clientId: string, ip: string): Promise<boolean> {
+    const client = clientId.length <= 200 ? await this.clients.findByClientId(clientId) : null;
+    if (!client) return false;
+    await this.dataSource.query(`DELETE FROM consents WHERE user_id = $1 AND client_pk = $2`, [userId, client.id]);
+    // A code issued a moment ago must not create a new grant after the withdrawal.
+    await this.dataSource.query(`UPDATE authorization_codes SET used_at = now() WHERE user_id = $1 AND client_pk = $2 AND used_at IS NULL`, [
+      userId,
+      client.id,
+    ]);
+    const revoked = await this.grants.revokeForUserAndClient(userId, client.id, 'consent_withdrawn');
+    void this.audit.record({
+      type: 'oauth.consent_withdrawn',
+      actorUserId: userId,
+      actorClientId: client.clientId,
+      target: client.clientId,
+      ip,
+      details: { revoked_grants: revoked.length },
+    });
+    return true;
+  }
+}

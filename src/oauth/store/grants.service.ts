@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { RevocationList } from './revocation-list.js';
+
+export type RevocationReason = 'code_reuse' | 'refresh_token_reuse' | 'revoked_by_client' | 'consent_withdrawn' | 'user_disabled' | 'password_changed';
+
+/**
+ * Grants (one per authorization; the refresh-token family and the `gid` of its access tokens):
+ * revoking one ends its refresh tokens at once and its access tokens on the next request.
+ */
+@Injectable()
+export class GrantsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly revocations: RevocationList,
+  ) {}
+
+  /** Revokes one grant (a no-op when already revoked or unknown). */
+  async revoke(gid: string, reason: RevocationReason, em: EntityManager = this.dataSource.manager): Promise<void> {
+    await em.query(`UPDATE grants SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL`, [gid, reason]);
+    this.revocations.invalidateGrant(gid);
+  }
+
+  /** Revokes every live grant a user gave a client; returns their ids. */
+  async revokeForUserAndClient(userId: string, clientPk: string, reason: RevocationReason): Promise<string[]> {
+    const [rows] = await this.dataSource.query<[{ id: string }[], number]>(
+      `UPDATE grants SET revoked_at = now(), revoked_reason = $3 WHERE user_id = $1 AND client_pk = $2 AND revoked_at IS NULL RETURNING id`,
+      [userId, clientPk, reason],
+    );
+    for (const r of rows) this.revocations.invalidateGrant(r.id);
+    return rows.map((r) => r.id);
+  }
+}

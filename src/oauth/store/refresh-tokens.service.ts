@@ -1,0 +1,151 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { randomToken, Sealer, sha256 } from '../../common/crypto.js';
+import type { AppConfig } from '../../config/config.js';
+import { InjectConfig } from '../../config/config.module.js';
+import { TransactionGate } from '../../database/serial.js';
+import { GrantsService } from './grants.service.js';
+
+export interface FamilyInfo {
+  grantId: string;
+  userId: string;
+  clientPk: string;
+  scopes: string[];
+}
+
+export type RotateResult =
+  | { kind: 'ok'; family: FamilyInfo; refreshToken: string; replayed: boolean }
+  | { kind: 'reuse'; family: FamilyInfo }
+  | { kind: 'wider_scope'; family: FamilyInfo; wider: string[] }
+  | { kind: 'invalid'; why: string };
+
+interface Row {
+  id: string;
+  grant_id: string;
+  expires_at: Date;
+  used_at: Date | null;
+  successor_sealed: string | null;
+  client_pk: string;
+  user_id: string;
+  scopes: string[];
+  grant_expires_at: Date;
+  revoked_at: Date | null;
+  grant_created_at: Date;
+  user_status: string;
+  password_changed_at: Date;
+}
+
+/**
+ * Refresh tokens: 256-bit opaque values stored as SHA-256, in families (one per grant), rotated on
+ * every use inside a transaction that locks the token and its grant. A rotated token presented
+ * again revokes the family (RFC 9700 4.14.2), except inside REFRESH_REUSE_GRACE_SECONDS, where the
+ * retry gets the same successor (kept sealed with MASTER_KEY only while a window is configured, and
+ * only until the successor itself is used).
+ */
+@Injectable()
+export class RefreshTokensService {
+  private readonly sealer: Sealer;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly grants: GrantsService,
+    private readonly gate: TransactionGate,
+  ) {
+    this.sealer = new Sealer(config.masterKey, 'refresh-token-successor');
+  }
+
+  /** A new member of a family; idle expiry never past the family's absolute expiry. */
+  async mint(em: EntityManager, grantId: string, parentId: string | null): Promise<string> {
+    const token = randomToken();
+    await em.query(
+      `INSERT INTO refresh_tokens (token_hash, grant_id, parent_id, expires_at)
+       SELECT $1, g.id, $3, LEAST(now() + make_interval(secs => $4), g.expires_at) FROM grants g WHERE g.id = $2`,
+      [sha256(token), grantId, parentId, this.config.refreshTokenIdleTtl],
+    );
+    // Families past their absolute lifetime (a day ago, so late reuse is still recognised) go, with their tokens.
+    // Outside this transaction, and never failing the request.
+    if (Math.random() < 0.01) void this.dataSource.query(`DELETE FROM grants WHERE expires_at < now() - interval '1 day'`).catch(() => undefined);
+    return token;
+  }
+
+  /** Rotates `token`; `requested` scopes are checked against the family's before anything changes. */
+  async rotate(token: string, clientPk: string, requested: readonly string[] | undefined): Promise<RotateResult> {
+    return this.gate.run(() =>
+      this.dataSource.transaction(async (em) => {
+        const rows = await em.query<Row[]>(
+          `SELECT rt.id, rt.grant_id, rt.expires_at, rt.used_at, rt.successor_sealed, g.client_pk, g.user_id, g.scopes,
+                g.expires_at AS grant_expires_at, g.revoked_at, g.created_at AS grant_created_at,
+                u.status AS user_status, u.password_changed_at
+           FROM refresh_tokens rt JOIN grants g ON g.id = rt.grant_id JOIN users u ON u.id = g.user_id
+          WHERE rt.token_hash = $1 FOR UPDATE OF rt, g`,
+          [sha256(token)],
+        );
+        const row = rows[0];
+        if (!row) return { kind: 'invalid', why: 'The refresh token is not valid: it was never issued by this server' };
+        if (row.client_pk !== clientPk) return { kind: 'invalid', why: 'The refresh token was issued to another client' };
+        const family: FamilyInfo = { grantId: row.grant_id, userId: row.user_id, clientPk: row.client_pk, scopes: row.scopes };
+        if (row.revoked_at) return { kind: 'invalid', why: 'The refresh token was revoked; send the user through the authorization flow again' };
+        const wider = (requested ?? []).filter((s) => !row.scopes.includes(s));
+        if (row.used_at) {
+          const replay = await this.graceReplay(em, row);
+          if (replay && wider.length > 0) return { kind: 'wider_scope', family, wider };
+          if (replay) return { kind: 'ok', family, refreshToken: replay, replayed: true };
+          await this.grants.revoke(row.grant_id, 'refresh_token_reuse', em);
+          return { kind: 'reuse', family };
+        }
+        const now = Date.now();
+        if (row.grant_expires_at.getTime() <= now) {
+          return { kind: 'invalid', why: `The refresh token expired at ${row.grant_expires_at.toISOString()} (absolute lifetime); sign in again` };
+        }
+        if (row.expires_at.getTime() <= now) {
+          return { kind: 'invalid', why: `The refresh token expired at ${row.expires_at.toISOString()} after being unused too long; sign in again` };
+        }
+        if (row.user_status !== 'active') return { kind: 'invalid', why: 'The user of this refresh token is disabled' };
+        if (row.password_changed_at.getTime() > row.grant_created_at.getTime()) {
+          return { kind: 'invalid', why: "The user's password changed after this refresh token was issued; sign in again" };
+        }
+        if (wider.length > 0) return { kind: 'wider_scope', family, wider };
+        const successor = await this.mint(em, row.grant_id, row.id);
+        const sealed = this.config.refreshReuseGraceSeconds > 0 ? this.sealer.seal(Buffer.from(successor)) : null;
+        await em.query(`UPDATE refresh_tokens SET used_at = now(), successor_sealed = $2 WHERE id = $1`, [row.id, sealed]);
+        return { kind: 'ok', family, refreshToken: successor, replayed: false };
+      }),
+    );
+  }
+
+  /** Inside the grace window, and while the successor is unused, the retry gets that same successor. */
+  private async graceReplay(em: EntityManager, row: Row): Promise<string | undefined> {
+    const grace = this.config.refreshReuseGraceSeconds;
+    if (grace === 0 || !row.successor_sealed || !row.used_at || Date.now() - row.used_at.getTime() > grace * 1000) return undefined;
+    const successor = await em.query<{ used_at: Date | null }[]>(`SELECT used_at FROM refresh_tokens WHERE parent_id = $1`, [row.id]);
+    if (successor.length !== 1 || successor[0].used_at !== null) return undefined;
+    try {
+      return this.sealer.open(row.successor_sealed).toString();
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The live refresh token's family, for introspection and revocation; undefined when unknown. */
+  async find(token: string): Promise<(FamilyInfo & { active: boolean; expiresAt: Date; createdAt: Date }) | undefined> {
+    const rows = await this.dataSource.query<(Row & { created_at: Date })[]>(
+      `SELECT rt.id, rt.grant_id, rt.expires_at, rt.used_at, rt.created_at, g.client_pk, g.user_id, g.scopes, g.expires_at AS grant_expires_at,
+              g.revoked_at, g.created_at AS grant_created_at, u.status AS user_status, u.password_changed_at
+         FROM refresh_tokens rt JOIN grants g ON g.id = rt.grant_id JOIN users u ON u.id = g.user_id WHERE rt.token_hash = $1`,
+      [sha256(token)],
+    );
+    const r = rows[0];
+    if (!r) return undefined;
+    const now = Date.now();
+    const active =
+      !r.revoked_at &&
+      !r.used_at &&
+      r.expires_at.getTime() > now &&
+      r.grant_expires_at.getTime() > now &&
+      r.user_status === 'active' &&
+      r.password_changed_at.getTime() <= r.grant_created_at.getTime();
+    return { grantId: r.grant_id, userId: r.user_id, clientPk: r.client_pk, scopes: r.scopes, active, expiresAt: r.expires_at, createdAt: r.created_at };
+  }
+}

@@ -1,0 +1,149 @@
+import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Public } from '../auth/auth.decorator.js';
+import { FormBody } from '../common/form.js';
+import { ConsentsService } from '../oauth/store/consents.service.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import { sendErrorPage, sendPage, seeOther } from '../web/page.js';
+import { STYLESHEET } from '../web/style.js';
+import { PortalAuthService } from './portal-auth.service.js';
+import { homePage, signInPage, signUpPage } from './portal.views.js';
+import { safeReturnTo } from './return-to.js';
+
+const BAD_SIGN_IN = 'The email or password is not correct.';
+const THROTTLED = 'Too many failed sign-ins. Wait a few minutes, then try again.';
+
+/** The fields of a posted form; undefined when it is not a form, holds a NUL or repeats a field. */
+function fields<K extends string>(req: FastifyRequest, names: readonly K[]): Record<K, string | undefined> | undefined {
+  const form = req.body;
+  if (!(form instanceof FormBody) || form.hasNul()) return undefined;
+  const out = {} as Record<K, string | undefined>;
+  for (const name of names) {
+    const values = form.all(name);
+    if (values.length > 1) return undefined;
+    out[name] = values[0] === '' ? undefined : values[0];
+  }
+  return out;
+}
+
+/**
+ * Sign-up, sign-in and sign-out pages (server-rendered, no script), and consent withdrawal. Every
+ * POST carries a CSRF token; routes are @Public() for the guard because they use the session cookie.
+ */
+@ApiExcludeController()
+@Controller('portal')
+export class PortalController {
+  constructor(
+    private readonly auth: PortalAuthService,
+    private readonly sessions: SessionsService,
+    private readonly consents: ConsentsService,
+  ) {}
+
+  @Get('assets/style.css')
+  @Public()
+  style(@Res() reply: FastifyReply): void {
+    void reply.header('Content-Type', 'text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(STYLESHEET);
+  }
+
+  @Get()
+  @Public()
+  async home(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const active = await this.sessions.current(req);
+    if (!active) return void seeOther(reply, '/portal/signin');
+    const csrf = this.sessions.csrfToken(req, reply, active);
+    sendPage(reply, 200, 'Gatehouse', homePage({ csrf, email: active.user.email, displayName: active.user.displayName }));
+  }
+
+  @Get('signin')
+  @Public()
+  async signInForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('return_to') returnTo: unknown): Promise<void> {
+    const active = await this.sessions.current(req);
+    const target = safeReturnTo(typeof returnTo === 'string' ? returnTo : undefined);
+    if (active) return void seeOther(reply, target);
+    sendPage(reply, 200, 'Sign in', signInPage({ csrf: this.sessions.csrfToken(req, reply, undefined), returnTo: target }));
+  }
+
+  @Post('signin')
+  @Public()
+  async signIn(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const f = fields(req, ['email', 'password', 'csrf', 'return_to'] as const);
+    if (!f) return void sendErrorPage(reply, 400, 'This form is not valid', 'The sign-in form was incomplete or altered; go back and try again.');
+    const active = await this.sessions.current(req);
+    if (!this.sessions.csrfValid(req, f.csrf, active, true)) return void this.csrfFailed(reply);
+    const returnTo = safeReturnTo(f.return_to);
+    const result = await this.auth.signIn(f.email, f.password, req.ip);
+    if (result.kind === 'ok') {
+      await this.sessions.start(result.user.id, req, reply);
+      return void seeOther(reply, returnTo);
+    }
+    const csrf = this.sessions.csrfToken(req, reply, active);
+    const email = f.email?.slice(0, 320);
+    if (result.kind === 'throttled') {
+      sendPage(reply, 429, 'Sign in', signInPage({ csrf, returnTo, email, error: THROTTLED }), { 'Retry-After': String(result.retryAfter) });
+      return;
+    }
+    sendPage(reply, 401, 'Sign in', signInPage({ csrf, returnTo, email, error: BAD_SIGN_IN }));
+  }
+
+  @Get('signup')
+  @Public()
+  signUpForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('return_to') returnTo: unknown): void {
+    const target = safeReturnTo(typeof returnTo === 'string' ? returnTo : undefined);
+    sendPage(reply, 200, 'Create your account', signUpPage({ csrf: this.sessions.csrfToken(req, reply, undefined), returnTo: target }));
+  }
+
+  @Post('signup')
+  @Public()
+  async signUp(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const f = fields(req, ['email', 'password', 'display_name', 'csrf', 'return_to'] as const);
+    if (!f) return void sendErrorPage(reply, 400, 'This form is not valid', 'The sign-up form was incomplete or altered; go back and try again.');
+    const active = await this.sessions.current(req);
+    if (!this.sessions.csrfValid(req, f.csrf, active, true)) return void this.csrfFailed(reply);
+    const returnTo = safeReturnTo(f.return_to);
+    const result = await this.auth.signUp({ email: f.email, password: f.password, displayName: f.display_name }, req.ip);
+    if (result.kind === 'ok') {
+      await this.sessions.start(result.user.id, req, reply);
+      return void seeOther(reply, returnTo);
+    }
+    const csrf = this.sessions.csrfToken(req, reply, active);
+    const error = result.kind === 'throttled' ? 'Too many sign-ups from your address. Wait a few minutes, then try again.' : result.message;
+    const page = signUpPage({ csrf, returnTo, email: f.email?.slice(0, 320), displayName: f.display_name?.slice(0, 100), error });
+    sendPage(
+      reply,
+      result.kind === 'throttled' ? 429 : 400,
+      'Create your account',
+      page,
+      result.kind === 'throttled' ? { 'Retry-After': String(result.retryAfter) } : {},
+    );
+  }
+
+  @Post('signout')
+  @Public()
+  async signOut(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const f = fields(req, ['csrf'] as const);
+    const active = await this.sessions.current(req);
+    if (!active) return void seeOther(reply, '/portal/signin');
+    if (!f || !this.sessions.csrfValid(req, f.csrf, active, false)) return void this.csrfFailed(reply);
+    await this.sessions.end(req, reply);
+    seeOther(reply, '/portal/signin');
+  }
+
+  /** Withdraw consent from a client: forgets it and revokes that client's refresh tokens for the user. */
+  @Post('connected-apps/:clientId/revoke')
+  @Public()
+  async withdraw(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
+    const f = fields(req, ['csrf'] as const);
+    const active = await this.sessions.current(req);
+    if (!active) return void seeOther(reply, '/portal/signin');
+    if (!f || !this.sessions.csrfValid(req, f.csrf, active, false)) return void this.csrfFailed(reply);
+    if (!(await this.consents.withdraw(active.user.id, clientId, req.ip))) {
+      return void sendErrorPage(reply, 404, 'No such application', 'There is no application with this client id.');
+    }
+    seeOther(reply, '/portal');
+  }
+
+  private csrfFailed(reply: FastifyReply): void {
+    sendErrorPage(reply, 403, 'This form has expired', 'The form was not sent from this site (missing or wrong CSRF token); go back, reload and try again.');
+  }
+}

@@ -1,0 +1,18 @@
+/** The one stylesheet of the server-rendered pages, served from /portal/assets/style.css (no CDN). */
+export const STYLESHEET = `:root { color-scheme: light dark; --accent: #2457c5; --muted: #6b7280; --danger: #b42318; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+header { padding: 0.75rem 1.5rem; border-bottom: 1px solid #8884; }
+.brand { font-weight: 700; text-decoration: none; color: inherit; }
+main { max-width: 28rem; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 1.5rem; }
+label { display: block; margin: 0.75rem 0 0.25rem; font-weight: 600; }
+input[type=email], input[type=password], input[type=text] { width: 100%; padding: 0.5rem; font: inherit; border: 1px solid #8888; border-radius: 6px; }
+button { font: inherit; padding: 0.5rem 1rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; margin-top: 1rem; }
+button.secondary { background: transparent; color: inherit; border-color: #8888; }
+.actions { display: flex; gap: 0.75rem; }
+.error { color: var(--danger); }
+.muted { color: var(--muted); font-size: 0.9rem; }
+ul.scopes { padding-left: 1.25rem; }
+ul.scopes code { font-size: 0.85rem; color: var(--muted); }
+`;
