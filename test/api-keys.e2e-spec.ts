@@ -231,6 +231,11 @@ describe('API keys', () => {
     expect((await call(app, 'GET', '/v1/api-keys', { key })).status).toBe(401);
   });
 
+  it('has no unauthenticated benchmark routes unless BENCH_ROUTES=true', async () => {
+    expect((await fetch(`${app.url}/v1/ping`)).status).toBe(404);
+    expect((await fetch(`${app.url}/v1/data-open?owner_id=${alice.user.id}`)).status).toBe(404);
+  });
+
   it('answers no credentials on the Data API with 401 naming both ways', async () => {
     const res = await data({});
     expect(res.status).toBe(401);
