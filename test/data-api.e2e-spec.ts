@@ -62,7 +62,7 @@ describe('Data API and key management by token kind', () => {
 
   it('needs data:read / data:write on tokens too', async () => {
     const u = await app.createUser();
-    const readOnly = userToken(app, u.id, ['data:read']);
+    const readOnly = await userToken(app, u.id, ['data:read']);
     expect((await call(app, 'GET', '/v1/data', { token: readOnly })).status).toBe(200);
     const res = await call(app, 'POST', '/v1/data', { token: readOnly, body: { data: {} } });
     expect(res.status).toBe(403);
@@ -132,7 +132,7 @@ describe('Data API and key management by token kind', () => {
     const all = await call(app, 'GET', `/v1/admin/api-keys?owner_id=${dev.user.id}`, { token: admin.token });
     expect(all.status).toBe(200);
     expect((all.body.data as { id: string }[]).map((k) => k.id)).toEqual([id]);
-    const devWithAdminScope = userToken(app, dev.user.id, ['admin', 'keys:manage']);
+    const devWithAdminScope = await userToken(app, dev.user.id, ['admin', 'keys:manage']);
     expect((await call(app, 'GET', '/v1/admin/api-keys', { token: devWithAdminScope })).status).toBe(403);
     expect((await call(app, 'DELETE', `/v1/admin/api-keys/${id}`, { token: devWithAdminScope })).status).toBe(403);
     expect((await call(app, 'GET', '/v1/admin/api-keys', { token: dev.token })).status).toBe(403); // no admin scope

@@ -9,6 +9,8 @@ interface RouteInfo {
   path: string;
   isPublic: boolean;
   auth: AuthOptions | undefined;
+  /** Web pages (the portal, the consent form) are left out of the API document on purpose. */
+  excludedFromDocs: boolean;
 }
 
 /** Every Nest route with its auth metadata, read the way the global guard reads it. */
@@ -20,19 +22,25 @@ export function nestRoutes(app: TestApp): RouteInfo[] {
       const type = wrapper.metatype as (new (...args: never[]) => object) | undefined;
       if (!type) continue;
       const base = String(Reflect.getMetadata(PATH_METADATA, type) ?? '');
+      const controllerExcluded = (Reflect.getMetadata('swagger/apiExcludeController', type) as unknown[] | undefined)?.[0] === true;
       for (const name of Object.getOwnPropertyNames(type.prototype)) {
         const handler = (type.prototype as Record<string, unknown>)[name];
         if (name === 'constructor' || typeof handler !== 'function') continue;
         const methodCode = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         if (methodCode === undefined) continue;
-        const sub = String(Reflect.getMetadata(PATH_METADATA, handler) ?? '');
-        const path = `/${[base, sub].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/').replace(/:(\w+)/g, '{$1}');
-        routes.push({
-          method: RequestMethod[methodCode].toLowerCase(),
-          path,
-          isPublic: reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [handler, type]) === true,
-          auth: reflector.getAllAndOverride<AuthOptions>(AUTH_KEY, [handler, type]),
-        });
+        const subs = [Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined].flat();
+        const excluded =
+          controllerExcluded || (Reflect.getMetadata('swagger/apiExcludeEndpoint', handler) as { disable?: boolean } | undefined)?.disable === true;
+        for (const sub of subs) {
+          const path = `/${[base, sub ?? ''].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/').replace(/:(\w+)/g, '{$1}');
+          routes.push({
+            method: RequestMethod[methodCode].toLowerCase(),
+            path,
+            isPublic: reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [handler, type]) === true,
+            auth: reflector.getAllAndOverride<AuthOptions>(AUTH_KEY, [handler, type]),
+            excludedFromDocs: excluded,
+          });
+        }
       }
     }
   }
@@ -79,7 +87,7 @@ describe('every route is public or guarded, and documented as it is guarded', ()
 
   it('documents each guarded route with exactly its schemes and scopes, and public routes with none', () => {
     const mismatches: string[] = [];
-    for (const r of routes) {
+    for (const r of routes.filter((x) => !x.excludedFromDocs || x.auth)) {
       const op = doc.paths[r.path]?.[r.method];
       if (!op) {
         mismatches.push(`${r.method.toUpperCase()} ${r.path}: missing from the OpenAPI document`);

@@ -1,13 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { AccessTokenService } from '../../src/oauth/access-token.service.js';
+import { Grant } from '../../src/oauth/store/grant.entity.js';
 import type { TestApp } from './app.js';
 
 /**
- * An access token of a user, as the authorization code flow will issue it (a `gid` marks a user
- * grant). Minted straight through the service until that flow lands.
+ * An access token of a user, as the authorization code flow issues it: a grant (the `gid` family)
+ * recorded for a client of the user's, then a token of that grant. The browser and code-flow suites
+ * go through the real pages; these suites only need a valid user token.
  */
-export function userToken(app: TestApp, userId: string, scopes: string[]): string {
-  return app.get(AccessTokenService).issue({ sub: userId, clientId: 'test-code-client', scope: scopes, gid: randomUUID() }).token;
+export async function userToken(app: TestApp, userId: string, scopes: string[]): Promise<string> {
+  const client = await app.createClient({
+    type: 'public',
+    grantTypes: ['authorization_code', 'refresh_token'],
+    redirectUris: ['http://127.0.0.1:9/cb'],
+    scopes,
+  });
+  const gid = randomUUID();
+  await app.running.db.dataSource.getRepository(Grant).insert({ id: gid, userId, clientPk: client.id, scopes, expiresAt: new Date(Date.now() + 86400_000) });
+  return app.get(AccessTokenService).issue({ sub: userId, clientId: client.clientId, scope: scopes, gid }).token;
 }
 
 export interface Call {
@@ -43,7 +53,7 @@ export async function call(
 /** A user with a keys:manage token, and a helper to create keys for them. */
 export async function keyOwner(app: TestApp, role: 'admin' | 'developer' = 'developer') {
   const user = await app.createUser({ role });
-  const token = userToken(app, user.id, ['keys:manage', 'data:read', 'data:write', ...(role === 'admin' ? ['admin'] : [])]);
+  const token = await userToken(app, user.id, ['keys:manage', 'data:read', 'data:write', ...(role === 'admin' ? ['admin'] : [])]);
   const createKey = async (body: Record<string, unknown> = {}) => {
     const res = await call(app, 'POST', '/v1/api-keys', { token, body: { name: 'test key', scopes: ['data:read', 'data:write'], ...body } });
     if (res.status !== 201) throw new Error(`key creation failed: ${res.status} ${JSON.stringify(res.body)}`);
