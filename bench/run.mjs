@@ -39,7 +39,7 @@ async function startServer(name, args, env, ready) {
     await new Promise((r) => setTimeout(r, 200));
   }
   // taskset execs node in place, so the child's pid is node's.
-  return { child, pid: child.pid, output: () => out };
+  return { child, pid: child.pid, env, output: () => out };
 }
 
 const rssMb = (pid) => {
@@ -100,6 +100,7 @@ async function main() {
         DATA_DIR: `/tmp/${dbName}`,
         MASTER_KEY: randomBytes(32).toString('base64'),
         RATE_LIMIT_TOKEN_PER_MINUTE: '0',
+        BENCH_ROUTES: 'true',
       },
       async (out) => out.includes('client_secret:') && (await fetch(`${base}/health/ready`)).ok,
     );
@@ -110,8 +111,21 @@ async function main() {
     const accessToken = (await tokenRes.json()).access_token;
     const idleRss = rssMb(gh.pid);
 
-    rows.push(await load('B: GET /health/live (auth off, same app)', { url: `${base}/health/live` }));
+    // An API key for the admin (who owns the demo client), made by the command line.
+    const cli = spawnSync(
+      process.execPath,
+      ['dist/src/cli/main.js', 'keys:create', '--owner', 'admin@gatehouse.local', '--name', 'bench', '--scopes', 'data:read', '--json'],
+      {
+        env: { ...process.env, ...gh.env, LOG_LEVEL: 'silent' },
+        encoding: 'utf8',
+      },
+    );
+    if (cli.status !== 0) throw new Error(`keys:create failed: ${cli.stderr}`);
+    const apiKey = JSON.parse(cli.stdout).key;
+
+    rows.push(await load('B: GET /v1/ping (auth off, no database, same app)', { url: `${base}/v1/ping` }));
     rows.push(await load('2: GET /v1/users?limit=1, Bearer', { url: `${base}/v1/users?limit=1`, headers: { authorization: `Bearer ${accessToken}` } }));
+    rows.push(await load('3: GET /v1/data?limit=1, X-API-Key', { url: `${base}/v1/data?limit=1`, headers: { 'x-api-key': apiKey } }));
 
     // Scenario 4 with correctness: every 50th token is verified against the JWKS afterwards.
     const sampled = [];
@@ -197,7 +211,8 @@ function print(rows, mem) {
   lines.push('', 'Targets:');
   const t = (name, ok) => lines.push(`- ${ok ? 'met' : 'NOT met'}: ${name}`);
   t(`B >= 0.6 x bare Fastify (${(B.rps / fastify.rps).toFixed(2)})`, B.rps >= 0.6 * fastify.rps);
-  t(`2 >= 0.85 x B (${(by('2:').rps / B.rps).toFixed(2)})`, by('2:').rps >= 0.85 * B.rps);
+  t(`2 >= 0.85 x B (${(by('2:').rps / B.rps).toFixed(2)}; B has no database query, 2 has one)`, by('2:').rps >= 0.85 * B.rps);
+  t(`3 >= 0.90 x B (${(by('3:').rps / B.rps).toFixed(2)}; B has no database query, 3 has one)`, by('3:').rps >= 0.9 * B.rps);
   t(`4 >= 1.5 x node-oidc-provider (${(by('4:').rps / peer.rps).toFixed(2)})`, by('4:').rps >= 1.5 * peer.rps);
   t(`idle RSS < 150 MB (${mem.idleRss})`, mem.idleRss < 150);
   t(`RSS under load < 300 MB (${mem.loadRss})`, mem.loadRss < 300);
