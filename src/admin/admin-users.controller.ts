@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { AuditService } from '../audit/audit.service.js';
 import { Auth } from '../auth/auth.decorator.js';
 import { CallerService } from '../clients/caller.service.js';
 import type { Page } from '../common/pagination.js';
@@ -17,6 +18,7 @@ export class AdminUsersController {
   constructor(
     private readonly users: UsersService,
     private readonly callers: CallerService,
+    private readonly audit: AuditService,
   ) {}
 
   @Get()
@@ -33,6 +35,8 @@ export class AdminUsersController {
   async update(@Req() req: FastifyRequest, @Param('id') id: string, @Body() dto: AdminUserUpdate): Promise<UserView> {
     const caller = await this.callers.admin(req.principal);
     if (id === caller.userId) throw ProblemError.badRequest('You cannot disable yourself or change your own role: ask another admin');
-    return toUserView(await this.users.setStatusAndRole(id, dto));
+    const user = await this.users.setStatusAndRole(id, dto);
+    void this.audit.record({ type: 'admin.user_changed', actorUserId: caller.userId, target: user.id, details: { status: dto.status, role: dto.role } });
+    return toUserView(user);
   }
 }

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config.js';
 import { ConfigModule } from '../config/config.module.js';
+import { AuditModule } from '../audit/audit.module.js';
 
 /** The few modules one command needs, on a DataSource that is already open: no HTTP, no bootstrap. */
 @Module({})
@@ -13,6 +14,7 @@ export class CliModule {
       imports: [
         ConfigModule.forRoot(config),
         TypeOrmModule.forRootAsync({ useFactory: () => ({}), dataSourceFactory: () => Promise.resolve(dataSource) }),
+        AuditModule,
         ...imports,
       ],
     };

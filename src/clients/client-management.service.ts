@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import { ProblemError, type FieldError } from '../common/problem.js';
 import type { Caller } from './caller.service.js';
@@ -22,6 +23,7 @@ export class ClientManagementService {
   constructor(
     @InjectRepository(Client) private readonly repo: Repository<Client>,
     private readonly clients: ClientsService,
+    private readonly audit: AuditService,
   ) {}
 
   async list(caller: Caller, limit: number, cursor: string | undefined, all = false): Promise<Page<ClientView>> {
@@ -49,6 +51,7 @@ export class ClientManagementService {
     const redirectUris = [...new Set(dto.redirect_uris ?? [])];
     check(caller, type, grantTypes, scopes, redirectUris);
     const { client, clientSecret } = await this.clients.create({ name: dto.name, type, ownerId: caller.userId, grantTypes, scopes, redirectUris });
+    void this.audit.record({ type: 'client.created', actorUserId: caller.userId, target: client.clientId, details: { type, grantTypes, scopes } });
     return { ...toClientView(client), ...(clientSecret ? { client_secret: clientSecret } : {}) };
   }
 
@@ -61,6 +64,7 @@ export class ClientManagementService {
     Object.assign(client, { name: dto.name ?? client.name, grantTypes, scopes, redirectUris });
     const saved = await this.repo.save(client);
     this.clients.invalidate(client.clientId);
+    void this.audit.record({ type: 'client.updated', actorUserId: caller.userId, target: client.clientId, details: { grantTypes, scopes, redirectUris } });
     return toClientView(saved);
   }
 
@@ -68,6 +72,7 @@ export class ClientManagementService {
     const client = await this.get(caller, clientId, asAdmin);
     await this.repo.delete({ id: client.id });
     this.clients.invalidate(client.clientId);
+    void this.audit.record({ type: 'client.deleted', actorUserId: caller.userId, target: client.clientId, details: { byAdmin: asAdmin } });
   }
 
   async rotateSecret(
@@ -78,6 +83,7 @@ export class ClientManagementService {
     const client = await this.get(caller, clientId);
     if (client.type !== 'confidential') throw ProblemError.badRequest('A public client has no secret to rotate');
     const { clientSecret, previousSecretExpiresAt } = await this.clients.rotateSecret(client, graceSeconds);
+    void this.audit.record({ type: 'client.secret_rotated', actorUserId: caller.userId, target: client.clientId, details: { graceSeconds } });
     return { client_id: client.clientId, client_secret: clientSecret, previous_secret_expires_at: previousSecretExpiresAt.toISOString() };
   }
 }
