@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { ALL_SCOPES } from '../auth/scopes.js';
 import { GRANT_TYPES, type Client, type ClientType, type GrantType } from './client.entity.js';
@@ -46,36 +46,8 @@ export class CreateClientDto {
   redirect_uris?: string[];
 }
 
-/** PATCH /v1/clients/{client_id}: the fields a developer may change. */
-export class UpdateClientDto {
-  @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  name?: string;
-
-  @ApiPropertyOptional({ enum: GRANT_TYPES, isArray: true })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(3)
-  @IsString({ each: true })
-  grant_types?: GrantType[];
-
-  @ApiPropertyOptional({ enum: ALL_SCOPES, isArray: true })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  scopes?: string[];
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(2000, { each: true })
-  redirect_uris?: string[];
-}
+/** PATCH /v1/clients/{client_id}: the same fields and rules, all optional; the type cannot change. */
+export class UpdateClientDto extends PartialType(OmitType(CreateClientDto, ['type'] as const)) {}
 
 export class RotateSecretDto {
   @ApiPropertyOptional({ default: 86400, minimum: 0, maximum: 2592000, description: 'How long the previous secret keeps working (0 = stops now)' })
