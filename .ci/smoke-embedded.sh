@@ -3,11 +3,14 @@
 # embedded database, and the guide's two requests work against it.
 set -euo pipefail
 dir=$(mktemp -d)
-port=3917
+# A free loopback port, so a stale server elsewhere cannot answer in our place.
+port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{process.stdout.write(String(s.address().port));s.close()})')
 log="$dir/server.log"
-env -u DATABASE_URL DATA_DIR="$dir/data" PORT=$port npm start >"$log" 2>&1 &
+# Its own process group (setsid), so that npm, the shell and node all stop together.
+env -u DATABASE_URL DATA_DIR="$dir/data" PORT=$port setsid npm start >"$log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
+stop() { kill -TERM -- "-$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
+trap 'stop; kill -KILL -- "-$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
 ready=""
 for _ in $(seq 1 60); do
   if curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; then ready=yes; break; fi
@@ -21,6 +24,8 @@ token=$(curl -sf -X POST "http://127.0.0.1:$port/oauth2/token" -H 'Content-Type:
 code=$(curl -s -o "$dir/users.json" -w '%{http_code}' "http://127.0.0.1:$port/v1/users" -H "Authorization: Bearer $token")
 if [ "$code" != 200 ]; then echo "GET /v1/users answered $code"; cat "$dir/users.json"; exit 1; fi
 grep -q '"email"' "$dir/users.json"
-kill -TERM $pid; wait $pid || true
+stop
+sleep 0.5
+if ss -ltn | grep -q "127.0.0.1:$port "; then echo "the server did not stop on SIGTERM"; exit 1; fi
 if grep -q '"level":50' "$log"; then echo "errors were logged:"; grep '"level":50' "$log"; exit 1; fi
 echo "embedded smoke test: ready, token issued, GET /v1/users answered 200"
