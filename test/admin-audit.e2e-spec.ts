@@ -1,4 +1,4 @@
-import { postForm, startTestApp, type TestApp } from './support/app.js';
+import { startTestApp, type TestApp } from './support/app.js';
 
 /** The audit trail through the admin API: security events, filterable, never a secret. */
 describe('management API: /v1/admin/audit-events', () => {
@@ -6,13 +6,7 @@ describe('management API: /v1/admin/audit-events', () => {
   let admin: string;
   let dev: string;
 
-  const tokenFor = async (userId: string, scopes: string[]) => {
-    const c = await app.createClient({ ownerId: userId, scopes });
-    return String(
-      (await postForm(`${app.url}/oauth2/token`, { grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.clientSecret! })).body
-        .access_token,
-    );
-  };
+  const tokenFor = (userId: string, scopes: string[]) => app.tokenActingFor(userId, scopes);
   const get = async (token: string, path: string) => {
     const res = await fetch(`${app.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
     return { status: res.status, body: (await res.json()) as { data: { type: string; target: string; actor_user_id: string; details: unknown }[] } };

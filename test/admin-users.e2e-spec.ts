@@ -1,4 +1,4 @@
-import { postForm, startTestApp, type TestApp } from './support/app.js';
+import { startTestApp, type TestApp } from './support/app.js';
 
 /** The admin console's user management: admins only (scope and role), never on themselves. */
 describe('management API: /v1/admin/users', () => {
@@ -7,13 +7,7 @@ describe('management API: /v1/admin/users', () => {
   let adminId: string;
   let devToken: string;
 
-  async function tokenFor(userId: string, scopes: string[]): Promise<string> {
-    const c = await app.createClient({ ownerId: userId, scopes });
-    return String(
-      (await postForm(`${app.url}/oauth2/token`, { grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.clientSecret! })).body
-        .access_token,
-    );
-  }
+  const tokenFor = (userId: string, scopes: string[]) => app.tokenActingFor(userId, scopes);
   const call = async (token: string, method: string, path: string, body?: unknown) => {
     const res = await fetch(`${app.url}${path}`, {
       method,

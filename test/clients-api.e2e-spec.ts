@@ -17,9 +17,7 @@ describe('management API: /v1/clients', () => {
   /** A client-credentials token whose client is owned by the user: it acts for that user. */
   async function tokenFor(role: 'developer' | 'admin', scopes: string[]): Promise<string> {
     const user = await app.createUser({ role });
-    const c = await app.createClient({ ownerId: user.id, scopes });
-    const res = await postForm(`${app.url}/oauth2/token`, { grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.clientSecret! });
-    return String(res.body.access_token);
+    return app.tokenActingFor(user.id, scopes);
   }
 
   const call = async (token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json; headers: Headers }> => {

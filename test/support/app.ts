@@ -16,6 +16,8 @@ export interface TestApp {
   /** A client straight through the service; returns its id and secret. */
   createClient(input?: Partial<CreateClientInput>): Promise<{ clientId: string; clientSecret: string | undefined; id: string }>;
   createUser(input?: { email?: string; password?: string; role?: 'admin' | 'developer' }): Promise<{ id: string; email: string; password: string }>;
+  /** A client-credentials token of a new client owned by `userId`: management APIs act for that user. */
+  tokenActingFor(userId: string, scopes: string[]): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -86,6 +88,23 @@ export async function startTestApp(
       const password = input.password ?? 'correct horse battery staple';
       const user = await running.app.get(UsersService).create({ email, password, role: input.role });
       return { id: user.id, email: user.email, password };
+    },
+    async tokenActingFor(userId, scopes) {
+      const { client, clientSecret } = await running.app.get(ClientsService).create({
+        name: 'acting-for client',
+        type: 'confidential',
+        ownerId: userId,
+        grantTypes: ['client_credentials'],
+        scopes,
+        redirectUris: [],
+      });
+      const c = { clientId: client.clientId, clientSecret };
+      const res = await postForm(`http${opts.https ? 's' : ''}://127.0.0.1:${port}/oauth2/token`, {
+        grant_type: 'client_credentials',
+        client_id: c.clientId,
+        client_secret: c.clientSecret!,
+      });
+      return String(res.body.access_token);
     },
     async close() {
       await running.close();
