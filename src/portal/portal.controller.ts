@@ -6,9 +6,12 @@ import { FormBody } from '../common/form.js';
 import { ConsentsService } from '../oauth/store/consents.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { sendErrorPage, sendPage, seeOther } from '../web/page.js';
-import { STYLESHEET } from '../web/style.js';
+import { COPY_JS, STYLESHEET } from '../web/style.js';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { ClientManagementService } from '../clients/client-management.service.js';
+import { PortalPages } from './portal-pages.service.js';
 import { PortalAuthService } from './portal-auth.service.js';
-import { homePage, signInPage, signUpPage } from './portal.views.js';
+import { connectedAppsPage, dashboardPage, signInPage, signUpPage } from './portal.views.js';
 import { safeReturnTo } from './return-to.js';
 
 const BAD_SIGN_IN = 'The email or password is not correct.';
@@ -38,6 +41,9 @@ export class PortalController {
     private readonly auth: PortalAuthService,
     private readonly sessions: SessionsService,
     private readonly consents: ConsentsService,
+    private readonly pages: PortalPages,
+    private readonly clients: ClientManagementService,
+    private readonly keys: ApiKeysService,
   ) {}
 
   @Get('assets/style.css')
@@ -46,13 +52,39 @@ export class PortalController {
     void reply.header('Content-Type', 'text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(STYLESHEET);
   }
 
+  @Get('assets/copy.js')
+  @Public()
+  copyScript(@Res() reply: FastifyReply): void {
+    void reply.header('Content-Type', 'text/javascript; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(COPY_JS);
+  }
+
+  /** The dashboard: my applications and my API keys. */
   @Get()
   @Public()
-  async home(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const active = await this.sessions.current(req);
-    if (!active) return void seeOther(reply, '/portal/signin');
-    const csrf = this.sessions.csrfToken(req, reply, active);
-    sendPage(reply, 200, 'Gatehouse', homePage({ csrf, email: active.user.email, displayName: active.user.displayName }));
+  async home(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('notice') notice: unknown): Promise<void> {
+    const ctx = await this.pages.forPage(req, reply);
+    if (!ctx) return;
+    const [apps, keys] = await Promise.all([this.clients.list(ctx.caller, 100, undefined), this.keys.list(ctx.principal, { limit: 100 })]);
+    const body = dashboardPage({
+      displayName: ctx.active.user.displayName,
+      email: ctx.active.user.email,
+      apps: apps.data,
+      keys: keys.data,
+      more: apps.next_cursor !== null || keys.next_cursor !== null,
+      notice: typeof notice === 'string' ? notice : undefined,
+    });
+    this.pages.send(reply, ctx, 200, 'Dashboard', body, { current: 'dashboard' });
+  }
+
+  /** The clients this user has consented to, each with a button to withdraw. */
+  @Get('connected-apps')
+  @Public()
+  async connectedApps(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('notice') notice: unknown): Promise<void> {
+    const ctx = await this.pages.forPage(req, reply);
+    if (!ctx) return;
+    const apps = await this.consents.listForUser(ctx.active.user.id);
+    const body = connectedAppsPage({ csrf: ctx.csrf, apps, notice: typeof notice === 'string' ? notice : undefined });
+    this.pages.send(reply, ctx, 200, 'Connected apps', body, { current: 'connected-apps' });
   }
 
   @Get('signin')
@@ -140,7 +172,7 @@ export class PortalController {
     if (!(await this.consents.withdraw(active.user.id, clientId, req.ip))) {
       return void sendErrorPage(reply, 404, 'No such application', 'There is no application with this client id.');
     }
-    seeOther(reply, '/portal');
+    seeOther(reply, '/portal/connected-apps?notice=withdrawn');
   }
 
   private csrfFailed(reply: FastifyReply): void {

@@ -1,15 +1,20 @@
 import { Module } from '@nestjs/common';
+import { ApiKeysModule } from '../api-keys/api-keys.module.js';
+import { ClientsModule } from '../clients/clients.module.js';
 import { OAuthModule } from '../oauth/oauth.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { PortalAuthService } from './portal-auth.service.js';
+import { PortalAppsController } from './apps.controller.js';
+import { PortalKeysController } from './keys.controller.js';
+import { PortalPages } from './portal-pages.service.js';
 import { PortalController } from './portal.controller.js';
 import { SignInThrottle } from './sign-in-throttle.js';
 
-/** Server-rendered pages: sign-up, sign-in, sign-out (issue 6 adds the developer portal itself). */
+/** Server-rendered pages: sign-up, sign-in, sign-out, and the developer portal (dashboard, applications, API keys, connected apps). */
 @Module({
-  imports: [SessionsModule, UsersModule, OAuthModule],
-  controllers: [PortalController],
-  providers: [PortalAuthService, SignInThrottle],
+  imports: [SessionsModule, UsersModule, OAuthModule, ClientsModule, ApiKeysModule],
+  controllers: [PortalController, PortalAppsController, PortalKeysController],
+  providers: [PortalAuthService, SignInThrottle, PortalPages],
 })
 export class PortalModule {}

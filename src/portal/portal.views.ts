@@ -1,5 +1,9 @@
+import type { ApiKeyView } from '../api-keys/api-key.dto.js';
+import type { ClientView } from '../clients/client.dto.js';
 import { html, type SafeHtml } from '../web/html.js';
 import { csrfField } from '../web/page.js';
+import { keysTable } from './keys.views.js';
+import { meaning, when } from './view-helpers.js';
 
 export function signInPage(v: { csrf: string; returnTo: string; email?: string; error?: string }): SafeHtml {
   return html`<h1>Sign in</h1>
@@ -33,11 +37,103 @@ export function signUpPage(v: { csrf: string; returnTo: string; email?: string; 
     <p class="muted">Already registered? <a href="/portal/signin?return_to=${encodeURIComponent(v.returnTo)}">Sign in</a>.</p>`;
 }
 
-export function homePage(v: { csrf: string; email: string; displayName: string }): SafeHtml {
+export interface ConnectedApp {
+  clientId: string;
+  name: string;
+  scopes: string[];
+  since: Date;
+  updated: Date;
+}
+
+const NOTICES: Record<string, string> = {
+  'app-deleted': 'The application was deleted.',
+  withdrawn: 'Consent withdrawn: that application can no longer act for you.',
+};
+
+function notice(key: string | undefined): SafeHtml | '' {
+  const text = key ? NOTICES[key] : undefined;
+  return text ? html`<p class="notice" role="status">${text}</p>` : '';
+}
+
+export function dashboardPage(v: {
+  displayName: string;
+  email: string;
+  apps: readonly ClientView[];
+  keys: readonly ApiKeyView[];
+  more: boolean;
+  notice?: string;
+}): SafeHtml {
   return html`<h1>Welcome${v.displayName ? html`, ${v.displayName}` : ''}</h1>
-    <p>You are signed in as <strong>${v.email}</strong>.</p>
-    <form method="post" action="/portal/signout">
-      ${csrfField(v.csrf)}
-      <button type="submit" class="secondary">Sign out</button>
-    </form>`;
+    ${notice(v.notice)}
+    <p class="muted">Signed in as <strong>${v.email}</strong>.</p>
+    <h2>My applications</h2>
+    <p><a class="button" href="/portal/apps/new">New application</a></p>
+    ${
+      v.apps.length
+        ? html`<table>
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Client id</th>
+                <th>Type</th>
+                <th>Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${v.apps.map(
+                (a) =>
+                  html`<tr>
+                    <td><a href="/portal/apps/${encodeURIComponent(a.client_id)}">${a.name}</a></td>
+                    <td><code>${a.client_id}</code></td>
+                    <td>${a.type}</td>
+                    <td>${when(a.created_at)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : html`<p class="muted">No applications yet.</p>`
+    }
+    <h2>My API keys</h2>
+    <p><a class="button" href="/portal/keys/new">New API key</a> <a href="/portal/keys">All keys</a></p>
+    ${keysTable(v.keys)} ${v.more ? html`<p class="muted">Only the newest 100 of each are shown.</p>` : ''}`;
+}
+
+export function connectedAppsPage(v: { csrf: string; apps: readonly ConnectedApp[]; notice?: string }): SafeHtml {
+  return html`<h1>Connected apps</h1>
+    ${notice(v.notice)}
+    <p>Applications you allowed to act for you. Withdrawing consent signs the application out: its tokens for you stop working at once.</p>
+    ${
+      v.apps.length
+        ? html`<table>
+            <thead>
+              <tr>
+                <th>Application</th>
+                <th>Scopes you allowed</th>
+                <th>Since</th>
+                <th></th>
+              </tr>
+            </thead>
+            <tbody>
+              ${v.apps.map(
+                (a) =>
+                  html`<tr>
+                    <td>${a.name}<br /><code class="muted">${a.clientId}</code></td>
+                    <td>
+                      <ul class="scopes">
+                        ${a.scopes.map((s) => html`<li>${meaning(s) || s} <code>${s}</code></li>`)}
+                      </ul>
+                    </td>
+                    <td>${when(a.since)}</td>
+                    <td>
+                      <form method="post" action="/portal/connected-apps/${encodeURIComponent(a.clientId)}/revoke">
+                        ${csrfField(v.csrf)}
+                        <button type="submit" class="danger small">Withdraw</button>
+                      </form>
+                    </td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : html`<p class="muted">You have not allowed any application to act for you.</p>`
+    }`;
 }

@@ -4,7 +4,23 @@ import { html, type SafeHtml } from './html.js';
 /** Pages load nothing but our own stylesheet: no script at all, no frames, no plugins. */
 export const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-export function layout(title: string, body: SafeHtml): SafeHtml {
+/** The same, plus scripts from our own origin only (the copy button's /portal/assets/copy.js); no inline script. */
+export const PAGE_CSP_WITH_SCRIPT = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/** The one script a page may load (served by the portal, same origin). */
+export const COPY_SCRIPT = '/portal/assets/copy.js';
+
+export interface PageOptions {
+  /** The navigation bar of a signed-in page (see `sessionNav`); none on the sign-in pages. */
+  nav?: SafeHtml;
+  /** A wide main column for tables; by default, wide when there is a nav. */
+  wide?: boolean;
+  /** Load the copy-button script (and allow `script-src 'self'` in the CSP). */
+  copyScript?: boolean;
+}
+
+export function layout(title: string, body: SafeHtml, opts: PageOptions = {}): SafeHtml {
+  const wide = opts.wide ?? opts.nav !== undefined;
   return html`<!doctype html>
     <html lang="en">
       <head>
@@ -12,24 +28,44 @@ export function layout(title: string, body: SafeHtml): SafeHtml {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${title} · Gatehouse</title>
         <link rel="stylesheet" href="/portal/assets/style.css" />
+        ${opts.copyScript ? html`<script src="${COPY_SCRIPT}" defer></script>` : ''}
       </head>
       <body>
-        <header><a class="brand" href="/portal">Gatehouse</a></header>
-        <main>${body}</main>
+        <header><a class="brand" href="/portal">Gatehouse</a>${opts.nav ?? ''}</header>
+        <main class="${wide ? 'wide' : ''}">${body}</main>
       </body>
     </html> `;
 }
 
-/** Sends a server-rendered page: never cached, never framed, no script. */
-export function sendPage(reply: FastifyReply, status: number, title: string, body: SafeHtml, headers: Record<string, string> = {}): FastifyReply {
+/** Sends a server-rendered page: never cached, never framed, no script (unless `opts.copyScript`: then ours only). */
+export function sendPage(
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  body: SafeHtml,
+  headers: Record<string, string> = {},
+  opts: PageOptions = {},
+): FastifyReply {
   return reply
     .status(status)
-    .headers({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Security-Policy': PAGE_CSP, ...headers })
-    .send(layout(title, body).value);
+    .headers({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy': opts.copyScript ? PAGE_CSP_WITH_SCRIPT : PAGE_CSP,
+      ...headers,
+    })
+    .send(layout(title, body, opts).value);
 }
 
 /** An error page (the authorize endpoint's "never redirect" errors, bad forms, throttling). */
-export function sendErrorPage(reply: FastifyReply, status: number, title: string, message: string, headers: Record<string, string> = {}): FastifyReply {
+export function sendErrorPage(
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  message: string,
+  headers: Record<string, string> = {},
+  opts: PageOptions = {},
+): FastifyReply {
   return sendPage(
     reply,
     status,
@@ -37,6 +73,7 @@ export function sendErrorPage(reply: FastifyReply, status: number, title: string
     html`<h1>${title}</h1>
       <p class="error" role="alert">${message}</p>`,
     headers,
+    opts,
   );
 }
 

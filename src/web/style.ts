@@ -1,18 +1,74 @@
 /** The one stylesheet of the server-rendered pages, served from /portal/assets/style.css (no CDN). */
-export const STYLESHEET = `:root { color-scheme: light dark; --accent: #2457c5; --muted: #6b7280; --danger: #b42318; }
+export const STYLESHEET = `:root { color-scheme: light dark; --accent: #2457c5; --muted: #6b7280; --danger: #b42318; --warn-bg: #fff4e5; --warn: #8a4b00; --line: #8884; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-header { padding: 0.75rem 1.5rem; border-bottom: 1px solid #8884; }
+header { padding: 0.75rem 1.5rem; border-bottom: 1px solid var(--line); display: flex; flex-wrap: wrap; align-items: center; gap: 1rem 2rem; }
 .brand { font-weight: 700; text-decoration: none; color: inherit; }
+header nav { display: flex; flex: 1; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 0.5rem 1.5rem; }
+header nav ul { display: flex; flex-wrap: wrap; gap: 0.25rem 1.25rem; list-style: none; margin: 0; padding: 0; }
+header nav a { text-decoration: none; color: inherit; }
+header nav a:hover, header nav a[aria-current=page] { color: var(--accent); text-decoration: underline; text-underline-offset: 0.3em; }
+form.signout { display: flex; align-items: center; gap: 0.75rem; margin: 0; }
+form.signout button { margin-top: 0; }
 main { max-width: 28rem; margin: 2rem auto; padding: 0 1rem; }
+main.wide { max-width: 64rem; }
 h1 { font-size: 1.5rem; }
-label { display: block; margin: 0.75rem 0 0.25rem; font-weight: 600; }
-input[type=email], input[type=password], input[type=text] { width: 100%; padding: 0.5rem; font: inherit; border: 1px solid #8888; border-radius: 6px; }
-button { font: inherit; padding: 0.5rem 1rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; margin-top: 1rem; }
-button.secondary { background: transparent; color: inherit; border-color: #8888; }
-.actions { display: flex; gap: 0.75rem; }
+h2 { font-size: 1.2rem; margin-top: 2rem; }
+a { color: var(--accent); }
+label, .label { display: block; margin: 0.75rem 0 0.25rem; font-weight: 600; }
+fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 0.75rem 0; padding: 0.5rem 0.75rem; }
+legend { font-weight: 600; padding: 0 0.25rem; }
+fieldset label { display: flex; gap: 0.5rem; align-items: baseline; font-weight: normal; margin: 0.25rem 0; }
+input[type=email], input[type=password], input[type=text], input[type=date], select, textarea { width: 100%; padding: 0.5rem; font: inherit; border: 1px solid #8888; border-radius: 6px; background: transparent; color: inherit; }
+textarea { min-height: 5rem; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 0.9rem; }
+form.narrow { max-width: 36rem; }
+[aria-invalid=true], fieldset.invalid { border-color: var(--danger); }
+.field-error { color: var(--danger); margin: 0.25rem 0 0; font-size: 0.9rem; }
+button, .button { display: inline-block; font: inherit; padding: 0.5rem 1rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; margin-top: 1rem; text-decoration: none; }
+button.secondary, .button.secondary { background: transparent; color: inherit; border-color: #8888; }
+button.danger, .button.danger { background: var(--danger); border-color: var(--danger); color: #fff; }
+button.small { padding: 0.2rem 0.6rem; font-size: 0.9rem; }
+.actions { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: center; }
 .error { color: var(--danger); }
+.notice { border-left: 4px solid var(--accent); padding: 0.5rem 0.75rem; background: #2457c512; }
+.warning { border-left: 4px solid var(--warn); padding: 0.5rem 0.75rem; background: var(--warn-bg); color: var(--warn); }
 .muted { color: var(--muted); font-size: 0.9rem; }
 ul.scopes { padding-left: 1.25rem; }
 ul.scopes code { font-size: 0.85rem; color: var(--muted); }
+table { width: 100%; border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.95rem; }
+th, td { text-align: left; padding: 0.4rem 0.6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { font-weight: 600; }
+tr.inactive td { color: var(--muted); }
+dl.details { display: grid; grid-template-columns: max-content 1fr; gap: 0.3rem 1rem; }
+dl.details dt { font-weight: 600; }
+dl.details dd { margin: 0; overflow-wrap: anywhere; }
+code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 0.85rem; }
+pre { padding: 0.75rem; border: 1px solid var(--line); border-radius: 6px; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
+.secret-box { border: 2px solid var(--warn); border-radius: 8px; padding: 0.75rem 1rem; margin: 1rem 0; }
+.copy-row { display: flex; gap: 0.5rem; align-items: center; }
+.copy-row input { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
+.copy-row button { margin-top: 0; white-space: nowrap; }
+section.danger-zone { border: 1px solid var(--danger); border-radius: 8px; padding: 0 1rem 1rem; margin-top: 2rem; }
+`;
+
+/**
+ * The copy button's script, served from /portal/assets/copy.js (same origin, so the CSP allows it
+ * with script-src 'self'; no inline script). Buttons start hidden: without JavaScript the secret is
+ * still in a readonly, selectable field.
+ */
+export const COPY_JS = `'use strict';
+document.querySelectorAll('button[data-copy]').forEach(function (button) {
+  var field = document.getElementById(button.getAttribute('data-copy'));
+  if (!field) return;
+  button.hidden = false;
+  button.addEventListener('click', function () {
+    var done = function () { button.textContent = 'Copied'; };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(field.value).then(done, function () { field.select(); });
+    } else {
+      field.select();
+      if (document.execCommand('copy')) done();
+    }
+  });
+});
 `;

@@ -30,6 +30,16 @@ export class ConsentsService {
     );
   }
 
+  /** The clients this user has consented to, newest consent first (for the portal's "connected apps"). */
+  async listForUser(userId: string): Promise<{ clientId: string; name: string; scopes: string[]; since: Date; updated: Date }[]> {
+    const rows = await this.dataSource.query<{ client_id: string; name: string; scopes: string[]; created_at: Date; updated_at: Date }[]>(
+      `SELECT c.client_id, c.name, k.scopes, k.created_at, k.updated_at FROM consents k JOIN clients c ON c.id = k.client_pk
+        WHERE k.user_id = $1 ORDER BY k.updated_at DESC, k.id LIMIT 500`,
+      [userId],
+    );
+    return rows.map((r) => ({ clientId: r.client_id, name: r.name, scopes: r.scopes, since: new Date(r.created_at), updated: new Date(r.updated_at) }));
+  }
+
   /**
    * The user takes back what they allowed a client: the consent is forgotten and every grant they
    * gave it (refresh tokens and, through the Bearer check, access tokens) is revoked.

@@ -1,0 +1,185 @@
+import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Public } from '../auth/auth.decorator.js';
+import { ALL_SCOPES } from '../auth/scopes.js';
+import { ClientManagementService } from '../clients/client-management.service.js';
+import { CreateClientDto, RotateSecretDto, toClientView, UpdateClientDto, type ClientView } from '../clients/client.dto.js';
+import type { ClientType, GrantType } from '../clients/client.entity.js';
+import type { AppConfig } from '../config/config.js';
+import { InjectConfig } from '../config/config.module.js';
+import { seeOther } from '../web/page.js';
+import { appCreatedPage, appPage, deleteAppPage, newAppPage, secretRotatedPage, type AppFormValues } from './apps.views.js';
+import { intOrRaw, lines, validated, type FieldErrors } from './portal-form.js';
+import { PortalPages, type PortalContext } from './portal-pages.service.js';
+
+const APP_FIELDS = ['name', 'type', 'redirect_uris'] as const;
+const APP_LISTS = ['grant_types', 'scopes'] as const;
+const NEW_APP: AppFormValues = { name: '', type: 'confidential', redirectUris: '', grants: ['client_credentials'], scopes: ['data:read'] };
+
+/** The scopes a user may tick: all but `admin`, which only admin users may register. */
+function scopeChoices(ctx: PortalContext): string[] {
+  return ALL_SCOPES.filter((s) => s !== 'admin' || ctx.caller.role === 'admin');
+}
+
+/** What the user typed, to show again with the errors (cut short: a huge input is not echoed whole). */
+function typed(one: Partial<Record<(typeof APP_FIELDS)[number], string>>, many: Record<(typeof APP_LISTS)[number], string[]>): AppFormValues {
+  return {
+    name: (one.name ?? '').slice(0, 1000),
+    type: one.type ?? 'confidential',
+    redirectUris: (one.redirect_uris ?? '').slice(0, 50_000),
+    grants: many.grant_types,
+    scopes: many.scopes,
+  };
+}
+
+function stored(c: ClientView): AppFormValues {
+  return { name: c.name, type: c.type, redirectUris: c.redirect_uris.join('\n'), grants: c.grant_types, scopes: c.scopes };
+}
+
+/**
+ * The developer's applications (OAuth clients) as pages: create (the secret shown once, on the
+ * response), read with curl examples, edit, rotate the secret, delete. Every write goes through
+ * ClientManagementService, after the same DTO rules as POST/PATCH /v1/clients, acting for the
+ * session's user; another user's client is 404.
+ */
+@ApiExcludeController()
+@Controller('portal/apps')
+export class PortalAppsController {
+  constructor(
+    private readonly pages: PortalPages,
+    private readonly manage: ClientManagementService,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  @Get('new')
+  @Public()
+  async newForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const ctx = await this.pages.forPage(req, reply);
+    if (!ctx) return;
+    this.pages.send(reply, ctx, 200, 'New application', newAppPage({ csrf: ctx.csrf, values: NEW_APP, errors: {}, scopeChoices: scopeChoices(ctx) }), {
+      current: 'apps',
+    });
+  }
+
+  @Post()
+  @Public()
+  async create(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const f = await this.pages.forForm(req, reply, APP_FIELDS, APP_LISTS);
+    if (!f) return;
+    const { ctx, one, many } = f;
+    const dto = Object.assign(new CreateClientDto(), {
+      name: one.name ?? '',
+      type: one.type as ClientType | undefined,
+      grant_types: many.grant_types as GrantType[],
+      scopes: many.scopes,
+      redirect_uris: lines(one.redirect_uris),
+    });
+    try {
+      const outcome = await validated(dto, () => this.manage.create(ctx.caller, dto));
+      if (!outcome.ok) {
+        const page = newAppPage({ csrf: ctx.csrf, values: typed(one, many), errors: outcome.errors, scopeChoices: scopeChoices(ctx) });
+        return void this.pages.send(reply, ctx, 400, 'New application', page, { current: 'apps' });
+      }
+      const { client_secret: secret, ...client } = outcome.result;
+      if (!secret) return void seeOther(reply, `/portal/apps/${encodeURIComponent(client.client_id)}?notice=created`);
+      this.pages.send(reply, ctx, 201, 'Application created', appCreatedPage({ client, secret }), { copyScript: true });
+    } catch (err) {
+      this.pages.fail(reply, ctx, err);
+    }
+  }
+
+  @Get(':clientId')
+  @Public()
+  async show(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string, @Query('notice') notice: unknown): Promise<void> {
+    const ctx = await this.pages.forPage(req, reply);
+    if (!ctx) return;
+    try {
+      const client = toClientView(await this.manage.get(ctx.caller, clientId));
+      this.render(reply, ctx, 200, client, stored(client), {}, {}, typeof notice === 'string' ? notice : undefined);
+    } catch (err) {
+      this.pages.fail(reply, ctx, err);
+    }
+  }
+
+  @Post(':clientId')
+  @Public()
+  async update(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
+    const f = await this.pages.forForm(req, reply, ['name', 'redirect_uris'] as const, APP_LISTS);
+    if (!f) return;
+    const { ctx, one, many } = f;
+    try {
+      const client = toClientView(await this.manage.get(ctx.caller, clientId));
+      const dto = Object.assign(new UpdateClientDto(), {
+        name: one.name ?? '',
+        grant_types: many.grant_types as GrantType[],
+        scopes: many.scopes,
+        redirect_uris: lines(one.redirect_uris),
+      });
+      const outcome = await validated(dto, () => this.manage.update(ctx.caller, clientId, dto));
+      if (!outcome.ok) return void this.render(reply, ctx, 400, client, typed({ ...one, type: client.type }, many), outcome.errors, {});
+      seeOther(reply, `/portal/apps/${encodeURIComponent(client.client_id)}?notice=saved`);
+    } catch (err) {
+      this.pages.fail(reply, ctx, err);
+    }
+  }
+
+  /** A new secret, shown on this response only; the old one keeps working for the chosen grace period. */
+  @Post(':clientId/secret/rotate')
+  @Public()
+  async rotate(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
+    const f = await this.pages.forForm(req, reply, ['grace_period_seconds'] as const);
+    if (!f) return;
+    const { ctx, one } = f;
+    try {
+      const client = toClientView(await this.manage.get(ctx.caller, clientId));
+      const dto = Object.assign(new RotateSecretDto(), { grace_period_seconds: intOrRaw(one.grace_period_seconds) });
+      const outcome = await validated(dto, () => this.manage.rotateSecret(ctx.caller, clientId, dto.grace_period_seconds));
+      if (!outcome.ok) return void this.render(reply, ctx, 400, client, stored(client), {}, outcome.errors);
+      const { client_secret: secret, previous_secret_expires_at: previousExpiresAt } = outcome.result;
+      this.pages.send(reply, ctx, 200, 'New client secret', secretRotatedPage({ client, secret, previousExpiresAt }), { copyScript: true });
+    } catch (err) {
+      this.pages.fail(reply, ctx, err);
+    }
+  }
+
+  @Get(':clientId/delete')
+  @Public()
+  async confirmDelete(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
+    const ctx = await this.pages.forPage(req, reply);
+    if (!ctx) return;
+    try {
+      const client = toClientView(await this.manage.get(ctx.caller, clientId));
+      this.pages.send(reply, ctx, 200, `Delete ${client.name}`, deleteAppPage({ csrf: ctx.csrf, client }));
+    } catch (err) {
+      this.pages.fail(reply, ctx, err);
+    }
+  }
+
+  @Post(':clientId/delete')
+  @Public()
+  async remove(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
+    const f = await this.pages.forForm(req, reply, [] as const);
+    if (!f) return;
+    try {
+      await this.manage.remove(f.ctx.caller, clientId);
+      seeOther(reply, '/portal?notice=app-deleted');
+    } catch (err) {
+      this.pages.fail(reply, f.ctx, err);
+    }
+  }
+
+  private render(
+    reply: FastifyReply,
+    ctx: PortalContext,
+    status: number,
+    client: ClientView,
+    values: AppFormValues,
+    errors: FieldErrors,
+    rotateErrors: FieldErrors,
+    notice?: string,
+  ): void {
+    const page = appPage({ csrf: ctx.csrf, client, publicUrl: this.config.publicUrl, values, errors, rotateErrors, scopeChoices: scopeChoices(ctx), notice });
+    this.pages.send(reply, ctx, status, client.name, page);
+  }
+}

@@ -1,0 +1,211 @@
+import { GRANT_TYPES } from '../clients/client.entity.js';
+import type { ClientView } from '../clients/client.dto.js';
+import { html, type SafeHtml } from '../web/html.js';
+import { csrfField } from '../web/page.js';
+import type { FieldErrors } from './portal-form.js';
+import { checkboxes, fieldError, graceSelect, invalid, otherErrors, secretBox, when } from './view-helpers.js';
+
+export interface AppFormValues {
+  name: string;
+  type: string;
+  redirectUris: string;
+  grants: string[];
+  scopes: string[];
+}
+
+const APP_FIELDS = ['name', 'type', 'grant_types', 'redirect_uris', 'scopes'];
+
+function appFields(v: { values: AppFormValues; errors: FieldErrors; scopeChoices: readonly string[]; withType: boolean }): SafeHtml {
+  const { values, errors } = v;
+  return html`<label for="name">Name</label>
+    <input id="name" name="name" type="text" maxlength="200" required value="${values.name}" ${invalid(errors, 'name')} />
+    ${fieldError(errors, 'name')}
+    ${
+      v.withType
+        ? html`<fieldset class="${errors.type?.length ? 'invalid' : ''}">
+            <legend>Type</legend>
+            <label
+              ><input type="radio" name="type" value="confidential" ${values.type !== 'public' ? 'checked' : ''} />
+              <span>Confidential <span class="muted">a server that can keep a secret: it gets a client secret</span></span></label
+            >
+            <label
+              ><input type="radio" name="type" value="public" ${values.type === 'public' ? 'checked' : ''} />
+              <span>Public <span class="muted">a browser or mobile app: no secret, the code flow with PKCE only</span></span></label
+            >
+            ${fieldError(errors, 'type')}
+          </fieldset>`
+        : ''
+    }
+    ${checkboxes('grant_types', GRANT_TYPES, values.grants, errors, 'Grant types')}
+    <label for="redirect_uris"
+      >Redirect URIs <span class="muted">(one per line; https, or http on 127.0.0.1, [::1] or localhost; exact, no #fragment, no *)</span></label
+    >
+    <textarea id="redirect_uris" name="redirect_uris" rows="3" spellcheck="false" ${invalid(errors, 'redirect_uris')}>${values.redirectUris}</textarea>
+    ${fieldError(errors, 'redirect_uris')} ${checkboxes('scopes', v.scopeChoices, values.scopes, errors, 'Scopes (least privilege: only what it needs)')}
+    ${otherErrors(errors, APP_FIELDS)}`;
+}
+
+export function newAppPage(v: { csrf: string; values: AppFormValues; errors: FieldErrors; scopeChoices: readonly string[] }): SafeHtml {
+  return html`<h1>New application</h1>
+    ${Object.keys(v.errors).length ? html`<p class="error" role="alert">The application was not created: see the messages below.</p>` : ''}
+    <form method="post" action="/portal/apps" class="narrow" novalidate>
+      ${csrfField(v.csrf)} ${appFields({ ...v, withType: true })}
+      <div class="actions">
+        <button type="submit">Create application</button>
+        <a href="/portal">Cancel</a>
+      </div>
+    </form>`;
+}
+
+function details(c: ClientView): SafeHtml {
+  return html`<dl class="details">
+    <dt>Client id</dt>
+    <dd><code id="client-id">${c.client_id}</code></dd>
+    <dt>Type</dt>
+    <dd>${c.type}</dd>
+    <dt>Grant types</dt>
+    <dd>${c.grant_types.join(', ')}</dd>
+    <dt>Scopes</dt>
+    <dd>${c.scopes.join(' ')}</dd>
+    <dt>Redirect URIs</dt>
+    <dd>${c.redirect_uris.length ? c.redirect_uris.map((u) => html`<code>${u}</code><br />`) : html`<span class="muted">none</span>`}</dd>
+    <dt>Created</dt>
+    <dd>${when(c.created_at)}</dd>
+    <dt>Updated</dt>
+    <dd>${when(c.updated_at)}</dd>
+  </dl>`;
+}
+
+/** The page right after creation: the only time the client secret is ever shown. */
+export function appCreatedPage(v: { client: ClientView; secret: string }): SafeHtml {
+  return html`<h1>Application created: ${v.client.name}</h1>
+    ${details(v.client)}
+    ${secretBox(
+      'client_secret',
+      'Client secret',
+      v.secret,
+      'Gatehouse stores only a hash of it. Keep it in your secret store; if you lose it, rotate the secret on the application page.',
+    )}
+    <p><a class="button" href="/portal/apps/${encodeURIComponent(v.client.client_id)}">Continue to the application</a></p>`;
+}
+
+/** Shell commands for the guide's requests, with this client's id and this server's URL; never a secret. */
+export function curlExamples(publicUrl: string, c: ClientView): string[] {
+  const out: string[] = [];
+  const token = `${publicUrl}/oauth2/token`;
+  if (c.grant_types.includes('client_credentials')) {
+    out.push(
+      [
+        `# Paste your client secret here (it is not shown again on this page):`,
+        `export CLIENT_SECRET='...'`,
+        ``,
+        `# 1. Get an access token (client credentials)`,
+        `curl -s -X POST ${token} \\`,
+        `  -H 'Content-Type: application/x-www-form-urlencoded' \\`,
+        `  -d "grant_type=client_credentials&client_id=${c.client_id}&client_secret=$CLIENT_SECRET"`,
+        ``,
+        `# The same, keeping the access token for the next call:`,
+        `ACCESS_TOKEN=$(curl -s -X POST ${token} -d "grant_type=client_credentials&client_id=${c.client_id}&client_secret=$CLIENT_SECRET" \\`,
+        `  | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
+        ``,
+        `# 2. Call the API with it${c.scopes.includes('users:read') ? '' : ' (needs the users:read scope, which this application does not have)'}`,
+        `curl -s ${publicUrl}/v1/users -H "Authorization: Bearer $ACCESS_TOKEN"`,
+      ].join('\n'),
+    );
+  }
+  if (c.grant_types.includes('authorization_code')) {
+    const redirect = c.redirect_uris[0] ?? 'https://your.app/callback';
+    const authorize = `${publicUrl}/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(c.client_id)}&redirect_uri=${encodeURIComponent(redirect)}&scope=${encodeURIComponent(c.scopes.join(' '))}&state=$STATE&code_challenge=$CODE_CHALLENGE&code_challenge_method=S256`;
+    const secretPart = c.type === 'confidential' ? '&client_secret=$CLIENT_SECRET' : '';
+    out.push(
+      [
+        `# Authorization code flow with PKCE: make a verifier and its S256 challenge, and a state`,
+        `CODE_VERIFIER=$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\\n')`,
+        `CODE_CHALLENGE=$(printf %s "$CODE_VERIFIER" | openssl dgst -sha256 -binary | openssl base64 | tr '+/' '-_' | tr -d '=\\n')`,
+        `STATE=$(openssl rand -hex 16)`,
+        ``,
+        `# 1. Send the user's browser to:`,
+        `echo "${authorize}"`,
+        ``,
+        `# 2. Back at ${redirect} with ?code=...&state=...: check the state, then exchange the code`,
+        `curl -s -X POST ${token} \\`,
+        `  -d "grant_type=authorization_code&code=$CODE&redirect_uri=${encodeURIComponent(redirect)}&code_verifier=$CODE_VERIFIER&client_id=${c.client_id}${secretPart}"`,
+      ].join('\n'),
+    );
+  }
+  return out;
+}
+
+const NOTICES: Record<string, string> = { created: 'The application was created.', saved: 'Your changes were saved.' };
+
+export function appPage(v: {
+  csrf: string;
+  client: ClientView;
+  publicUrl: string;
+  values: AppFormValues;
+  errors: FieldErrors;
+  rotateErrors: FieldErrors;
+  scopeChoices: readonly string[];
+  notice?: string;
+}): SafeHtml {
+  const c = v.client;
+  const id = encodeURIComponent(c.client_id);
+  const notice = v.notice ? NOTICES[v.notice] : undefined;
+  return html`<h1>${c.name}</h1>
+    ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
+    ${Object.keys(v.errors).length ? html`<p class="error" role="alert">Nothing was changed: see the messages below.</p>` : ''} ${details(c)}
+    <h2>Try it</h2>
+    ${curlExamples(v.publicUrl, c).map((cmd) => html`<pre><code>${cmd}</code></pre>`)}
+    <h2>Settings</h2>
+    <form method="post" action="/portal/apps/${id}" class="narrow" novalidate>
+      ${csrfField(v.csrf)} ${appFields({ ...v, withType: false })}
+      <button type="submit">Save changes</button>
+    </form>
+    ${
+      c.type === 'confidential'
+        ? html`<h2>Rotate the client secret</h2>
+            <p class="muted">You get a new secret, shown once. The old one keeps working for the time you choose, so you can deploy the new one first.</p>
+            <form method="post" action="/portal/apps/${id}/secret/rotate" class="narrow">
+              ${csrfField(v.csrf)} ${graceSelect(v.rotateErrors, 'secret')}
+              <button type="submit">Rotate secret</button>
+            </form>`
+        : ''
+    }
+    <section class="danger-zone">
+      <h2>Delete this application</h2>
+      <p>Its secrets stop working at once and it can get no new tokens.</p>
+      <a class="button danger" href="/portal/apps/${id}/delete">Delete…</a>
+    </section>`;
+}
+
+export function secretRotatedPage(v: { client: ClientView; secret: string; previousExpiresAt: string }): SafeHtml {
+  const past = new Date(v.previousExpiresAt).getTime() <= Date.now() + 1000;
+  return html`<h1>New secret for ${v.client.name}</h1>
+    <p>Client id <code>${v.client.client_id}</code></p>
+    ${secretBox('client_secret', 'New client secret', v.secret, 'Gatehouse stores only a hash of it.')}
+    <p id="previous-secret">
+      ${
+        past
+          ? html`The previous secret stopped working now.`
+          : html`The previous secret keeps working until <strong>${when(v.previousExpiresAt)}</strong> (<code id="previous_secret_expires_at"
+                >${v.previousExpiresAt}</code
+              >).`
+      }
+    </p>
+    <p><a class="button" href="/portal/apps/${encodeURIComponent(v.client.client_id)}">Back to the application</a></p>`;
+}
+
+export function deleteAppPage(v: { csrf: string; client: ClientView }): SafeHtml {
+  const id = encodeURIComponent(v.client.client_id);
+  return html`<h1>Delete ${v.client.name}?</h1>
+    <p>
+      The application <code>${v.client.client_id}</code> will be deleted: its secrets stop working at once and it can get no new tokens. This cannot be undone.
+    </p>
+    <form method="post" action="/portal/apps/${id}/delete">
+      ${csrfField(v.csrf)}
+      <div class="actions">
+        <button type="submit" class="danger">Delete the application</button>
+        <a href="/portal/apps/${id}">Cancel</a>
+      </div>
+    </form>`;
+}

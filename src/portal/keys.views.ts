@@ -1,0 +1,166 @@
+import { KEY_SCOPES, type ApiKeyView } from '../api-keys/api-key.dto.js';
+import { html, type SafeHtml } from '../web/html.js';
+import { csrfField } from '../web/page.js';
+import type { FieldErrors } from './portal-form.js';
+import { checkboxes, fieldError, graceSelect, invalid, otherErrors, secretBox, when } from './view-helpers.js';
+
+export interface KeyFormValues {
+  name: string;
+  scopes: string[];
+  expiresAt: string;
+}
+
+/** How a key is shown in lists: its public start and last four characters, never the secret. */
+export function keyPrefix(k: ApiKeyView): string {
+  return `${k.start}…${k.last4}`;
+}
+
+export function keysTable(keys: readonly ApiKeyView[]): SafeHtml {
+  if (!keys.length) return html`<p class="muted">No API keys yet.</p>`;
+  return html`<table>
+    <thead>
+      <tr>
+        <th>Name</th>
+        <th>Key</th>
+        <th>Scopes</th>
+        <th>Status</th>
+        <th>Created</th>
+        <th>Last used</th>
+        <th>Expires</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${keys.map(
+        (k) =>
+          html`<tr class="${k.status === 'active' ? '' : 'inactive'}">
+            <td><a href="/portal/keys/${k.id}">${k.name}</a></td>
+            <td><code>${keyPrefix(k)}</code></td>
+            <td>${k.scopes.join(' ')}</td>
+            <td>${k.status}</td>
+            <td>${when(k.created_at)}</td>
+            <td>${when(k.last_used_at)}</td>
+            <td>${when(k.expires_at)}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+const NOTICES: Record<string, string> = { revoked: 'The API key was revoked: it stopped working now.' };
+
+export function keysPage(v: { keys: readonly ApiKeyView[]; more: boolean; notice?: string }): SafeHtml {
+  const notice = v.notice ? NOTICES[v.notice] : undefined;
+  return html`<h1>API keys</h1>
+    ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
+    <p>API keys open the Data API (<code>/v1/data</code>) for services that cannot do OAuth: send one as <code>X-API-Key</code>. They act for you.</p>
+    <p><a class="button" href="/portal/keys/new">Create an API key</a></p>
+    ${keysTable(v.keys)} ${v.more ? html`<p class="muted">Only the newest 100 are shown.</p>` : ''}`;
+}
+
+const KEY_FIELDS = ['name', 'scopes', 'expires_at'];
+
+export function newKeyPage(v: { csrf: string; values: KeyFormValues; errors: FieldErrors }): SafeHtml {
+  const { values, errors } = v;
+  return html`<h1>New API key</h1>
+    ${Object.keys(errors).length ? html`<p class="error" role="alert">The key was not created: see the messages below.</p>` : ''}
+    <form method="post" action="/portal/keys" class="narrow" novalidate>
+      ${csrfField(v.csrf)}
+      <label for="name">Name</label>
+      <input id="name" name="name" type="text" maxlength="100" required value="${values.name}" ${invalid(errors, 'name')} />
+      ${fieldError(errors, 'name')} ${checkboxes('scopes', KEY_SCOPES, values.scopes, errors, 'Scopes')}
+      <label for="expires_at">Expires on <span class="muted">(optional, at 00:00 UTC; empty: never)</span></label>
+      <input id="expires_at" name="expires_at" type="date" value="${values.expiresAt}" ${invalid(errors, 'expires_at')} />
+      ${fieldError(errors, 'expires_at')} ${otherErrors(errors, KEY_FIELDS)}
+      <div class="actions">
+        <button type="submit">Create key</button>
+        <a href="/portal/keys">Cancel</a>
+      </div>
+    </form>`;
+}
+
+function keyDetails(k: ApiKeyView): SafeHtml {
+  return html`<dl class="details">
+    <dt>Name</dt>
+    <dd>${k.name}</dd>
+    <dt>Key</dt>
+    <dd><code>${keyPrefix(k)}</code></dd>
+    <dt>Scopes</dt>
+    <dd>${k.scopes.join(' ')}</dd>
+    <dt>Status</dt>
+    <dd id="key-status">${k.status}</dd>
+    <dt>Created</dt>
+    <dd>${when(k.created_at)}</dd>
+    <dt>Last used</dt>
+    <dd id="key-last-used">${when(k.last_used_at)}</dd>
+    <dt>Expires</dt>
+    <dd>${when(k.expires_at)}</dd>
+    ${
+      k.revoked_at
+        ? html`<dt>Revoked</dt>
+            <dd>${when(k.revoked_at)}</dd>`
+        : ''
+    }
+  </dl>`;
+}
+
+export function keyCreatedPage(v: { key: ApiKeyView; secret: string; title: string; publicUrl: string; previousExpiresAt?: string }): SafeHtml {
+  return html`<h1>${v.title}</h1>
+    ${keyDetails(v.key)} ${secretBox('api_key', 'API key', v.secret, 'Gatehouse stores only a hash of it. Send it as the X-API-Key header.')}
+    ${
+      v.previousExpiresAt !== undefined
+        ? html`<p id="previous-key">
+            ${
+              new Date(v.previousExpiresAt).getTime() <= Date.now() + 1000
+                ? 'The previous key stopped working now.'
+                : html`The previous key keeps working until <strong>${when(v.previousExpiresAt)}</strong>.`
+            }
+          </p>`
+        : ''
+    }
+    <p>Use it (paste the key into <code>API_KEY</code>):</p>
+    <pre><code>${
+      v.key.scopes.includes('data:read')
+        ? `curl -s ${v.publicUrl}/v1/data -H "X-API-Key: $API_KEY"`
+        : `curl -s -X POST ${v.publicUrl}/v1/data -H "X-API-Key: $API_KEY" -H 'Content-Type: application/json' -d '{"data": {"hello": "world"}}'`
+    }</code></pre>
+    <p><a class="button" href="/portal/keys/${v.key.id}">Continue to the key</a></p>`;
+}
+
+export function keyPage(v: { csrf: string; key: ApiKeyView; rotated: boolean; errors: FieldErrors }): SafeHtml {
+  const k = v.key;
+  const live = k.status === 'active';
+  return html`<h1>API key: ${k.name}</h1>
+    ${keyDetails(k)}
+    ${
+      live && !v.rotated
+        ? html`<h2>Rotate</h2>
+            <p class="muted">A new key with the same name, scopes and expiry, shown once. The old one keeps working for the time you choose.</p>
+            <form method="post" action="/portal/keys/${k.id}/rotate" class="narrow">
+              ${csrfField(v.csrf)} ${graceSelect(v.errors, 'key')}
+              <button type="submit">Rotate key</button>
+            </form>`
+        : ''
+    }
+    ${v.rotated ? html`<p class="muted">This key was rotated: its replacement is in your list of keys.</p>` : ''}
+    ${
+      k.status !== 'revoked'
+        ? html`<section class="danger-zone">
+            <h2>Revoke</h2>
+            <p>The key stops working at once, on every server.</p>
+            <a class="button danger" href="/portal/keys/${k.id}/revoke">Revoke…</a>
+          </section>`
+        : ''
+    }`;
+}
+
+export function revokeKeyPage(v: { csrf: string; key: ApiKeyView }): SafeHtml {
+  return html`<h1>Revoke ${v.key.name}?</h1>
+    <p>The key <code>${keyPrefix(v.key)}</code> stops working at once. This cannot be undone.</p>
+    <form method="post" action="/portal/keys/${v.key.id}/revoke">
+      ${csrfField(v.csrf)}
+      <div class="actions">
+        <button type="submit" class="danger">Revoke the key</button>
+        <a href="/portal/keys/${v.key.id}">Cancel</a>
+      </div>
+    </form>`;
+}

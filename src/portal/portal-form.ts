@@ -1,0 +1,82 @@
+import type { FastifyRequest } from 'fastify';
+import { validate, type ValidationError } from 'class-validator';
+import { FormBody } from '../common/form.js';
+import { ProblemCode, ProblemError, type FieldError } from '../common/problem.js';
+
+export type FormResult<S extends string, M extends string> =
+  { ok: true; one: Record<S, string | undefined>; many: Record<M, string[]> } | { ok: false; message: string };
+
+/**
+ * The fields of a posted portal form. Refused (ok: false, for a 400 page) when the body is not a
+ * form, holds a NUL, repeats a single-valued field, or carries a field the form does not have (so
+ * nothing like `owner_id` or `client_id` can be slipped in). Empty single values read as undefined.
+ */
+export function readForm<S extends string, M extends string = never>(req: FastifyRequest, single: readonly S[], multi: readonly M[] = []): FormResult<S, M> {
+  const form = req.body;
+  if (!(form instanceof FormBody)) return { ok: false, message: 'This page accepts only its own form (application/x-www-form-urlencoded).' };
+  if (form.hasNul()) return { ok: false, message: 'The form holds a NUL character, which no field may contain.' };
+  const known = new Set<string>([...single, ...multi]);
+  const unknown = form.names().filter((n) => !known.has(n));
+  if (unknown.length) return { ok: false, message: `The form has a field it does not expect: ${unknown[0].slice(0, 40)}.` };
+  const one = {} as Record<S, string | undefined>;
+  for (const name of single) {
+    const values = form.all(name);
+    if (values.length > 1) return { ok: false, message: `The field ${name} was sent more than once.` };
+    one[name] = values[0] === '' ? undefined : values[0];
+  }
+  const many = {} as Record<M, string[]>;
+  for (const name of multi) many[name] = form.all(name);
+  return { ok: true, one, many };
+}
+
+/** Field errors keyed by field name, for rendering next to each field. */
+export type FieldErrors = Partial<Record<string, string[]>>;
+
+export function byField(errors: readonly FieldError[]): FieldErrors {
+  const out: FieldErrors = {};
+  for (const e of errors) {
+    const field = e.field.split('.')[0];
+    (out[field] ??= []).push(e.message);
+  }
+  return out;
+}
+
+/** class-validator's errors as the API's field errors (the same flattening as the global ValidationPipe). */
+export function validationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const e of errors) {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    for (const message of Object.values(e.constraints ?? {})) out.push({ field, message });
+    if (e.children?.length) out.push(...validationErrors(e.children, field));
+  }
+  return out;
+}
+
+/** Lines of a textarea: trimmed, blank lines dropped. */
+export function lines(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(/\r\n|\r|\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+}
+
+/** A whole number as sent, or the raw string (so the DTO's own rule reports it). */
+export function intOrRaw(value: string | undefined): number | string | undefined {
+  return value !== undefined && /^\d{1,10}$/.test(value) ? Number(value) : value;
+}
+
+/**
+ * Runs `action` only when the DTO passes the same class-validator rules the JSON API's global
+ * ValidationPipe applies; a DTO failure or the service's own validation failure comes back as field
+ * errors, anything else is thrown on.
+ */
+export async function validated<T>(dto: object, action: () => Promise<T>): Promise<{ ok: true; result: T } | { ok: false; errors: FieldErrors }> {
+  const errors = validationErrors(await validate(dto, { whitelist: true, forbidNonWhitelisted: true }));
+  if (errors.length) return { ok: false, errors: byField(errors) };
+  try {
+    return { ok: true, result: await action() };
+  } catch (err) {
+    if (err instanceof ProblemError && err.code === ProblemCode.ValidationFailed && err.errors) return { ok: false, errors: byField(err.errors) };
+    throw err;
+  }
+}

@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal.js';
+import type { Caller } from '../clients/caller.service.js';
+import { ProblemError } from '../common/problem.js';
+import { SessionsService, type ActiveSession } from '../sessions/sessions.service.js';
+import type { SafeHtml } from '../web/html.js';
+import { sessionNav, type NavItem } from '../web/nav.js';
+import { sendErrorPage, sendPage, seeOther } from '../web/page.js';
+import { readForm } from './portal-form.js';
+import { safeReturnTo } from './return-to.js';
+
+/** The signed-in user of a portal page, and what the management services need to act for them. */
+export interface PortalContext {
+  active: ActiveSession;
+  csrf: string;
+  /** For ClientManagementService. */
+  caller: Caller;
+  /** For ApiKeysService: the session's user, as a user principal (the same owner checks as a user's token). */
+  principal: Principal;
+}
+
+export const CSRF_FAILED = 'The form was not sent from this site (missing or wrong CSRF token); go back, reload and try again.';
+
+/**
+ * What every signed-in portal page does first: find the session (or send the browser to sign in),
+ * and for a POST read the form strictly and check its CSRF token before anything else.
+ */
+@Injectable()
+export class PortalPages {
+  constructor(private readonly sessions: SessionsService) {}
+
+  /** The context of a GET page; undefined (after redirecting to sign-in) when signed out. */
+  async forPage(req: FastifyRequest, reply: FastifyReply): Promise<PortalContext | undefined> {
+    const active = await this.sessions.current(req);
+    if (!active) {
+      seeOther(reply, `/portal/signin?return_to=${encodeURIComponent(safeReturnTo(req.url))}`);
+      return undefined;
+    }
+    return this.context(req, reply, active);
+  }
+
+  /**
+   * The context and fields of a POSTed form; undefined when the answer was already sent: 400 for a
+   * malformed form, sign-in for no session, 403 for a missing or wrong CSRF token.
+   */
+  async forForm<S extends string, M extends string = never>(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    single: readonly S[],
+    multi: readonly M[] = [],
+  ): Promise<{ ctx: PortalContext; one: Record<S, string | undefined>; many: Record<M, string[]> } | undefined> {
+    const form = readForm<S | 'csrf', M>(req, [...single, 'csrf'], multi);
+    if (!form.ok) {
+      sendErrorPage(reply, 400, 'This form is not valid', `${form.message} Go back and try again.`);
+      return undefined;
+    }
+    const active = await this.sessions.current(req);
+    if (!active) {
+      seeOther(reply, '/portal/signin');
+      return undefined;
+    }
+    if (!this.sessions.csrfValid(req, form.one.csrf, active, false)) {
+      sendErrorPage(reply, 403, 'This form has expired', CSRF_FAILED);
+      return undefined;
+    }
+    return { ctx: this.context(req, reply, active), one: form.one, many: form.many };
+  }
+
+  /** A signed-in page: with the nav, wide. */
+  send(reply: FastifyReply, ctx: PortalContext, status: number, title: string, body: SafeHtml, opts: { current?: NavItem; copyScript?: boolean } = {}): void {
+    sendPage(reply, status, title, body, {}, { nav: sessionNav(ctx.active.user, ctx.csrf, opts.current), copyScript: opts.copyScript });
+  }
+
+  /** A management error (404 for another owner's id, 409 for a key already rotated, ...) as a page with the nav. */
+  fail(reply: FastifyReply, ctx: PortalContext, err: unknown): void {
+    if (!(err instanceof ProblemError) || err.status >= 500) throw err;
+    const title = err.status === 404 ? 'Not found' : 'This cannot be done';
+    sendErrorPage(reply, err.status, title, err.detail, err.headers, { nav: sessionNav(ctx.active.user, ctx.csrf) });
+  }
+
+  private context(req: FastifyRequest, reply: FastifyReply, active: ActiveSession): PortalContext {
+    const user = active.user;
+    return {
+      active,
+      csrf: this.sessions.csrfToken(req, reply, active),
+      caller: { userId: user.id, role: user.role },
+      principal: {
+        kind: 'user',
+        subject: user.id,
+        userId: user.id,
+        clientId: undefined,
+        scopes: new Set(['clients:manage', 'keys:manage']),
+        scheme: 'bearer',
+      },
+    };
+  }
+}

@@ -1,0 +1,86 @@
+import { SCOPES, isKnownScope } from '../auth/scopes.js';
+import { html, type SafeHtml } from '../web/html.js';
+import type { FieldErrors } from './portal-form.js';
+
+/** A time as `2026-11-28 13:05 UTC` in a <time> element; `fallback` when there is none. */
+export function when(iso: string | Date | null | undefined, fallback = 'never'): SafeHtml {
+  if (!iso) return html`<span class="muted">${fallback}</span>`;
+  const d = typeof iso === 'string' ? new Date(iso) : iso;
+  const text = `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return html`<time datetime="${d.toISOString()}">${text}</time>`;
+}
+
+/** The messages of one field, next to it (ids for aria-describedby). */
+export function fieldError(errors: FieldErrors, field: string): SafeHtml | '' {
+  const list = errors[field];
+  if (!list?.length) return '';
+  return html`<div id="${field}-error" role="alert">${list.map((m) => html`<p class="field-error">${m}</p>`)}</div>`;
+}
+
+/** Attributes of an input with an error: aria-invalid and aria-describedby. */
+export function invalid(errors: FieldErrors, field: string): SafeHtml | '' {
+  return errors[field]?.length ? html`aria-invalid="true" aria-describedby="${field}-error"` : '';
+}
+
+/** Errors for fields that have no input on the form (so none is ever lost). */
+export function otherErrors(errors: FieldErrors, shown: readonly string[]): SafeHtml | '' {
+  const rest = Object.entries(errors).filter(([field]) => !shown.includes(field));
+  if (!rest.length) return '';
+  return html`<div role="alert">${rest.map(([field, msgs]) => (msgs ?? []).map((m) => html`<p class="field-error">${field}: ${m}</p>`))}</div>`;
+}
+
+/** What a scope or a grant type means, in words. */
+export const GRANT_WORDS: Record<string, string> = {
+  client_credentials: 'a service calling the API for itself, with its secret',
+  authorization_code: 'users sign in here and consent (with PKCE)',
+  refresh_token: 'renew code-flow tokens without asking the user again',
+};
+
+export function meaning(value: string): string {
+  return isKnownScope(value) ? SCOPES[value] : (GRANT_WORDS[value] ?? '');
+}
+
+export function checkboxes(name: string, choices: readonly string[], checked: readonly string[], errors: FieldErrors, legend: string): SafeHtml {
+  const bad = Boolean(errors[name]?.length);
+  return html`<fieldset class="${bad ? 'invalid' : ''}" ${bad ? html`aria-describedby="${name}-error"` : ''}>
+    <legend>${legend}</legend>
+    ${choices.map(
+      (s) =>
+        html`<label
+          ><input type="checkbox" name="${name}" value="${s}" ${checked.includes(s) ? 'checked' : ''} />
+          <span><code>${s}</code> <span class="muted">${meaning(s)}</span></span></label
+        >`,
+    )}
+    ${fieldError(errors, name)}
+  </fieldset>`;
+}
+
+export const GRACE_CHOICES: readonly [number, string][] = [
+  [0, 'none: the old one stops working now'],
+  [3600, '1 hour'],
+  [86400, '24 hours'],
+  [604800, '7 days'],
+];
+
+export function graceSelect(errors: FieldErrors, what: string): SafeHtml {
+  return html`<label for="grace_period_seconds">Keep the old ${what} working for</label>
+    <select id="grace_period_seconds" name="grace_period_seconds" ${invalid(errors, 'grace_period_seconds')}>
+      ${GRACE_CHOICES.map(([s, label]) => html`<option value="${s}" ${s === 86400 ? 'selected' : ''}>${label}</option>`)}
+    </select>
+    ${fieldError(errors, 'grace_period_seconds')}`;
+}
+
+/**
+ * A secret shown this once: a readonly, selectable field (works without JavaScript), a Copy button
+ * the script reveals, and the warning that it will not be shown again.
+ */
+export function secretBox(id: string, label: string, value: string, warning: string): SafeHtml {
+  return html`<div class="secret-box">
+    <label for="${id}">${label}</label>
+    <div class="copy-row">
+      <input id="${id}" type="text" readonly value="${value}" autocomplete="off" spellcheck="false" />
+      <button type="button" class="secondary" data-copy="${id}" hidden>Copy</button>
+    </div>
+    <p class="warning" role="alert"><strong>Copy it now: it will not be shown again.</strong> ${warning}</p>
+  </div>`;
+}
