@@ -22,7 +22,7 @@ function appFields(v: { values: AppFormValues; errors: FieldErrors; scopeChoices
     ${fieldError(errors, 'name')}
     ${
       v.withType
-        ? html`<fieldset class="${errors.type?.length ? 'invalid' : ''}">
+        ? html`<fieldset class="${errors.type?.length ? 'invalid' : ''}" ${errors.type?.length ? html`aria-describedby="type-error"` : ''}>
             <legend>Type</legend>
             <label
               ><input type="radio" name="type" value="confidential" ${values.type !== 'public' ? 'checked' : ''} />
