@@ -1,6 +1,7 @@
 /** The one stylesheet of the server-rendered pages, served from /portal/assets/style.css (no CDN). */
 export const STYLESHEET = `:root { color-scheme: light dark; --accent: #2457c5; --muted: #6b7280; --danger: #b42318; --warn-bg: #fff4e5; --warn: #8a4b00; --line: #8884; }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 header { padding: 0.75rem 1.5rem; border-bottom: 1px solid var(--line); display: flex; flex-wrap: wrap; align-items: center; gap: 1rem 2rem; }
 .brand { font-weight: 700; text-decoration: none; color: inherit; }
