@@ -96,7 +96,7 @@ describe('developer portal pages', () => {
       async (path) => {
         const res = await new Agent(app.url).get(path);
         expect(res.status).toBe(303);
-        expect(res.location).toBe(`/portal/signin?return_to=${encodeURIComponent(path)}`);
+        expect(res.location).toBe(path === '/portal' ? '/portal/signin' : `/portal/signin?return_to=${encodeURIComponent(path)}`);
       },
     );
   });

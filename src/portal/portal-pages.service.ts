@@ -34,7 +34,8 @@ export class PortalPages {
   async forPage(req: FastifyRequest, reply: FastifyReply): Promise<PortalContext | undefined> {
     const active = await this.sessions.current(req);
     if (!active) {
-      seeOther(reply, `/portal/signin?return_to=${encodeURIComponent(safeReturnTo(req.url))}`);
+      const back = safeReturnTo(req.url);
+      seeOther(reply, back === '/portal' ? '/portal/signin' : `/portal/signin?return_to=${encodeURIComponent(back)}`);
       return undefined;
     }
     return this.context(req, reply, active);
