@@ -187,7 +187,7 @@ describe('developer portal pages', () => {
     );
   });
 
-  it('shows curl examples that work as pasted (client credentials, then GET /v1/users), with $CLIENT_SECRET, never the secret', async () => {
+  it('shows curl examples that work as pasted (client credentials and GET /v1/users; the code flow), with $CLIENT_SECRET, never the secret', async () => {
     const dev = await developer();
     const { clientId, secret } = await createApp(dev, { grants: ['client_credentials', 'authorization_code'], uris: 'https://app.example/cb' });
     const page = await dev.agent.get(`/portal/apps/${encodeURIComponent(clientId)}`);
@@ -207,6 +207,25 @@ describe('developer portal pages', () => {
     expect(JSON.parse(lines[0])).toMatchObject({ token_type: 'Bearer' });
     const users = JSON.parse(lines.at(-1)!) as { data: { email: string }[] };
     expect(users.data.map((u) => u.email)).toContain(dev.email);
+
+    // The code-flow example too: the shell makes the PKCE pair and the authorize URL; the user
+    // consents; the shell's exchange command turns the code into tokens.
+    const [prepare, exchange] = code.split(/^# 2\..*$/m);
+    const made = await run('bash', ['-c', `set -e\n${prepare}\necho "$CODE_VERIFIER"`], { timeout: 20_000 });
+    const [authorizeUrl, verifier] = made.stdout.trim().split('\n');
+    expect(authorizeUrl).toMatch(
+      new RegExp(`^${app.url}/oauth2/authorize\\?.*&state=[0-9a-f]{32}&code_challenge=[A-Za-z0-9_-]{43}&code_challenge_method=S256$`),
+    );
+    const consent = await dev.agent.get(authorizeUrl);
+    expect(consent.text).toContain('name="decision"');
+    const back = await dev.agent.post('/oauth2/authorize', { csrf: hidden(consent.text, 'csrf'), authz: hidden(consent.text, 'authz'), decision: 'allow' });
+    const callback = new URL(back.location!);
+    expect(callback.origin + callback.pathname).toBe('https://app.example/cb');
+    const exchanged = await run('bash', ['-c', `set -e\n${exchange}`], {
+      env: { ...process.env, CLIENT_SECRET: secret, CODE: callback.searchParams.get('code')!, CODE_VERIFIER: verifier },
+      timeout: 20_000,
+    });
+    expect(JSON.parse(exchanged.stdout)).toMatchObject({ token_type: 'Bearer', scope: 'users:read data:read' });
   });
 
   describe('registration rules shown next to the field, the same as the JSON API', () => {

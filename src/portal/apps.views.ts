@@ -63,6 +63,12 @@ function details(c: ClientView): SafeHtml {
     <dd><code id="client-id">${c.client_id}</code></dd>
     <dt>Type</dt>
     <dd>${c.type}</dd>
+    ${
+      c.status !== 'active'
+        ? html`<dt>Status</dt>
+            <dd class="error">${c.status}: it can get no tokens</dd>`
+        : ''
+    }
     <dt>Grant types</dt>
     <dd>${c.grant_types.join(', ')}</dd>
     <dt>Scopes</dt>

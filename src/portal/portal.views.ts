@@ -67,7 +67,7 @@ export function dashboardPage(v: {
     ${notice(v.notice)}
     <p class="muted">Signed in as <strong>${v.email}</strong>.</p>
     <h2>My applications</h2>
-    <p><a class="button" href="/portal/apps/new">New application</a></p>
+    <p class="actions"><a class="button" href="/portal/apps/new">New application</a></p>
     ${
       v.apps.length
         ? html`<table>
@@ -94,7 +94,7 @@ export function dashboardPage(v: {
         : html`<p class="muted">No applications yet.</p>`
     }
     <h2>My API keys</h2>
-    <p><a class="button" href="/portal/keys/new">New API key</a> <a href="/portal/keys">All keys</a></p>
+    <p class="actions"><a class="button" href="/portal/keys/new">New API key</a> <a href="/portal/keys">All keys</a></p>
     ${keysTable(v.keys)} ${v.more ? html`<p class="muted">Only the newest 100 of each are shown.</p>` : ''}`;
 }
 
