@@ -106,6 +106,7 @@ describe('developer portal pages', () => {
     const page = await dev.agent.get('/portal');
     expectHtmlPage(page, 200);
     expect(page.text).toContain('<main class="wide">');
+    expect(page.headers.get('content-security-policy')).toContain("form-action 'self'");
     for (const href of ['/portal', '/portal/connected-apps', '/portal/keys', '/portal/apps/new']) expect(page.text).toContain(`href="${href}"`);
     expect(page.text).not.toContain('/portal/admin');
     expect(page.text).toContain('No applications yet.');
@@ -132,7 +133,7 @@ describe('developer portal pages', () => {
     expect(page.text).toMatch(/<button type="button" class="secondary" data-copy="client_secret" hidden>Copy<\/button>/);
     expect(page.text).toContain('<script src="/portal/assets/copy.js" defer></script>');
     expect(page.headers.get('content-security-policy')).toBe(
-      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'",
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
     );
     expect(page.headers.get('cache-control')).toBe('no-store');
     const script = await fetch(`${app.url}/portal/assets/copy.js`);

@@ -6,7 +6,7 @@ import { ProblemError } from '../common/problem.js';
 import { SessionsService, type ActiveSession } from '../sessions/sessions.service.js';
 import type { SafeHtml } from '../web/html.js';
 import { sessionNav, type NavItem } from '../web/nav.js';
-import { sendErrorPage, sendPage, seeOther } from '../web/page.js';
+import { PAGE_CSP, PAGE_CSP_WITH_SCRIPT, sendErrorPage, sendPage, seeOther } from '../web/page.js';
 import { readForm } from './portal-form.js';
 import { safeReturnTo } from './return-to.js';
 
@@ -70,7 +70,16 @@ export class PortalPages {
 
   /** A signed-in page: with the nav, wide. */
   send(reply: FastifyReply, ctx: PortalContext, status: number, title: string, body: SafeHtml, opts: { current?: NavItem; copyScript?: boolean } = {}): void {
-    sendPage(reply, status, title, body, {}, { nav: sessionNav(ctx.active.user, ctx.csrf, opts.current), copyScript: opts.copyScript });
+    // Portal forms post only to this origin (the consent page, whose POST redirects to a client, is not sent from here).
+    const csp = `${opts.copyScript ? PAGE_CSP_WITH_SCRIPT : PAGE_CSP}; form-action 'self'`;
+    sendPage(
+      reply,
+      status,
+      title,
+      body,
+      { 'Content-Security-Policy': csp },
+      { nav: sessionNav(ctx.active.user, ctx.csrf, opts.current), copyScript: opts.copyScript },
+    );
   }
 
   /** A management error (404 for another owner's id, 409 for a key already rotated, ...) as a page with the nav. */
