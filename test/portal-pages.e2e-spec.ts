@@ -101,6 +101,18 @@ describe('developer portal pages', () => {
     );
   });
 
+  it('sends a signed-out form POST to sign in, creating nothing', async () => {
+    const agent = new Agent(app.url);
+    const csrf = hidden((await agent.get('/portal/signin')).text, 'csrf');
+    for (const path of ['/portal/apps', '/portal/keys']) {
+      const res = await agent.post(path, { csrf, name: 'ghost', scopes: 'data:read' });
+      expect(res.status).toBe(303);
+      expect(res.location).toBe('/portal/signin');
+    }
+    expect(await sql(`SELECT 1 FROM clients WHERE name = 'ghost'`)).toHaveLength(0);
+    expect(await sql(`SELECT 1 FROM api_keys WHERE name = 'ghost'`)).toHaveLength(0);
+  });
+
   it('shows a dashboard with a nav, my applications and my API keys; the Admin link only to admins', async () => {
     const dev = await developer();
     const page = await dev.agent.get('/portal');
@@ -324,6 +336,14 @@ describe('developer portal pages', () => {
       expect(p.text).toContain('&lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt;');
     }
     expect(pages[2].text).toContain('cb?x=&quot;&gt;&lt;script&gt;');
+    // And in API key names.
+    const body = new URLSearchParams({ csrf: dev.csrf, name: '<script>alert("key")</script>', scopes: 'data:read' });
+    const created = await dev.agent.post('/portal/keys', body.toString());
+    expect(created.status).toBe(201);
+    for (const p of [created, await dev.agent.get('/portal/keys'), await dev.agent.get('/portal')]) {
+      expect(p.text).not.toContain('<script>alert');
+      expect(p.text).toContain('&lt;script&gt;alert(&quot;key&quot;)&lt;/script&gt;');
+    }
     // Echoed invalid input is escaped too.
     const bad = await postApp(
       dev,
