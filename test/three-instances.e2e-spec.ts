@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { SigningKeysService } from '../src/oauth/signing-keys.service.js';
 import { UsersService } from '../src/users/users.service.js';
+import { Agent, hidden } from './support/agent.js';
 import { postForm, startTestApp, type TestApp } from './support/app.js';
 import { ensureBuilt, ROOT } from './support/build.js';
 import { codeClient, me, refresh, tokensFor, type FlowClient } from './support/code-flow.js';
@@ -244,5 +246,106 @@ describe('three instances on one database and one Redis', () => {
         apps,
       );
     }, 60_000);
+  });
+});
+
+/**
+ * Counters in one Redis: a limit reached through any mix of instances holds on all of them. Small
+ * limits, and a key prefix of this run's own so other suites (and earlier runs) on this Redis do not count.
+ */
+describe('rate limits shared by three instances through one Redis [F49] [F50]', () => {
+  let db: TestDatabase;
+  let apps: TestApp[];
+  const TOKEN_PER_MINUTE = 9;
+  const ACCOUNT = 3;
+  const ADDRESS = 12;
+  const SIGN_UPS = 4;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const env = {
+      PUBLIC_URL: 'https://gatehouse.example',
+      REDIS_URL,
+      REDIS_KEY_PREFIX: `test-${randomBytes(6).toString('hex')}:`,
+      RATE_LIMIT_TOKEN_PER_MINUTE: String(TOKEN_PER_MINUTE),
+      RATE_LIMIT_CLIENT_AUTH_FAILURES: '4',
+      RATE_LIMIT_SIGN_IN_ACCOUNT_FAILURES: String(ACCOUNT),
+      RATE_LIMIT_SIGN_IN_ADDRESS_FAILURES: String(ADDRESS),
+      RATE_LIMIT_SIGN_UPS_PER_ADDRESS: String(SIGN_UPS),
+      // No TRUSTED_PROXIES: X-Forwarded-For from this peer means nothing.
+    };
+    apps = await Promise.all([0, 1, 2].map(() => startTestApp({ database: db, env })));
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all((apps ?? []).map((x) => x.close()));
+    await db?.drop();
+  });
+
+  /** A sign-in form post on instance `i % 3`, with a made-up X-Forwarded-For each time. */
+  async function signIn(i: number, email: string, password: string) {
+    const agent = new Agent(apps[i % 3].url);
+    const page = await agent.get('/portal/signin');
+    return agent.post('/portal/signin', { csrf: hidden(page.text, 'csrf'), email, password }, { 'x-forwarded-for': `203.0.113.${(i * 37) % 250}` });
+  }
+
+  it('the token endpoint: per address, counted by every instance (429 with Retry-After and RateLimit headers on all)', async () => {
+    const c = await apps[0].createClient();
+    const ask = (i: number) =>
+      postForm(`${apps[i % 3].url}/oauth2/token`, { grant_type: 'client_credentials', client_id: c.clientId, client_secret: c.clientSecret! });
+    for (let i = 0; i < TOKEN_PER_MINUTE; i++) expect((await ask(i)).status).toBe(200);
+    for (let i = 0; i < 3; i++) {
+      const res = await ask(i);
+      expect(res.status).toBe(429);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(res.headers.get('ratelimit-policy')).toBe(`"token";q=${TOKEN_PER_MINUTE};w=60`);
+      expect(res.headers.get('ratelimit')).toMatch(/^"token";r=0;t=\d+$/);
+    }
+  });
+
+  it('sign-in: failures on any instance lock the account on all, whether or not it exists; the page is the same', async () => {
+    const user = await apps[0].createUser();
+    const pages: string[] = [];
+    for (const email of [user.email, `ghost-${randomBytes(4).toString('hex')}@example.com`]) {
+      for (let i = 0; i < ACCOUNT; i++) expect((await signIn(i, email, 'wrong password!!')).status).toBe(401);
+      for (let i = 0; i < 3; i++) {
+        // Even the right password, on any instance, from any claimed address.
+        const res = await signIn(i, email, email === user.email ? user.password : 'wrong password!!');
+        expect(res.status).toBe(429);
+        expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+        pages.push(res.text.replaceAll(email, 'EMAIL').replace(/value="[^"]{20,}"/g, 'value="CSRF"'));
+      }
+    }
+    expect(new Set(pages).size).toBe(1);
+  });
+
+  it('sign-in: a success on one instance clears the account for all', async () => {
+    const user = await apps[0].createUser();
+    for (let i = 0; i < ACCOUNT - 1; i++) expect((await signIn(i, user.email, 'wrong password!!')).status).toBe(401);
+    expect((await signIn(2, user.email, user.password)).status).toBe(303);
+    // The count starts again: as many failures as before are allowed, and then the right password still works.
+    for (let i = 0; i < ACCOUNT - 1; i++) expect((await signIn(i + 1, user.email, 'wrong password!!')).status).toBe(401);
+    expect((await signIn(0, user.email, user.password)).status).toBe(303);
+  });
+
+  it('sign-up: attempts per address counted by every instance', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < SIGN_UPS + 2; i++) {
+      const agent = new Agent(apps[i % 3].url);
+      const csrf = hidden((await agent.get('/portal/signup')).text, 'csrf');
+      statuses.push(
+        (await agent.post('/portal/signup', { csrf, email: `bulk${i}@example.com`, password: 'x' }, { 'x-forwarded-for': `198.51.100.${i}` })).status,
+      );
+    }
+    expect(statuses).toEqual([...Array<number>(SIGN_UPS).fill(400), 429, 429]);
+  });
+
+  it('sign-in: failures across accounts lock the address on every instance; a rotating X-Forwarded-For from an untrusted peer does not reset it (run last)', async () => {
+    let i = 0;
+    let status = 0;
+    // Earlier tests already failed some attempts from this address: spray until refused.
+    for (; i < ADDRESS + 1 && status !== 429; i++) status = (await signIn(i, `spray${i}@example.com`, 'Winter2026!')).status;
+    expect(status).toBe(429);
+    const user = await apps[0].createUser();
+    for (let k = 0; k < 3; k++) expect((await signIn(i + k, user.email, user.password)).status).toBe(429);
   });
 });
