@@ -55,11 +55,18 @@ export class RateLimitService implements OnModuleInit, OnModuleDestroy {
     await this.shared?.close();
   }
 
-  /** Counts a hit; throws 429 when over the limit. A limit of 0 switches the policy off. */
-  async consume(policy: Policy, key: string): Promise<void> {
-    if (policy.limit <= 0) return;
+  /**
+   * Counts a hit; throws 429 when over the limit. A limit of 0 switches the policy off. Returns the
+   * `RateLimit` and `RateLimit-Policy` headers of an allowed request (undefined when off).
+   */
+  async consume(policy: Policy, key: string, message = 'Too many requests'): Promise<Record<string, string> | undefined> {
+    if (policy.limit <= 0) return undefined;
     const hit = await this.store((s) => s.hit(`${policy.name}:${key}`, policy.windowSeconds * 1000));
-    if (hit.count > policy.limit) throw tooMany(policy, hit, 'Too many requests');
+    if (hit.count > policy.limit) throw tooMany(policy, hit, message);
+    return {
+      'RateLimit-Policy': `"${policy.name}";q=${policy.limit};w=${policy.windowSeconds}`,
+      RateLimit: `"${policy.name}";r=${policy.limit - hit.count};t=${Math.max(1, Math.ceil(hit.resetMs / 1000))}`,
+    };
   }
 
   /** Throws 429 when `key` is already over the limit (e.g. of failures), without counting. */
