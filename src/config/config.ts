@@ -261,7 +261,13 @@ function parseOrigins(raw: string | undefined, problems: string[]): string[] {
     let origin: string | undefined;
     try {
       const u = new URL(entry);
-      if ((u.protocol === 'http:' || u.protocol === 'https:') && u.origin === entry.replace(/\/$/, '').toLowerCase() && !u.username && !u.password)
+      if (
+        (u.protocol === 'http:' || u.protocol === 'https:') &&
+        !entry.includes('*') &&
+        u.origin === entry.replace(/\/$/, '').toLowerCase() &&
+        !u.username &&
+        !u.password
+      )
         origin = u.origin;
     } catch {
       origin = undefined;
