@@ -160,6 +160,26 @@ describe('database outage and recovery', () => {
     }
   });
 
+  it('[H53] a frozen database (no answer at all, connections open) is answered 503 within the driver timeout, then recovers', async () => {
+    // Warm: the pool holds open connections, the client is cached; then past the client cache.
+    expect((await tokenRequest()).status).toBe(200);
+    pg.pause();
+    try {
+      await new Promise((r) => setTimeout(r, 5200));
+      const started = Date.now();
+      const frozen = await tokenRequest();
+      const took = Date.now() - started;
+      expect(frozen.status).toBe(503);
+      expect(frozen.body.error).toBe('server_error');
+      expect(frozen.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(took).toBeLessThan(20_000); // 15 s driver timeout, not the length of the stall
+      expect((await fetch(`${app.url}/health/ready`)).status).toBe(503);
+    } finally {
+      pg.resume();
+    }
+    await waitReady();
+  }, 90_000);
+
   async function waitReady(): Promise<void> {
     for (let i = 0; i < 100; i++) {
       if ((await fetch(`${app.url}/health/ready`)).status === 200 && (await tokenRequest()).status === 200) return;
