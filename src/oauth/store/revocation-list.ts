@@ -35,7 +35,7 @@ export class RevocationList implements OnModuleInit {
   private jtisLoadedAt = 0;
   private jtiLoad: Promise<void> | undefined;
   /** Jtis denied while a reload ran: the reload's snapshot may predate them. */
-  private deniedDuringLoad = new Set<string>();
+  private deniedDuringLoad: Set<string> | undefined;
   /** Bumped on every invalidation: a look-up that raced with one must not fill the cache. */
   private generation = 0;
 
@@ -107,7 +107,7 @@ export class RevocationList implements OnModuleInit {
   /** Record locally a jti revoked here or on another instance (the row is already in revoked_access_tokens). */
   denyLocally(jti: string): void {
     this.jtis.add(jti);
-    if (this.jtiLoad) this.deniedDuringLoad.add(jti);
+    this.deniedDuringLoad?.add(jti);
   }
 
   private async announce(channel: string, payload: string): Promise<void> {
@@ -120,16 +120,20 @@ export class RevocationList implements OnModuleInit {
   }
 
   private reloadJtis(): Promise<void> {
-    this.jtiLoad ??= this.dataSource
-      .query<{ jti: string }[]>('SELECT jti FROM revoked_access_tokens WHERE expires_at > now()')
-      .then(async (rows) => {
+    if (this.jtiLoad) return this.jtiLoad;
+    // Jtis denied from now until the snapshot replaces the set: the snapshot may predate them.
+    const denied = new Set<string>();
+    this.deniedDuringLoad = denied;
+    this.jtiLoad = Promise.resolve()
+      .then(async () => {
+        const rows = await this.dataSource.query<{ jti: string }[]>('SELECT jti FROM revoked_access_tokens WHERE expires_at > now()');
         if (Math.random() < 0.01) await this.dataSource.query('DELETE FROM revoked_access_tokens WHERE expires_at < now()');
-        this.jtis = new Set([...rows.map((r) => r.jti), ...this.deniedDuringLoad]);
+        this.jtis = new Set([...rows.map((r) => r.jti), ...denied]);
         this.jtisLoadedAt = Date.now();
       })
       .finally(() => {
         this.jtiLoad = undefined;
-        this.deniedDuringLoad = new Set();
+        this.deniedDuringLoad = undefined;
       });
     return this.jtiLoad;
   }
