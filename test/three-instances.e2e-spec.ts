@@ -133,6 +133,14 @@ describe('three instances on one database and one Redis', () => {
       expect((await refresh(others[0], client, t.refresh)).status).toBe(200);
     });
 
+    it("consent withdrawn on one (portal): the grant's access tokens are refused by the others", async () => {
+      const t = await liveGrant();
+      const page = await t.agent.get('/portal');
+      const res = await t.agent.post(`/portal/connected-apps/${encodeURIComponent(client.clientId)}/revoke`, { csrf: hidden(page.text, 'csrf') });
+      expect(res.status).toBe(303);
+      await seenByOthers('consent withdrawn -> access token refused', async (app) => (await me(app, t.access)).status === 401);
+    });
+
     it('a user disabled on one: their tokens are refused by the others', async () => {
       const t = await liveGrant();
       const id = String(decodePart(t.access, 1).sub);
