@@ -32,7 +32,8 @@ describe('three instances on one database and one Redis', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     // Long cache lifetimes would hide nothing here: only the change bus can make the others forget in time.
-    const env = { PUBLIC_URL: 'https://gatehouse.example', REDIS_URL, API_KEY_CACHE_TTL: '600' };
+    // A Redis key prefix of this run's own: counters of other suites on this Redis do not count here.
+    const env = { PUBLIC_URL: 'https://gatehouse.example', REDIS_URL, REDIS_KEY_PREFIX: `test-${randomBytes(6).toString('hex')}:`, API_KEY_CACHE_TTL: '600' };
     apps = await Promise.all([0, 1, 2].map(() => startTestApp({ database: db, env })));
     [a, ...others] = apps;
   }, 60_000);
