@@ -100,6 +100,7 @@ async function main() {
         DATA_DIR: `/tmp/${dbName}`,
         MASTER_KEY: randomBytes(32).toString('base64'),
         RATE_LIMIT_TOKEN_PER_MINUTE: '0',
+        RATE_LIMIT_API_KEY_PER_MINUTE: '0',
         BENCH_ROUTES: 'true',
       },
       async (out) => out.includes('client_secret:') && (await fetch(`${base}/health/ready`)).ok,

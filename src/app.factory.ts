@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { BootstrapService, SWAGGER_CLIENT_ID, type FirstStart } from './bootstrap/bootstrap.service.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
+import { installCors } from './common/cors.js';
 import { FormBody } from './common/form.js';
 import { createLogger, PinoNestLogger, redactUrl } from './common/logger.js';
 import { ProblemError, type FieldError } from './common/problem.js';
@@ -89,6 +90,7 @@ export async function createApp(config: AppConfig, opts: { logger?: Logger } = {
 function installHooks(app: NestFastifyApplication, logger: Logger, config: AppConfig): void {
   const fastify = app.getHttpAdapter().getInstance();
   installTransportSecurity(fastify, config);
+  installCors(fastify, config);
   fastify.addHook('onRequest', (req, reply, done) => {
     reply.header('X-Request-Id', req.id);
     done();

@@ -39,7 +39,7 @@ describe('API keys', () => {
     expect(one.body).toHaveProperty('last_used_at', null);
   });
 
-  it('never stores the key itself: the table holds only its digest (E47)', async () => {
+  it('never stores the key itself: the table holds only its digest [E47]', async () => {
     const { key } = await alice.createKey();
     const rows = await app.running.db.dataSource.query(`SELECT row_to_json(k)::text AS j, encode(key_hash, 'hex') AS h FROM api_keys k`);
     const secret = key.slice(9 + 12, -7); // the part after the public id
@@ -74,7 +74,7 @@ describe('API keys', () => {
     }
   });
 
-  it('opens it with ?api_key= too, marked deprecated, uncacheable and unreferred (D45)', async () => {
+  it('opens it with ?api_key= too, marked deprecated, uncacheable and unreferred [D45]', async () => {
     const { key } = await alice.createKey();
     const res = await data({ queryKey: key });
     expect(res.status).toBe(200);
@@ -100,7 +100,7 @@ describe('API keys', () => {
     }
   });
 
-  it('refuses an unknown key (valid checksum) saying it is unknown (D43)', async () => {
+  it('refuses an unknown key (valid checksum) saying it is unknown [D43]', async () => {
     const body = `gth_live_${'A'.repeat(40)}`;
     const res = await data({ key: `${body}_${checksumOf(body)}` });
     expect(res.status).toBe(401);
@@ -125,7 +125,7 @@ describe('API keys', () => {
     expect(String(res.body.error_description)).toMatch(/expired at \d{4}-/);
   });
 
-  it('refuses a key at once after revocation, saying it was revoked (D43)', async () => {
+  it('refuses a key at once after revocation, saying it was revoked [D43]', async () => {
     const { id, key } = await alice.createKey();
     expect((await data({ key })).status).toBe(200);
     expect((await call(app, 'DELETE', `/v1/api-keys/${id}`, { token: alice.token })).status).toBe(204);
@@ -181,7 +181,7 @@ describe('API keys', () => {
     expect(challenge(res.headers)).toMatch(/^ApiKey realm="gatehouse", error="insufficient_scope".*scope="data:write"/);
   });
 
-  it("never shows, rotates or revokes another owner's key: 404 (D46)", async () => {
+  it("never shows, rotates or revokes another owner's key: 404 [D46]", async () => {
     const { id, key } = await alice.createKey();
     for (const [method, path] of [
       ['GET', `/v1/api-keys/${id}`],
@@ -210,7 +210,7 @@ describe('API keys', () => {
     expect((bobs.body.data as { id: string }[]).map((r) => r.id)).not.toContain(rid);
   });
 
-  it('refuses a header key with a query key, or a key with a Bearer token: 400 invalid_request (D44)', async () => {
+  it('refuses a header key with a query key, or a key with a Bearer token: 400 invalid_request [D44]', async () => {
     const { key } = await alice.createKey();
     const both = await data({ key, queryKey: key });
     expect(both.status).toBe(400);
@@ -221,7 +221,7 @@ describe('API keys', () => {
     expect(withBearer.body.error).toBe('invalid_request');
   });
 
-  it('does not open Bearer-only routes with a key: 401 (D44)', async () => {
+  it('does not open Bearer-only routes with a key: 401 [D44]', async () => {
     const { key } = await alice.createKey();
     for (const c of [{ key }, { queryKey: key }]) {
       const res = await call(app, 'GET', '/v1/users', c);

@@ -47,7 +47,7 @@ describe('authorization endpoint', () => {
     'https://app.example/cb#frag',
     'javascript:alert(1)',
     'http://127.0.0.1:8765/cb/x',
-  ])('shows a 400 page and never redirects for redirect_uri %s (B26)', async (uri) => {
+  ])('shows a 400 page and never redirects for redirect_uri %s [B26]', async (uri) => {
     const res = await agent.get(authorizeUrl(client.clientId, { ...S256, redirect_uri: uri }));
     expect(res.status).toBe(400);
     expect(res.location).toBeNull();
@@ -55,7 +55,7 @@ describe('authorization endpoint', () => {
     expect(res.text).toContain('redirect_uri');
   });
 
-  it('lets a loopback redirect URI use any port (B26, RFC 8252)', async () => {
+  it('lets a loopback redirect URI use any port [B26] (RFC 8252)', async () => {
     const res = await redirectOf(authorizeUrl(client.clientId, { ...S256, redirect_uri: 'http://127.0.0.1:51999/cb' }));
     expect(new URL(res.location!).origin).toBe('http://127.0.0.1:51999');
     expect(new URL(res.location!).searchParams.get('code')).toBeTruthy();
@@ -66,7 +66,7 @@ describe('authorization endpoint', () => {
     ['unknown client_id', { response_type: 'code', client_id: 'gth_nope', redirect_uri: REDIRECT }],
     ['two client_ids', 'client_id=a&client_id=b&response_type=code'],
     ['two redirect_uris', null],
-  ])('shows an error page for %s (B27)', async (_name, params) => {
+  ])('shows an error page for %s [B27]', async (_name, params) => {
     const path =
       params === null
         ? `/oauth2/authorize?client_id=${client.clientId}&response_type=code&redirect_uri=${encodeURIComponent(REDIRECT)}&redirect_uri=${encodeURIComponent(REDIRECT)}`
@@ -78,7 +78,7 @@ describe('authorization endpoint', () => {
     expect(res.location).toBeNull();
   });
 
-  it('shows an error page when redirect_uri is missing and several are registered, uses the only one otherwise (B27)', async () => {
+  it('shows an error page when redirect_uri is missing and several are registered, uses the only one otherwise [B27]', async () => {
     const res = await agent.get(query({ response_type: 'code', client_id: client.clientId, ...S256 }));
     expect(res.status).toBe(400);
     expect(res.location).toBeNull();
@@ -86,14 +86,14 @@ describe('authorization endpoint', () => {
     expect(single.location!.startsWith(`${REDIRECT}?code=`)).toBe(true);
   });
 
-  it('redirects a missing response_type as invalid_request with state and iss (B28)', async () => {
+  it('redirects a missing response_type as invalid_request with state and iss [B28]', async () => {
     const url = await errorOf(query({ client_id: client.clientId, redirect_uri: REDIRECT, state: 's1', ...S256 }));
     expect(url.origin + url.pathname).toBe(REDIRECT);
     expect(Object.fromEntries(url.searchParams)).toMatchObject({ error: 'invalid_request', state: 's1', iss: app.url });
     expect(url.searchParams.get('error_description')).toContain('response_type');
   });
 
-  it.each(['token', 'id_token', 'code token', 'CODE'])('answers response_type=%s with unsupported_response_type (B29)', async (rt) => {
+  it.each(['token', 'id_token', 'code token', 'CODE'])('answers response_type=%s with unsupported_response_type [B29]', async (rt) => {
     const url = await errorOf(query({ client_id: client.clientId, redirect_uri: REDIRECT, state: 's', response_type: rt, ...S256 }));
     expect(url.searchParams.get('error')).toBe('unsupported_response_type');
     expect(url.searchParams.get('state')).toBe('s');
@@ -107,18 +107,18 @@ describe('authorization endpoint', () => {
     ['a method without a challenge', { code_challenge_method: 'S256' }],
     ['a challenge of bad grammar', { code_challenge: 'short', code_challenge_method: 'S256' }],
     ['a challenge with bad characters', { code_challenge: `${challenge.slice(0, 42)}+`, code_challenge_method: 'S256' }],
-  ])('answers %s with invalid_request (B30)', async (_name, pk) => {
+  ])('answers %s with invalid_request [B30]', async (_name, pk) => {
     const url = await errorOf(authorizeUrl(pub.clientId, pk));
     expect(url.searchParams.get('error')).toBe('invalid_request');
     expect(url.searchParams.get('state')).toBe('st');
   });
 
-  it('refuses plain for a confidential client too (B30)', async () => {
+  it('refuses plain for a confidential client too [B30]', async () => {
     const url = await errorOf(authorizeUrl(client.clientId, { code_challenge: challenge, code_challenge_method: 'plain' }));
     expect(url.searchParams.get('error')).toBe('invalid_request');
   });
 
-  it('redirects access_denied with state and iss when the user denies (B31)', async () => {
+  it('redirects access_denied with state and iss when the user denies [B31]', async () => {
     const fresh = await codeClient(app);
     const page = await agent.get(authorizeUrl(fresh.clientId, { ...S256, state: 'deny-me' }));
     expect(page.status).toBe(200);
@@ -129,7 +129,7 @@ describe('authorization endpoint', () => {
     expect(url.searchParams.get('code')).toBeNull();
   });
 
-  it('returns a 2 KB state byte-exact, and iss equal to the metadata issuer (B32)', async () => {
+  it('returns a 2 KB state byte-exact, and iss equal to the metadata issuer [B32]', async () => {
     const state = `${randomBytes(1000).toString('base64url')}&=+/%?#é日本 ${'x'.repeat(600)}`.slice(0, 2048);
     const res = await redirectOf(authorizeUrl(client.clientId, { ...S256, state }));
     const url = new URL(res.location!);
@@ -140,7 +140,7 @@ describe('authorization endpoint', () => {
     expect(meta.code_challenge_methods_supported).toEqual(['S256']);
   });
 
-  it('refuses a duplicated state or scope with invalid_request; ignores unknown parameters (B33)', async () => {
+  it('refuses a duplicated state or scope with invalid_request; ignores unknown parameters [B33]', async () => {
     const dupState = await errorOf(`${authorizeUrl(client.clientId, S256)}&state=again`);
     expect(dupState.searchParams.get('error')).toBe('invalid_request');
     expect(dupState.searchParams.get('state')).toBeNull();
@@ -150,7 +150,7 @@ describe('authorization endpoint', () => {
     expect(new URL(unknown.location!).searchParams.get('code')).toBeTruthy();
   });
 
-  it('redirects with 302 after GET and 303 after the consent POST, never 307 (B34)', async () => {
+  it('redirects with 302 after GET and 303 after the consent POST, never 307 [B34]', async () => {
     const fresh = await codeClient(app);
     const page = await agent.get(authorizeUrl(fresh.clientId, S256));
     const post = await agent.post('/oauth2/authorize', { csrf: hidden(page.text, 'csrf'), authz: hidden(page.text, 'authz'), decision: 'allow' });
@@ -159,7 +159,7 @@ describe('authorization endpoint', () => {
     expect(get.status).toBe(302);
   });
 
-  it('serves pages that cannot be framed, send no referrer, and run no script (B35)', async () => {
+  it('serves pages that cannot be framed, send no referrer, and run no script [B35]', async () => {
     const fresh = await codeClient(app);
     const page = await agent.get(authorizeUrl(fresh.clientId, S256));
     for (const res of [page, await new Agent(app.url).get('/portal/signin'), await agent.get(authorizeUrl('gth_unknown'))]) {
@@ -172,7 +172,7 @@ describe('authorization endpoint', () => {
     }
   });
 
-  it('refuses the consent POST without or with a wrong CSRF token (403), and sends no CORS header (B36)', async () => {
+  it('refuses the consent POST without or with a wrong CSRF token (403), and sends no CORS header [B36]', async () => {
     const fresh = await codeClient(app);
     const page = await agent.get(authorizeUrl(fresh.clientId, S256), { Origin: 'https://evil.example' });
     expect(page.headers.get('access-control-allow-origin')).toBeNull();

@@ -41,12 +41,12 @@ describe('Bearer access tokens on the APIs (RFC 6750, RFC 9068)', () => {
     expect(res.status).toBe(200);
   });
 
-  it('accepts the scheme name in any case ("bearer x") (C40)', async () => {
+  it('accepts the scheme name in any case ("bearer x") [C40]', async () => {
     expect((await users({ Authorization: `bearer ${token}` })).status).toBe(200);
     expect((await users({ Authorization: `BEARER ${token}` })).status).toBe(200);
   });
 
-  it('answers no credentials with 401 and a bare challenge, no error code (C37)', async () => {
+  it('answers no credentials with 401 and a bare challenge, no error code [C37]', async () => {
     const res = await users();
     expect(res.status).toBe(401);
     expect(challenge(res)).toBe('Bearer realm="gatehouse"');
@@ -63,14 +63,14 @@ describe('Bearer access tokens on the APIs (RFC 6750, RFC 9068)', () => {
     },
   );
 
-  it('refuses a header and ?access_token together with 400 (C40)', async () => {
+  it('refuses a header and ?access_token together with 400 [C40]', async () => {
     const res = await users({ Authorization: `Bearer ${token}` }, `/v1/users?access_token=${token}`);
     expect(res.status).toBe(400);
     expect((await body(res)).error).toBe('invalid_request');
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
-  it('answers too few scopes with 403 insufficient_scope naming the scope (C39)', async () => {
+  it('answers too few scopes with 403 insufficient_scope naming the scope [C39]', async () => {
     const res = await users({ Authorization: `Bearer ${narrow}` });
     expect(res.status).toBe(403);
     expect(challenge(res)).toContain('error="insufficient_scope"');
@@ -135,7 +135,7 @@ describe('Bearer access tokens on the APIs (RFC 6750, RFC 9068)', () => {
     ['a signature of the wrong length', () => `${token.split('.').slice(0, 2).join('.')}.${Buffer.alloc(65, 1).toString('base64url')}`, /signature/],
   ];
 
-  it.each(forged)('refuses %s with 401 invalid_token and a description that says why (C38, C41)', async (_name, make, why) => {
+  it.each(forged)('refuses %s with 401 invalid_token and a description that says why [C38] [C41]', async (_name, make, why) => {
     const res = await users({ Authorization: `Bearer ${make()}` });
     expect(res.status).toBe(401);
     expect(challenge(res)).toContain('error="invalid_token"');
@@ -168,7 +168,7 @@ describe('Bearer access tokens on the APIs (RFC 6750, RFC 9068)', () => {
     }
   });
 
-  it('keeps old tokens valid after a signing-key rotation, and publishes both keys', async () => {
+  it('keeps old tokens valid after a signing-key rotation, and publishes both keys [H53]', async () => {
     const keys = app.get(SigningKeysService);
     const oldKid = decodePart(token, 0).kid;
     const newKid = await keys.rotate(0);

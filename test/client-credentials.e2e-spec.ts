@@ -42,7 +42,7 @@ describe('client credentials (RFC 6749 4.4)', () => {
     expect(body.data.map((u) => u.email)).toContain(app.config.adminEmail);
   });
 
-  it('answers the guide request exactly: 200, Bearer, no-store, no refresh token (A1)', async () => {
+  it('answers the guide request exactly: 200, Bearer, no-store, no refresh token [A1]', async () => {
     const res = await token(`grant_type=client_credentials&client_id=${clientId}&client_secret=${secret}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -65,20 +65,20 @@ describe('client credentials (RFC 6749 4.4)', () => {
     expect(jwks.keys.every((k) => k.d === undefined)).toBe(true);
   });
 
-  it('grants a narrower scope, in any order, and echoes it (A9)', async () => {
+  it('grants a narrower scope, in any order, and echoes it [A9]', async () => {
     const res = await token({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, scope: 'data:read users:read' });
     expect(res.status).toBe(200);
     expect(res.body.scope).toBe('data:read users:read');
   });
 
-  it('refuses a scope the client is not allowed: invalid_scope naming it (A9)', async () => {
+  it('refuses a scope the client is not allowed: invalid_scope naming it [A9]', async () => {
     const res = await token({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, scope: 'users:read admin' });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_scope');
     expect(res.body.error_description).toContain('admin');
   });
 
-  it('refuses a wrong secret sent with Basic: 401 invalid_client + WWW-Authenticate Basic (A3)', async () => {
+  it('refuses a wrong secret sent with Basic: 401 invalid_client + WWW-Authenticate Basic [A3]', async () => {
     const res = await token({ grant_type: 'client_credentials' }, { Authorization: `Basic ${Buffer.from(`${clientId}:wrong`).toString('base64')}` });
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_client');
@@ -94,7 +94,7 @@ describe('client credentials (RFC 6749 4.4)', () => {
     expect(wrong.headers.get('www-authenticate')).toBeNull();
   });
 
-  it('refuses Basic and a body secret together (A4)', async () => {
+  it('refuses Basic and a body secret together [A4]', async () => {
     const res = await token(
       { grant_type: 'client_credentials', client_secret: secret },
       { Authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}` },
@@ -103,7 +103,7 @@ describe('client credentials (RFC 6749 4.4)', () => {
     expect(res.body.error).toBe('invalid_request');
   });
 
-  it('form-url-decodes both Basic parts, so ids and secrets may hold ":" and "%" (A5)', async () => {
+  it('form-url-decodes both Basic parts, so ids and secrets may hold ":" and "%" [A5]', async () => {
     const odd = await app.createClient({ clientId: 'odd:client%id' });
     const basic = Buffer.from(`${encodeURIComponent('odd:client%id')}:${encodeURIComponent(odd.clientSecret!)}`).toString('base64');
     const res = await token({ grant_type: 'client_credentials' }, { Authorization: `Basic ${basic}` });
@@ -116,13 +116,13 @@ describe('client credentials (RFC 6749 4.4)', () => {
     `Basic ${Buffer.from('no-colon').toString('base64')}`,
     `Basic ${Buffer.from(':').toString('base64')}`,
     `Basic ${Buffer.from('a:%zz').toString('base64')}`,
-  ])('answers a malformed Basic header "%s" with 401 invalid_client, never 5xx (A5)', async (header) => {
+  ])('answers a malformed Basic header "%s" with 401 invalid_client, never 5xx [A5]', async (header) => {
     const res = await token({ grant_type: 'client_credentials' }, { Authorization: header });
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_client');
   });
 
-  it('refuses a missing grant_type and a repeated parameter with invalid_request (A6)', async () => {
+  it('refuses a missing grant_type and a repeated parameter with invalid_request [A6]', async () => {
     expect((await token({ client_id: clientId, client_secret: secret })).body.error).toBe('invalid_request');
     const repeated = await token(`grant_type=client_credentials&grant_type=client_credentials&client_id=${clientId}&client_secret=${secret}`);
     expect(repeated.status).toBe(400);
@@ -130,14 +130,14 @@ describe('client credentials (RFC 6749 4.4)', () => {
     expect(repeated.body.error_description).toContain('grant_type');
   });
 
-  it('ignores unknown parameters and treats empty ones as absent (A6)', async () => {
+  it('ignores unknown parameters and treats empty ones as absent [A6]', async () => {
     const res = await token(`grant_type=client_credentials&client_id=${clientId}&client_secret=${secret}&scope=&foo=bar`);
     expect(res.status).toBe(200);
     expect(res.body.scope).toBe('users:read data:read');
   });
 
   it.each(['password', 'implicit', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'CLIENT_CREDENTIALS'])(
-    'answers grant_type=%s with unsupported_grant_type (A7)',
+    'answers grant_type=%s with unsupported_grant_type [A7]',
     async (grant) => {
       const res = await token({ grant_type: grant, client_id: clientId, client_secret: secret, username: 'a', password: 'b' });
       expect(res.status).toBe(400);
@@ -145,7 +145,7 @@ describe('client credentials (RFC 6749 4.4)', () => {
     },
   );
 
-  it('refuses client_credentials to a public client and to a client not allowed it: unauthorized_client (A8)', async () => {
+  it('refuses client_credentials to a public client and to a client not allowed it: unauthorized_client [A8]', async () => {
     const pub = await app.createClient({ type: 'public', grantTypes: ['authorization_code'], redirectUris: ['http://127.0.0.1:9/cb'] });
     const res = await token({ grant_type: 'client_credentials', client_id: pub.clientId });
     expect(res.status).toBe(400);
@@ -155,7 +155,7 @@ describe('client credentials (RFC 6749 4.4)', () => {
     expect(res2.body.error).toBe('unauthorized_client');
   });
 
-  it('answers GET /oauth2/token with 405 and Allow: POST (A10)', async () => {
+  it('answers GET /oauth2/token with 405 and Allow: POST [A10]', async () => {
     const res = await fetch(`${app.url}/oauth2/token`);
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('POST');

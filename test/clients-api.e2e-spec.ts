@@ -75,7 +75,7 @@ describe('management API: /v1/clients', () => {
     ['the admin scope as a developer', { scopes: ['admin'] }, 'scopes'],
     ['client_credentials on a public client', { type: 'public', grant_types: ['client_credentials'] }, 'grant_types'],
     ['the code flow without redirect URIs', { grant_types: ['authorization_code'] }, 'redirect_uris'],
-  ])('refuses %s with 400 problem details naming the field (E48)', async (_name, extra, field) => {
+  ])('refuses %s with 400 problem details naming the field [E48]', async (_name, extra, field) => {
     const res = await call(alice, 'POST', '/v1/clients', { name: 'x', ...extra });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
@@ -87,7 +87,7 @@ describe('management API: /v1/clients', () => {
     ['owner_id', { owner_id: '00000000-0000-0000-0000-000000000000' }],
     ['trusted', { trusted: true }],
     ['first_party', { first_party: true }],
-  ])('refuses a mass-assigned %s instead of applying it (E48)', async (field, extra) => {
+  ])('refuses a mass-assigned %s instead of applying it [E48]', async (field, extra) => {
     const res = await call(alice, 'POST', '/v1/clients', { name: 'x', ...extra });
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body.errors)).toContain(field);
@@ -104,7 +104,7 @@ describe('management API: /v1/clients', () => {
     expect(res.body.grant_types).toEqual(['authorization_code', 'refresh_token']);
   });
 
-  it("answers 404 for another owner's client on read, change, rotate and delete (D46 style)", async () => {
+  it("answers 404 for another owner's client on read, change, rotate and delete [C42]", async () => {
     const mine = await call(alice, 'POST', '/v1/clients', { name: 'Alice app' });
     const id = String(mine.body.client_id);
     expect((await call(bob, 'GET', `/v1/clients/${id}`)).status).toBe(404);
@@ -116,7 +116,7 @@ describe('management API: /v1/clients', () => {
     expect((await call(alice, 'GET', `/v1/clients/${id}`)).body.name).toBe('Alice app');
   });
 
-  it('rotates the secret: the old one works during the grace period, and not with grace 0 (E47)', async () => {
+  it('rotates the secret: the old one works during the grace period, and not with grace 0 [E47]', async () => {
     const created = await call(alice, 'POST', '/v1/clients', { name: 'Rotating' });
     const id = String(created.body.client_id);
     const first = String(created.body.client_secret);

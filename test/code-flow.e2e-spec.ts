@@ -26,7 +26,7 @@ describe('authorization code grant (RFC 6749 4.1, RFC 7636)', () => {
   };
   const sql = <T = Record<string, unknown>>(q: string, p: unknown[] = []) => app.running.db.dataSource.query<T[]>(q, p);
 
-  it('exchanges code + right verifier for tokens whose sub is the user; /v1/users/me answers (A11)', async () => {
+  it('exchanges code + right verifier for tokens whose sub is the user; /v1/users/me answers [A11]', async () => {
     const { code, verifier, location } = await codeFor(client, { scope: 'profile data:read' });
     expect(location.searchParams.get('iss')).toBe(app.url);
     const res = await exchange(app, client, code, verifier);
@@ -66,14 +66,14 @@ describe('authorization code grant (RFC 6749 4.1, RFC 7636)', () => {
     ['missing', undefined],
     ['wrong', 'x'.repeat(43)],
     ['too short', 'abc'],
-  ])('refuses a %s code_verifier with invalid_grant (A11)', async (_what, verifier) => {
+  ])('refuses a %s code_verifier with invalid_grant [A11]', async (_what, verifier) => {
     const { code } = await codeFor();
     const res = await exchange(app, client, code, verifier);
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_grant');
   });
 
-  it('refuses a verifier when the request had no challenge: PKCE downgrade (A12)', async () => {
+  it('refuses a verifier when the request had no challenge: PKCE downgrade [A12]', async () => {
     const { location } = await authorize(agent, client.clientId, { code_challenge: '', code_challenge_method: '' });
     const res = await exchange(app, client, location.searchParams.get('code')!, 'a'.repeat(43));
     expect(res.status).toBe(400);
@@ -86,7 +86,7 @@ describe('authorization code grant (RFC 6749 4.1, RFC 7636)', () => {
     expect((await exchange(app, client, location.searchParams.get('code')!, undefined)).status).toBe(200);
   });
 
-  it('refuses a second use of a code and revokes the tokens of the first exchange (A13)', async () => {
+  it('refuses a second use of a code and revokes the tokens of the first exchange [A13]', async () => {
     const { code, verifier } = await codeFor();
     const first = await exchange(app, client, code, verifier);
     expect(first.status).toBe(200);
@@ -112,14 +112,14 @@ describe('authorization code grant (RFC 6749 4.1, RFC 7636)', () => {
     await eventually(async () => (await sql(`SELECT 1 FROM audit_events WHERE type = 'oauth.code_reuse_detected'`)).length > 0);
   });
 
-  it('gives exactly one 200 for 20 parallel exchanges of one code (A14)', async () => {
+  it('gives exactly one 200 for 20 parallel exchanges of one code [A14]', async () => {
     const { code, verifier } = await codeFor();
     const results = await Promise.all(Array.from({ length: 20 }, () => exchange(app, client, code, verifier)));
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.status === 400 && r.body.error === 'invalid_grant')).toHaveLength(19);
   });
 
-  it("refuses client B with client A's code, and A can still use it (A15)", async () => {
+  it("refuses client B with client A's code, and A can still use it [A15]", async () => {
     const other = await codeClient(app);
     const { code, verifier } = await codeFor();
     const stolen = await exchange(app, other, code, verifier);
@@ -128,7 +128,7 @@ describe('authorization code grant (RFC 6749 4.1, RFC 7636)', () => {
     expect((await exchange(app, client, code, verifier)).status).toBe(200);
   });
 
-  it('refuses a redirect_uri that differs from the authorization request (A16)', async () => {
+  it('refuses a redirect_uri that differs from the authorization request [A16]', async () => {
     const { code, verifier } = await codeFor();
     const res = await exchange(app, client, code, verifier, { redirect_uri: `${REDIRECT}/other` });
     expect(res.status).toBe(400);
@@ -136,7 +136,7 @@ describe('authorization code grant (RFC 6749 4.1, RFC 7636)', () => {
     expect(res.body.error_description).toContain('redirect_uri');
   });
 
-  it('refuses an expired code (A17)', async () => {
+  it('refuses an expired code [A17]', async () => {
     const { code, verifier } = await codeFor();
     await sql(`UPDATE authorization_codes SET expires_at = now() - interval '1 second' WHERE used_at IS NULL`);
     const res = await exchange(app, client, code, verifier);
@@ -153,7 +153,7 @@ describe('authorization code grant (RFC 6749 4.1, RFC 7636)', () => {
     expect(rows[0].s).toBe(60);
   });
 
-  it('refuses a confidential client without authentication: invalid_client (A17)', async () => {
+  it('refuses a confidential client without authentication: invalid_client [A17]', async () => {
     const { code, verifier } = await codeFor();
     const res = await exchange(app, { ...client, clientSecret: undefined }, code, verifier);
     expect(res.status).toBe(401);

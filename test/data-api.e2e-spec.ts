@@ -152,6 +152,9 @@ describe('Data API and key management by token kind', () => {
     const refused = await call(app, 'GET', '/v1/data', { key });
     expect(refused.status).toBe(401);
     expect(String(refused.body.error_description)).toMatch(/owner account is disabled/);
-    expect((await call(app, 'GET', '/v1/data', { token: dev.token })).status).toBe(403);
+    // The user's token dies too: its grant's cached status is dropped when the user changes (401 invalid_token).
+    const token = await call(app, 'GET', '/v1/data', { token: dev.token });
+    expect(token.status).toBe(401);
+    expect(token.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
   });
 });

@@ -83,7 +83,7 @@ describe('fuzzing the public endpoints', () => {
     ),
   });
 
-  it('answers generated hostile requests with documented statuses only, and no stack traces', async () => {
+  it('answers generated hostile requests with documented statuses only, and no stack traces [G51]', async () => {
     const seen = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(request, async (r) => {

@@ -107,7 +107,7 @@ describe('hostile API keys', () => {
     expect((await raw(app, request(`/v1/data?api_key=${key}`))).status).toBe(200);
   });
 
-  it('never writes a key from the URL or the header into the logs (D45)', async () => {
+  it('never writes a key from the URL or the header into the logs [D45]', async () => {
     for (const target of [
       `/v1/data?api_key=${key}`,
       `/v1/data?limit=2&api_key=${key}`,

@@ -138,7 +138,7 @@ describe('hostile requests to POST /oauth2/token', () => {
     expect(cases.length).toBeGreaterThanOrEqual(50);
   });
 
-  it.each(cases)('%s -> 4xx with an RFC 6749 error, no token', async (_name, make) => {
+  it.each(cases)('%s -> 4xx with an RFC 6749 error, no token [A2] [G51]', async (_name, make) => {
     const { body, headers } = make();
     const res = await fetch(`${app.url}/oauth2/token`, { method: 'POST', headers, body });
     expect(res.status).toBeGreaterThanOrEqual(400);

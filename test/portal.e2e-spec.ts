@@ -171,7 +171,7 @@ describe('portal sign-in pages and sessions', () => {
     expect(res.headers.get('content-type')).toContain('text/css');
   });
 
-  it('throttles failed sign-ins per account, whether or not it exists, with Retry-After (429)', async () => {
+  it('throttles failed sign-ins per account, whether or not it exists, with Retry-After (429) [F50]', async () => {
     const user = await app.createUser();
     for (const email of [user.email, 'ghost@example.com']) {
       const agent = new Agent(app.url);
@@ -187,7 +187,7 @@ describe('portal sign-in pages and sessions', () => {
     }
   });
 
-  it('throttles failed sign-ins per address across accounts (run last: it locks this address)', async () => {
+  it('throttles failed sign-ins per address across accounts (run last: it locks this address) [F50]', async () => {
     const agent = new Agent(app.url);
     const page = await agent.get('/portal/signin');
     const csrf = hidden(page.text, 'csrf');

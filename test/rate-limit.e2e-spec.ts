@@ -15,7 +15,7 @@ describe('rate limits at the token endpoint', () => {
     const attempt = (clientId: string, secret: string) =>
       postForm(`${app.url}/oauth2/token`, { grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
 
-    it('answers a burst of bad secrets with 429, then lets the real client back in after the window (F49)', async () => {
+    it('answers a burst of bad secrets with 429, then lets the real client back in after the window [F49]', async () => {
       const c = await app.createClient();
       const other = await app.createClient();
       for (let i = 0; i < 3; i++) expect((await attempt(c.clientId, 'wrong')).status).toBe(401);

@@ -17,7 +17,7 @@ describe('refresh token grant with rotation', () => {
   const sql = <T = Record<string, unknown>>(q: string, p: unknown[] = []) => app.running.db.dataSource.query<T[]>(q, p);
   const gidOf = (access: string) => (JSON.parse(Buffer.from(access.split('.')[1], 'base64url').toString()) as { gid: string }).gid;
 
-  it('rotates on every use; the old refresh token is then refused (A18)', async () => {
+  it('rotates on every use; the old refresh token is then refused [A18]', async () => {
     const t = await tokensFor(app, client);
     const r1 = await refresh(app, client, t.refresh);
     expect(r1.status).toBe(200);
@@ -32,7 +32,7 @@ describe('refresh token grant with rotation', () => {
     expect(old.body.error).toBe('invalid_grant');
   });
 
-  it('revokes the whole family when a rotated token is replayed, and audits it (A19)', async () => {
+  it('revokes the whole family when a rotated token is replayed, and audits it [A19]', async () => {
     const t = await tokensFor(app, client);
     const r1 = await refresh(app, client, t.refresh);
     const newAccess = String(r1.body.access_token);
@@ -51,7 +51,7 @@ describe('refresh token grant with rotation', () => {
     await eventually(async () => (await sql(`SELECT 1 FROM audit_events WHERE type = 'oauth.refresh_reuse_detected' AND target = $1`, [gid])).length === 1);
   });
 
-  it('lets exactly one of 10 concurrent refreshes of one token succeed when there is no grace window (A20)', async () => {
+  it('lets exactly one of 10 concurrent refreshes of one token succeed when there is no grace window [A20]', async () => {
     const t = await tokensFor(app, client);
     const results = await Promise.all(Array.from({ length: 10 }, () => refresh(app, client, t.refresh)));
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
@@ -60,7 +60,7 @@ describe('refresh token grant with rotation', () => {
     expect(members[0].n).toBe(2); // the original and exactly one successor
   });
 
-  it('refuses a wider scope without spending the token; a narrower one is granted and the family keeps its scope (A21)', async () => {
+  it('refuses a wider scope without spending the token; a narrower one is granted and the family keeps its scope [A21]', async () => {
     const t = await tokensFor(app, client, undefined, { scope: 'profile data:read' });
     const wider = await refresh(app, client, t.refresh, { scope: 'profile data:read users:read' });
     expect(wider.status).toBe(400);
@@ -72,7 +72,7 @@ describe('refresh token grant with rotation', () => {
     expect(again.body.scope).toBe('profile data:read');
   });
 
-  it("refuses another client's refresh token (A22)", async () => {
+  it("refuses another client's refresh token [A22]", async () => {
     const t = await tokensFor(app, client);
     const other = await codeClient(app);
     const res = await refresh(app, other, t.refresh);
@@ -81,7 +81,7 @@ describe('refresh token grant with rotation', () => {
     expect((await refresh(app, client, t.refresh)).status).toBe(200);
   });
 
-  it('refuses a refresh token past its absolute lifetime (A23)', async () => {
+  it('refuses a refresh token past its absolute lifetime [A23]', async () => {
     const t = await tokensFor(app, client);
     await sql(`UPDATE grants SET expires_at = now() - interval '1 second' WHERE id = $1`, [gidOf(t.access)]);
     const res = await refresh(app, client, t.refresh);
@@ -108,7 +108,7 @@ describe('refresh token grant with rotation', () => {
     expect(row.abs).toBe(app.config.refreshTokenTtl);
   });
 
-  it('refuses refresh and kills access tokens when the user is disabled (A23)', async () => {
+  it('refuses refresh and kills access tokens when the user is disabled [A23]', async () => {
     const t = await tokensFor(app, client);
     const [{ sub }] = [JSON.parse(Buffer.from(t.access.split('.')[1], 'base64url').toString()) as { sub: string }];
     await sql(`UPDATE users SET status = 'disabled' WHERE id = $1`, [sub]);
@@ -116,7 +116,7 @@ describe('refresh token grant with rotation', () => {
     expect((await me(app, t.access)).status).toBe(401);
   });
 
-  it('refuses refresh and kills access tokens after a password change (A23)', async () => {
+  it('refuses refresh and kills access tokens after a password change [A23]', async () => {
     const t = await tokensFor(app, client);
     expect((await me(app, t.access)).status).toBe(200); // now cached as alive
     const { sub } = JSON.parse(Buffer.from(t.access.split('.')[1], 'base64url').toString()) as { sub: string };
@@ -129,7 +129,7 @@ describe('refresh token grant with rotation', () => {
     expect((await me(app, t.access)).status).toBe(401);
   }, 20_000);
 
-  it('refuses refresh and kills access tokens when the user withdraws consent (A23)', async () => {
+  it('refuses refresh and kills access tokens when the user withdraws consent [A23]', async () => {
     const t = await tokensFor(app, client);
     const page = await t.agent.get('/portal');
     const res = await t.agent.post(`/portal/connected-apps/${encodeURIComponent(client.clientId)}/revoke`, { csrf: hidden(page.text, 'csrf') });
@@ -161,7 +161,7 @@ describe('refresh token grace window (REFRESH_REUSE_GRACE_SECONDS)', () => {
   });
   afterAll(() => app.close());
 
-  it('gives every concurrent retry the same successor and keeps the family alive (A20)', async () => {
+  it('gives every concurrent retry the same successor and keeps the family alive [A20]', async () => {
     const t = await tokensFor(app, client);
     const results = await Promise.all(Array.from({ length: 10 }, () => refresh(app, client, t.refresh)));
     expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));

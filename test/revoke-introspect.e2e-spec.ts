@@ -20,7 +20,7 @@ describe('revocation and introspection', () => {
   const revoke = (c: FlowClient, body: Record<string, string>) => postForm(`${app.url}/oauth2/revoke`, { ...auth(c), ...body });
   const introspect = (body: Record<string, string>, headers: Record<string, string> = {}) => postForm(`${app.url}/oauth2/introspect`, body, headers);
 
-  it('answers 200 for garbage and unknown tokens, with no-store (A24)', async () => {
+  it('answers 200 for garbage and unknown tokens, with no-store [A24]', async () => {
     for (const token of ['garbage', 'a.b.c', 'x'.repeat(43), 'y'.repeat(5000)]) {
       const res = await revoke(client, { token });
       expect(res.status).toBe(200);
@@ -29,7 +29,7 @@ describe('revocation and introspection', () => {
     }
   });
 
-  it('revoking a refresh token revokes its family and its access tokens (A24)', async () => {
+  it('revoking a refresh token revokes its family and its access tokens [A24]', async () => {
     const t = await tokensFor(app, client);
     const r1 = await refresh(app, client, t.refresh);
     const res = await revoke(client, { token: String(r1.body.refresh_token), token_type_hint: 'refresh_token' });
@@ -39,7 +39,7 @@ describe('revocation and introspection', () => {
     expect((await me(app, t.access)).status).toBe(401);
   });
 
-  it('revoking an access token denies that token only (A24)', async () => {
+  it('revoking an access token denies that token only [A24]', async () => {
     const t = await tokensFor(app, client);
     expect((await revoke(client, { token: t.access, token_type_hint: 'access_token' })).status).toBe(200);
     const res = await me(app, t.access);
@@ -58,7 +58,7 @@ describe('revocation and introspection', () => {
     expect((await fetch(`${app.url}/v1/users`, { headers: { Authorization: `Bearer ${access}` } })).status).toBe(401);
   });
 
-  it("refuses to revoke another client's tokens, which keep working (A24)", async () => {
+  it("refuses to revoke another client's tokens, which keep working [A24]", async () => {
     const t = await tokensFor(app, client);
     const rt = await revoke(other, { token: t.refresh });
     expect(rt.status).toBe(400);
@@ -87,7 +87,7 @@ describe('revocation and introspection', () => {
     expect((await refresh(app, pub, t.refresh)).body.error).toBe('invalid_grant');
   });
 
-  it('answers introspection without client authentication with 401 (A25)', async () => {
+  it('answers introspection without client authentication with 401 [A25]', async () => {
     const t = await tokensFor(app, client);
     const res = await introspect({ token: t.access });
     expect(res.status).toBe(401);
@@ -108,7 +108,7 @@ describe('revocation and introspection', () => {
     expect(rt.body).toMatchObject({ active: true, token_type: 'refresh_token', scope: 'profile data:read', client_id: client.clientId, sub: at.body.sub });
   });
 
-  it('answers exactly {"active": false} for unknown, expired, revoked, rotated and foreign tokens (A25)', async () => {
+  it('answers exactly {"active": false} for unknown, expired, revoked, rotated and foreign tokens [A25]', async () => {
     const t = await tokensFor(app, client);
     const r1 = await refresh(app, client, t.refresh);
     const t2 = await tokensFor(app, client);

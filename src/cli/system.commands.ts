@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ChangeBusModule } from '../database/change-bus.module.js';
 import { runMigrations } from '../database/data-source.js';
 import { SigningKeysService } from '../oauth/signing-keys.service.js';
 import { command } from './command.js';
@@ -11,7 +12,8 @@ export const signingKeysRotate = command({
   summary: 'Add a new signing key; it is published at once and signs after SIGNING_KEY_ACTIVATION_DELAY',
   usage: '',
   flags: [],
-  imports: [SigningKeysModule],
+  // The change bus tells every running instance to re-read the keys at once.
+  imports: [ChangeBusModule, SigningKeysModule],
   parse: () => undefined,
   async run({ app, config }) {
     const kid = await app.get(SigningKeysService).rotate();

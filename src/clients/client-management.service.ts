@@ -63,7 +63,7 @@ export class ClientManagementService {
     check(caller, client.type, grantTypes, scopes, redirectUris);
     Object.assign(client, { name: dto.name ?? client.name, grantTypes, scopes, redirectUris });
     const saved = await this.repo.save(client);
-    this.clients.invalidate(client.clientId);
+    await this.clients.changed(client.clientId);
     void this.audit.record({ type: 'client.updated', actorUserId: caller.userId, target: client.clientId, details: { grantTypes, scopes, redirectUris } });
     return toClientView(saved);
   }
@@ -71,7 +71,7 @@ export class ClientManagementService {
   async remove(caller: Caller, clientId: string, asAdmin = false): Promise<void> {
     const client = await this.get(caller, clientId, asAdmin);
     await this.repo.delete({ id: client.id });
-    this.clients.invalidate(client.clientId);
+    await this.clients.changed(client.clientId);
     void this.audit.record({ type: 'client.deleted', actorUserId: caller.userId, target: client.clientId, details: { byAdmin: asAdmin } });
   }
 

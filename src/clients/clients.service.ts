@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, MoreThan, Repository } from 'typeorm';
 import { digestsEqual, randomBase62, sha256 } from '../common/crypto.js';
+import { ChangeBus } from '../database/change-bus.service.js';
 import { Client, type ClientType, type GrantType } from './client.entity.js';
 import { ClientSecret } from './client-secret.entity.js';
 
@@ -25,21 +26,36 @@ export interface ClientWithSecrets {
 
 /** Client secrets carry a prefix so secret scanners can find leaked ones. */
 export const CLIENT_SECRET_PREFIX = 'gth_cs_';
+/** The safety net under the change bus: how long a cached look-up is trusted without a notification. */
 const CACHE_TTL_MS = 5_000;
+/** Change-bus channel: payload is the client_id of a client that changed (or `*`: forget every client). */
+export const CLIENTS_CHANNEL = 'clients';
+const ALL = '*';
 
 /**
  * OAuth clients and their secrets. Secrets are 256-bit random strings, shown once, stored as
  * SHA-256 digests, compared in constant time. Lookups for client authentication are cached for a
- * few seconds (the token endpoint is hot); writes drop the cache entry.
+ * few seconds (the token endpoint is hot); a write anywhere (update, deletion, secret rotation) is
+ * announced on the change bus and every instance drops its entry at once.
  */
 @Injectable()
-export class ClientsService {
+export class ClientsService implements OnModuleInit {
+  private readonly logger = new Logger(ClientsService.name);
   private readonly cache = new Map<string, { value: ClientWithSecrets | null; at: number }>();
+  /** Bumped on every invalidation: a look-up that raced with one must not fill the cache. */
+  private generation = 0;
 
   constructor(
     @InjectRepository(Client) private readonly clients: Repository<Client>,
     @InjectRepository(ClientSecret) private readonly secrets: Repository<ClientSecret>,
+    /** Absent in command-line contexts that do not import the change bus. */
+    @Optional() private readonly bus?: ChangeBus,
   ) {}
+
+  onModuleInit(): void {
+    this.bus?.subscribe(CLIENTS_CHANNEL, (clientId) => (clientId === ALL ? this.clear() : this.invalidate(clientId)));
+    this.bus?.onReset(() => this.clear());
+  }
 
   async create(input: CreateClientInput): Promise<{ client: Client; clientSecret: string | undefined }> {
     return this.clients.manager.transaction(async (em) => {
@@ -72,6 +88,7 @@ export class ClientsService {
   async authLookup(clientId: string): Promise<ClientWithSecrets | null> {
     const hit = this.cache.get(clientId);
     if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.value;
+    const generation = this.generation;
     const client = await this.clients.findOneBy({ clientId });
     let value: ClientWithSecrets | null = null;
     if (client) {
@@ -83,8 +100,10 @@ export class ClientsService {
       });
       value = { client, secrets: rows.map((r) => ({ hash: r.secretHash, expiresAt: r.expiresAt?.getTime() })) };
     }
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(clientId, { value, at: Date.now() });
+    if (generation === this.generation) {
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(clientId, { value, at: Date.now() });
+    }
     return value;
   }
 
@@ -113,18 +132,37 @@ export class ClientsService {
         .execute();
       await em.getRepository(ClientSecret).insert({ clientPk: client.id, secretHash: sha256(clientSecret), hint: clientSecret.slice(-4), expiresAt: null });
     });
-    this.invalidate(client.clientId);
+    await this.changed(client.clientId);
     return { clientSecret, previousSecretExpiresAt };
   }
 
-  /** Changes stored fields of a client (by its row id) and drops it from the cache. */
+  /** Changes stored fields of a client (by its row id) and drops it from every instance's cache. */
   async update(id: string, fields: Partial<Pick<Client, 'name' | 'grantTypes' | 'scopes' | 'redirectUris' | 'status'>>): Promise<void> {
     await this.clients.update({ id }, fields);
+    await this.changed(ALL);
+  }
+
+  /** Drops a client from this instance's cache. */
+  invalidate(clientId: string): void {
+    this.generation++;
+    this.cache.delete(clientId);
+  }
+
+  clear(): void {
+    this.generation++;
     this.cache.clear();
   }
 
-  invalidate(clientId: string): void {
-    this.cache.delete(clientId);
+  /** Tells every instance (this one at once) that a client changed; call after the change committed. */
+  async changed(clientId: string): Promise<void> {
+    if (clientId === ALL) this.clear();
+    else this.invalidate(clientId);
+    try {
+      await this.bus?.publish(CLIENTS_CHANNEL, clientId);
+    } catch (err) {
+      // Committed already: the other instances see it when their cache entry expires.
+      this.logger.warn(`could not announce a client change: ${(err as Error).message}`);
+    }
   }
 }
 

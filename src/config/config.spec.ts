@@ -66,4 +66,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MASTER_KEY: KEY, REFRESH_TOKEN_TTL: '3600', REFRESH_TOKEN_IDLE_TTL: '7200' })).toThrow(/REFRESH_TOKEN_IDLE_TTL/);
     expect(() => loadConfig({ MASTER_KEY: KEY, REFRESH_REUSE_GRACE_SECONDS: '3600' })).toThrow(/REFRESH_REUSE_GRACE_SECONDS/);
   });
+
+  it('reads CORS_ORIGINS as exact origins, none by default, and refuses wildcards, paths and other schemes', () => {
+    expect(loadConfig({ MASTER_KEY: KEY }).corsOrigins).toEqual([]);
+    expect(loadConfig({ MASTER_KEY: KEY, CORS_ORIGINS: 'https://a.example, http://localhost:5173 https://a.example/' }).corsOrigins).toEqual([
+      'https://a.example',
+      'http://localhost:5173',
+    ]);
+    for (const bad of ['*', 'https://*.example', 'https://a.example/path', 'ftp://a.example', 'a.example', 'https://u:p@a.example', 'null']) {
+      expect(() => loadConfig({ MASTER_KEY: KEY, CORS_ORIGINS: bad })).toThrow(/CORS_ORIGINS/);
+    }
+  });
+
+  it('reads the sign-in, sign-up and API-key limits and the Redis key prefix, with defaults', () => {
+    expect(loadConfig({ MASTER_KEY: KEY })).toMatchObject({
+      redisKeyPrefix: 'gatehouse:',
+      rateLimits: { signInAccountFailures: 5, signInAddressFailures: 20, signUpsPerAddress: 10, signInWindowSeconds: 900, apiKeyPerMinute: 6000 },
+    });
+    expect(() => loadConfig({ MASTER_KEY: KEY, REDIS_KEY_PREFIX: 'a b', RATE_LIMIT_API_KEY_PER_MINUTE: '-1' })).toThrow(
+      /REDIS_KEY_PREFIX[\s\S]*RATE_LIMIT_API_KEY_PER_MINUTE|RATE_LIMIT_API_KEY_PER_MINUTE[\s\S]*REDIS_KEY_PREFIX/,
+    );
+  });
 });

@@ -20,6 +20,8 @@ export interface AppConfig {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly redisUrl: string | undefined;
+  /** Prefix of every key Gatehouse writes in Redis (several deployments may share one Redis). */
+  readonly redisKeyPrefix: string;
   readonly masterKey: string;
   /** True when the master key was generated into DATA_DIR rather than given. */
   readonly masterKeyGenerated: boolean;
@@ -50,7 +52,18 @@ export interface AppConfig {
     /** Failed client authentications per address, any client, in the same window. */
     readonly addressAuthFailures: number;
     readonly failureWindowSeconds: number;
+    /** Failed sign-ins per account (any address) in `signInWindowSeconds` before sign-in is refused. */
+    readonly signInAccountFailures: number;
+    /** Failed sign-ins per address (any account) in the same window. */
+    readonly signInAddressFailures: number;
+    /** Sign-up attempts per address in the same window. */
+    readonly signUpsPerAddress: number;
+    readonly signInWindowSeconds: number;
+    /** Requests per API key per minute on the Data API (0 = off). */
+    readonly apiKeyPerMinute: number;
   };
+  /** Exact origins allowed to call the API and the token, revocation and introspection endpoints from a browser (CORS). */
+  readonly corsOrigins: readonly string[];
   /** Seconds a verified API key is cached (revocations reach every instance at once anyway); 0 = no cache. */
   readonly apiKeyCacheTtl: number;
   /** Adds the unauthenticated benchmark routes GET /v1/ping and /v1/data-open. Never in production. */
@@ -132,6 +145,8 @@ export function loadConfig(env: Env = processEnv()): AppConfig {
   const dataDir = resolve(str('DATA_DIR') ?? './data');
   const redisUrl = str('REDIS_URL');
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+  const redisKeyPrefix = str('REDIS_KEY_PREFIX') ?? 'gatehouse:';
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(redisKeyPrefix)) problems.push('REDIS_KEY_PREFIX must be 1 to 64 letters, digits, or : _ . -');
 
   let masterKey = str('MASTER_KEY');
   let masterKeyGenerated = false;
@@ -189,7 +204,13 @@ export function loadConfig(env: Env = processEnv()): AppConfig {
     clientAuthFailures: int('RATE_LIMIT_CLIENT_AUTH_FAILURES', 10, 0, 1_000_000),
     addressAuthFailures: int('RATE_LIMIT_ADDRESS_AUTH_FAILURES', 100, 0, 1_000_000),
     failureWindowSeconds: int('RATE_LIMIT_FAILURE_WINDOW', 300, 1, 86400),
+    signInAccountFailures: int('RATE_LIMIT_SIGN_IN_ACCOUNT_FAILURES', 5, 0, 1_000_000),
+    signInAddressFailures: int('RATE_LIMIT_SIGN_IN_ADDRESS_FAILURES', 20, 0, 1_000_000),
+    signUpsPerAddress: int('RATE_LIMIT_SIGN_UPS_PER_ADDRESS', 10, 0, 1_000_000),
+    signInWindowSeconds: int('RATE_LIMIT_SIGN_IN_WINDOW', 900, 1, 86400),
+    apiKeyPerMinute: int('RATE_LIMIT_API_KEY_PER_MINUTE', 6000, 0, 10_000_000),
   };
+  const corsOrigins = parseOrigins(str('CORS_ORIGINS'), problems);
   const apiKeyCacheTtl = int('API_KEY_CACHE_TTL', 30, 0, 3600);
   const benchRaw = str('BENCH_ROUTES') ?? 'false';
   if (!['true', 'false'].includes(benchRaw)) problems.push('BENCH_ROUTES must be true or false');
@@ -207,6 +228,7 @@ export function loadConfig(env: Env = processEnv()): AppConfig {
     databaseUrl,
     dataDir,
     redisUrl,
+    redisKeyPrefix,
     masterKey: masterKey as string,
     masterKeyGenerated,
     adminEmail,
@@ -223,9 +245,37 @@ export function loadConfig(env: Env = processEnv()): AppConfig {
     logLevel,
     bootstrap: bootstrapRaw === 'true',
     rateLimits,
+    corsOrigins,
     apiKeyCacheTtl,
     benchRoutes: benchRaw === 'true',
   });
+}
+
+/**
+ * CORS_ORIGINS: comma- or space-separated exact origins (scheme://host[:port], no path). No wildcard:
+ * the token endpoints take credentials, and `*` would let any site call them from a browser.
+ */
+function parseOrigins(raw: string | undefined, problems: string[]): string[] {
+  const origins: string[] = [];
+  for (const entry of (raw ?? '').split(/[\s,]+/).filter(Boolean)) {
+    let origin: string | undefined;
+    try {
+      const u = new URL(entry);
+      if (
+        (u.protocol === 'http:' || u.protocol === 'https:') &&
+        !entry.includes('*') &&
+        u.origin === entry.replace(/\/$/, '').toLowerCase() &&
+        !u.username &&
+        !u.password
+      )
+        origin = u.origin;
+    } catch {
+      origin = undefined;
+    }
+    if (origin === undefined) problems.push(`CORS_ORIGINS entries must be exact origins like https://app.example.com, no wildcard or path (got "${entry}")`);
+    else origins.push(origin);
+  }
+  return [...new Set(origins)];
 }
 
 /** Outside production a missing MASTER_KEY is generated once into DATA_DIR and reused after. */

@@ -1,18 +1,23 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { Auth } from '../auth/auth.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import type { Page } from '../common/pagination.js';
+import { ApiKeyRateLimitGuard } from './api-key-rate-limit.guard.js';
 import { CreateDataDto, DataPageQuery, type DataRecordView } from './data.dto.js';
 import { DataService } from './data.service.js';
 
 const KEY_NOTE =
   'Send the API key in the `X-API-Key` header. The `api_key` query parameter still works but is deprecated: its responses carry ' +
-  '`Deprecation` and `Link: <...>; rel="deprecation"` headers, and URLs end up in browser histories and proxy logs.';
+  '`Deprecation` and `Link: <...>; rel="deprecation"` headers, and URLs end up in browser histories and proxy logs. ' +
+  'Requests with a key are limited per key (RATE_LIMIT_API_KEY_PER_MINUTE): `RateLimit` and `RateLimit-Policy` headers say what is left; ' +
+  'past the limit, 429 with `Retry-After`.';
 
 @ApiTags('Data')
 @Controller('v1/data')
+@UseGuards(ApiKeyRateLimitGuard)
+@ApiTooManyRequestsResponse({ description: 'Too many requests with this API key in the current minute (problem details, Retry-After)' })
 export class DataController {
   constructor(private readonly data: DataService) {}
 

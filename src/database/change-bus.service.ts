@@ -35,6 +35,8 @@ export class ChangeBus implements OnModuleInit, OnModuleDestroy {
   private backoff = 500;
   private retry: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
+  /** Queries on the listening connection, one at a time (pg deprecates overlapping queries on one client). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     @InjectConfig() private readonly config: AppConfig,
@@ -71,7 +73,7 @@ export class ChangeBus implements OnModuleInit, OnModuleDestroy {
     if (!this.channels.has(channel)) {
       this.channels.add(channel);
       const client = this.client;
-      if (this.connected && client) client.query(`LISTEN ${channel}`).catch((err: unknown) => this.client === client && this.lost(err));
+      if (this.connected && client) this.serial(client, `LISTEN ${channel}`).catch((err: unknown) => this.client === client && this.lost(err));
     }
   }
 
@@ -105,20 +107,27 @@ export class ChangeBus implements OnModuleInit, OnModuleDestroy {
       if (n.channel !== RESET) this.local.emit(n.channel, n.payload ?? '');
     });
     this.client = client;
+    this.queue = Promise.resolve();
     try {
       await client.connect();
-      for (const channel of this.channels) await client.query(`LISTEN ${channel}`);
+      for (const channel of this.channels) await this.serial(client, `LISTEN ${channel}`);
       const wasDown = this.backoff > 500;
       this.connected = true;
       this.backoff = 500;
       if (wasDown) this.logger.log('change notifications: listening again');
       this.local.emit(RESET);
       clearInterval(this.heartbeat);
-      this.heartbeat = setInterval(() => void client.query('SELECT 1').catch(lost), HEARTBEAT_MS);
+      this.heartbeat = setInterval(() => void this.serial(client, 'SELECT 1').catch(lost), HEARTBEAT_MS);
       this.heartbeat.unref();
     } catch (err) {
       lost(err);
     }
+  }
+
+  private serial(client: pg.Client, sql: string): Promise<unknown> {
+    const next = this.queue.then(() => client.query(sql));
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 
   private lost(err: unknown): void {

@@ -31,6 +31,9 @@ export function createDataSource(connection: { url?: string } & PoolConfig, pool
       connectionTimeoutMillis: 5000,
       // A stalled database must not hold a request for ever: statements are cancelled after 10 s.
       statement_timeout: 10_000,
+      // ...and a database that stops answering altogether (a frozen host, a network black hole) cannot
+      // cancel anything: the driver gives up waiting after 15 s, and the request gets a 503.
+      query_timeout: 15_000,
       idle_in_transaction_session_timeout: 30_000,
       application_name: 'gatehouse',
     },

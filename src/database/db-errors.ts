@@ -6,7 +6,7 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTF
 // timeout (a stalled database), 53300 too many connections, 40001/40P01 are NOT here (they are retried).
 const SQLSTATE = /^(08\d{3}|57P0[1-3]|57014|53300)$/;
 const MESSAGES =
-  /(Connection terminated|timeout exceeded when trying to connect|Connection refused|connect ECONNREFUSED|Client has encountered a connection error|Cannot use a pool after calling end|the database system is (starting up|shutting down)|terminating connection)/i;
+  /(Connection terminated|timeout exceeded when trying to connect|Connection refused|connect ECONNREFUSED|Client has encountered a connection error|Cannot use a pool after calling end|the database system is (starting up|shutting down)|terminating connection|Query read timeout)/i;
 
 /** True for errors that mean "the database cannot be reached now" rather than a bug or bad input. */
 export function isDatabaseUnavailable(err: unknown): boolean {

@@ -50,7 +50,7 @@ export class RevocationService {
         claims.jti,
         claims.exp,
       ]);
-      this.revocations.denyLocally(claims.jti);
+      await this.revocations.announceJti(claims.jti);
       return;
     }
     const rt = await this.refreshTokens.find(token);

@@ -1,10 +1,11 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, KeyObject, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Sealer } from '../common/crypto.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
+import { ChangeBus } from '../database/change-bus.service.js';
 import { Setting } from '../database/setting.entity.js';
 import { SigningKey } from './signing-key.entity.js';
 
@@ -20,7 +21,10 @@ export interface LoadedKey {
 }
 
 const KEY_LOCK = 7_404_117_002;
+/** The safety net under the change bus: every instance re-reads the key table this often anyway. */
 const REFRESH_INTERVAL_MS = 30_000;
+/** Change-bus channel: a signing key was added (payload: its kid); every instance re-reads the table. */
+export const SIGNING_KEYS_CHANNEL = 'signing_keys';
 /** A kid we do not know makes us re-read the table, at most this often. */
 const MISS_RELOAD_MS = 1_000;
 
@@ -37,7 +41,8 @@ export class MasterKeyMismatchError extends Error {
  * The keys that sign access tokens. Private parts are sealed with the master key in the database;
  * every instance reads the same table, so tokens from one are verified by all. Rotation publishes the
  * new key `SIGNING_KEY_ACTIVATION_DELAY` seconds before it signs, and an old key stays in the JWKS
- * until every token it signed has expired.
+ * until every token it signed has expired. A rotation on one instance (or the command line) is
+ * announced on the change bus: every instance re-reads the table at once.
  */
 @Injectable()
 export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
@@ -52,11 +57,17 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectConfig() private readonly config: AppConfig,
+    /** Absent in command-line contexts that do not import the change bus. */
+    @Optional() private readonly bus?: ChangeBus,
   ) {
     this.sealer = new Sealer(config.masterKey, 'signing-keys');
   }
 
   async onModuleInit(): Promise<void> {
+    this.bus?.subscribe(
+      SIGNING_KEYS_CHANNEL,
+      () => void this.reloadFresh().catch((e: Error) => this.logger.warn(`could not reload signing keys: ${e.message}`)),
+    );
     await this.checkMasterKey();
     await this.reload();
     if (this.keys.length === 0) {
@@ -115,8 +126,20 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   /** Adds a key that starts signing after the activation delay; returns its kid. */
   async rotate(delaySeconds = this.config.signingKeyActivationDelay): Promise<string> {
     const kid = await this.createKey(delaySeconds, false);
-    await this.reload();
+    await this.reloadFresh();
+    try {
+      await this.bus?.publish(SIGNING_KEYS_CHANNEL, kid);
+    } catch (err) {
+      // Committed already: the others find it on their next periodic reload, or at the first token with the new kid.
+      this.logger.warn(`could not announce the new signing key: ${(err as Error).message}`);
+    }
     return kid;
+  }
+
+  /** A reload that starts after this call (one already running may have read the table before a change). */
+  private async reloadFresh(): Promise<void> {
+    await this.loading?.catch(() => undefined);
+    return this.reload();
   }
 
   async reload(): Promise<void> {

@@ -30,26 +30,33 @@ export class PortalAuthService {
 
   async signIn(emailRaw: string | undefined, password: string | undefined, ip: string): Promise<SignInResult> {
     const email = (emailRaw ?? '').trim().toLowerCase().slice(0, 320);
-    const wait = this.throttle.retryAfter(email, ip);
+    const wait = await this.throttle.begin(email, ip);
     if (wait > 0) {
       void this.audit.record({ type: 'auth.sign_in_failed', outcome: 'failure', target: email, ip, details: { reason: 'throttled' } });
       return { kind: 'throttled', retryAfter: wait };
     }
     const plausible = EMAIL.test(email) && password !== undefined && password.length <= MAX_PASSWORD;
-    const user = plausible ? await this.users.findForSignIn(email) : null;
-    const ok = await this.passwords.verify(user?.passwordHash, plausible ? password : '');
+    let user: User | null;
+    let ok: boolean;
+    try {
+      user = plausible ? await this.users.findForSignIn(email) : null;
+      ok = await this.passwords.verify(user?.passwordHash, plausible ? password : '');
+    } catch (err) {
+      await this.throttle.abandoned(email, ip).catch(() => undefined);
+      throw err;
+    }
     if (!ok || !user || user.status !== 'active') {
-      this.throttle.failed(email, ip);
+      // The attempt was counted when it began: a failure leaves it counted.
       void this.audit.record({ type: 'auth.sign_in_failed', outcome: 'failure', target: email, ip, actorUserId: user?.id ?? null });
       return { kind: 'invalid' };
     }
-    this.throttle.succeeded(email);
+    await this.throttle.succeeded(email, ip);
     void this.audit.record({ type: 'auth.sign_in', actorUserId: user.id, target: email, ip });
     return { kind: 'ok', user };
   }
 
   async signUp(input: { email?: string; password?: string; displayName?: string }, ip: string): Promise<SignUpResult> {
-    const wait = this.throttle.signUpAttempt(ip);
+    const wait = await this.throttle.signUpAttempt(ip);
     if (wait > 0) return { kind: 'throttled', retryAfter: wait };
     const email = (input.email ?? '').trim().toLowerCase();
     const displayName = (input.displayName ?? '').trim();

@@ -1,69 +1,68 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import type { AppConfig } from '../config/config.js';
+import { InjectConfig } from '../config/config.module.js';
+import { RateLimitService, type Policy } from '../rate-limit/rate-limit.service.js';
 
-interface Window {
-  failures: number;
-  resetAt: number;
-}
-
-/** Failures allowed per account (any address) and per address (any account) in one window. */
+/** Defaults of RATE_LIMIT_SIGN_IN_ACCOUNT_FAILURES, RATE_LIMIT_SIGN_IN_ADDRESS_FAILURES and RATE_LIMIT_SIGN_UPS_PER_ADDRESS. */
 export const ACCOUNT_LIMIT = 5;
 export const ADDRESS_LIMIT = 20;
-/** Sign-up attempts per address in one window (each costs an argon2 hash and may create an account). */
 export const SIGN_UP_LIMIT = 10;
-const WINDOW_MS = 15 * 60_000;
-const MAX_ENTRIES = 100_000;
 
 /**
- * Failed sign-ins, counted per account and per client address; past a limit, sign-in is refused
- * until the window ends, whether or not the email exists (so the answer reveals nothing). In memory
- * for now, per instance; a later issue moves the counters to Redis to share them.
+ * Failed sign-ins, counted per account and per client address, and sign-ups per address, on the
+ * RateLimitService: in Redis when REDIS_URL is set (every instance shares them), in memory
+ * otherwise. Past a limit, sign-in is refused until the window ends, whether or not the email
+ * exists (so the answer reveals nothing). Accounts are keyed by a digest of the email: Redis never
+ * holds one.
+ *
+ * An attempt is counted when it starts (so a parallel burst cannot slip under the limit) and given
+ * back when it succeeds: a success clears the account's count and does not count against the address.
  */
 @Injectable()
 export class SignInThrottle {
-  private readonly accounts = new Map<string, Window>();
-  private readonly addresses = new Map<string, Window>();
-  private readonly signUps = new Map<string, Window>();
+  private readonly account: Policy;
+  private readonly address: Policy;
+  private readonly signUps: Policy;
 
-  /** Seconds until sign-in is allowed again for this email or address; 0 when it is allowed now. */
-  retryAfter(email: string, ip: string): number {
-    return Math.max(wait(this.accounts, email, ACCOUNT_LIMIT), wait(this.addresses, ip, ADDRESS_LIMIT));
+  constructor(
+    private readonly limits: RateLimitService,
+    @InjectConfig() config: AppConfig,
+  ) {
+    const r = config.rateLimits;
+    this.account = { name: 'sign-in-account', limit: r.signInAccountFailures, windowSeconds: r.signInWindowSeconds };
+    this.address = { name: 'sign-in-address', limit: r.signInAddressFailures, windowSeconds: r.signInWindowSeconds };
+    this.signUps = { name: 'sign-up-address', limit: r.signUpsPerAddress, windowSeconds: r.signInWindowSeconds };
+  }
+
+  /**
+   * Counts a sign-in attempt for this email from this address; returns seconds to wait when either is
+   * over its limit (0 = go on and check the password).
+   */
+  async begin(email: string, ip: string): Promise<number> {
+    const key = accountKey(email);
+    const wait = Math.max(...(await Promise.all([this.limits.take(this.account, key), this.limits.take(this.address, ip)])));
+    // A refused attempt is not a failure: it must not push the address (or the account) further.
+    if (wait > 0) await this.abandoned(email, ip);
+    return wait;
+  }
+
+  /** The attempt begun succeeded: the account's count is cleared, the address's attempt given back. */
+  async succeeded(email: string, ip: string): Promise<void> {
+    await Promise.all([this.limits.reset(this.account, accountKey(email)), this.limits.giveBack(this.address, ip)]);
+  }
+
+  /** The attempt begun could not be judged (e.g. the database was down): it does not count. */
+  async abandoned(email: string, ip: string): Promise<void> {
+    await Promise.all([this.limits.giveBack(this.account, accountKey(email)), this.limits.giveBack(this.address, ip)]);
   }
 
   /** Counts a sign-up attempt from this address; returns seconds to wait when over the limit (0 = go on). */
-  signUpAttempt(ip: string): number {
-    const w = wait(this.signUps, ip, SIGN_UP_LIMIT);
-    if (w === 0) bump(this.signUps, ip);
-    return w;
-  }
-
-  failed(email: string, ip: string): void {
-    bump(this.accounts, email);
-    bump(this.addresses, ip);
-  }
-
-  /** A successful sign-in clears the account's count (not the address's). */
-  succeeded(email: string): void {
-    this.accounts.delete(email);
+  signUpAttempt(ip: string): Promise<number> {
+    return this.limits.take(this.signUps, ip);
   }
 }
 
-function wait(map: Map<string, Window>, key: string, limit: number): number {
-  const now = Date.now();
-  const w = map.get(key);
-  if (!w || w.resetAt <= now) return 0;
-  return w.failures >= limit ? Math.ceil((w.resetAt - now) / 1000) : 0;
-}
-
-function bump(map: Map<string, Window>, key: string): void {
-  const now = Date.now();
-  const w = map.get(key);
-  if (!w || w.resetAt <= now) {
-    if (map.size >= MAX_ENTRIES) {
-      for (const [k, v] of map) if (v.resetAt <= now) map.delete(k);
-      if (map.size >= MAX_ENTRIES) map.clear();
-    }
-    map.set(key, { failures: 1, resetAt: now + WINDOW_MS });
-  } else {
-    w.failures++;
-  }
+function accountKey(email: string): string {
+  return createHash('sha256').update(email).digest('base64url').slice(0, 32);
 }

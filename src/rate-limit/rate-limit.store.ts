@@ -11,6 +11,10 @@ export interface RateLimitStore {
   hit(key: string, windowMs: number, by?: number): Promise<Hit>;
   /** The current count without adding to it. */
   peek(key: string): Promise<Hit>;
+  /** Takes one back from a live counter (never creates one, never below zero). */
+  undo(key: string): Promise<Hit>;
+  /** Forgets the counter. */
+  reset(key: string): Promise<Hit>;
   close(): Promise<void>;
 }
 
@@ -36,6 +40,17 @@ export class MemoryStore implements RateLimitStore {
     return Promise.resolve(!c || c.resetAt <= now ? { count: 0, resetMs: 0 } : { count: c.count, resetMs: c.resetAt - now });
   }
 
+  undo(key: string): Promise<Hit> {
+    const c = this.counters.get(key);
+    if (c && c.count > 0) c.count--;
+    return this.peek(key);
+  }
+
+  reset(key: string): Promise<Hit> {
+    this.counters.delete(key);
+    return Promise.resolve({ count: 0, resetMs: 0 });
+  }
+
   close(): Promise<void> {
     clearInterval(this.sweeper);
     return Promise.resolve();
@@ -53,6 +68,10 @@ local t = redis.call('PTTL', KEYS[1])
 if t < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); t = tonumber(ARGV[1]) end
 return {c, t}`;
 
+const UNDO_SCRIPT = `local c = tonumber(redis.call('GET', KEYS[1]) or '0')
+if c > 0 then c = redis.call('DECR', KEYS[1]) end
+return {c, redis.call('PTTL', KEYS[1])}`;
+
 /** Shared by every instance through Redis (REDIS_URL): INCRBY + PEXPIRE in one atomic script. */
 export class RedisStore implements RateLimitStore {
   constructor(
@@ -68,6 +87,16 @@ export class RedisStore implements RateLimitStore {
   async peek(key: string): Promise<Hit> {
     const [count, ttl] = await Promise.all([this.redis.get(this.prefix + key), this.redis.pttl(this.prefix + key)]);
     return { count: Number(count ?? 0), resetMs: Math.max(0, ttl) };
+  }
+
+  async undo(key: string): Promise<Hit> {
+    const [count, ttl] = (await this.redis.eval(UNDO_SCRIPT, 1, this.prefix + key)) as [number, number];
+    return { count, resetMs: Math.max(0, ttl) };
+  }
+
+  async reset(key: string): Promise<Hit> {
+    await this.redis.del(this.prefix + key);
+    return { count: 0, resetMs: 0 };
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './app.js';
@@ -12,6 +12,9 @@ export interface ThrowawayPostgres {
   readonly url: string;
   stop(): void;
   start(): void;
+  /** Freezes the server (SIGSTOP to every process of the cluster): connections stay open, nothing answers. */
+  pause(): void;
+  resume(): void;
   destroy(): void;
 }
 
@@ -46,6 +49,8 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop: () => run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']),
+    pause: () => signalCluster(data, 'SIGSTOP'),
+    resume: () => signalCluster(data, 'SIGCONT'),
     start,
     destroy: () => {
       try {
@@ -56,4 +61,14 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Sends `signal` to the postmaster of the cluster in `data` and to all its children. */
+function signalCluster(data: string, signal: NodeJS.Signals): void {
+  const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+    .map(Number);
+  for (const p of [pid, ...children]) process.kill(p, signal);
 }

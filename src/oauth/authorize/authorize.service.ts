@@ -4,6 +4,7 @@ import { AuditService } from '../../audit/audit.service.js';
 import { FormBody } from '../../common/form.js';
 import type { AppConfig } from '../../config/config.js';
 import { InjectConfig } from '../../config/config.module.js';
+import { isDatabaseUnavailable } from '../../database/db-errors.js';
 import { SessionsService, type ActiveSession } from '../../sessions/sessions.service.js';
 import type { SafeHtml } from '../../web/html.js';
 import { AuthorizationCodesService } from '../store/authorization-codes.service.js';
@@ -34,14 +35,18 @@ export class AuthorizeService {
     const query = rawQuery(req.url);
     const v = await this.validator.validate(query);
     if (v.kind !== 'ok') return this.invalid(v);
+    return this.unlessDatabaseDown(v.request, () => this.continueStart(req, reply, query, v.request));
+  }
+
+  private async continueStart(req: FastifyRequest, reply: FastifyReply, query: string, request: AuthorizeRequest): Promise<AuthorizeOutcome> {
     const active = await this.sessions.current(req);
     if (!active) return { kind: 'redirect', location: `/portal/signin?return_to=${encodeURIComponent(`/oauth2/authorize?${query}`)}` };
-    const refused = this.refusedFor(v.request, active);
+    const refused = this.refusedFor(request, active);
     if (refused) return refused;
-    const { client, scopes } = v.request;
-    if (client.firstParty || (await this.consents.covers(active.user.id, client.id, scopes))) return this.issue(v.request, active);
+    const { client, scopes } = request;
+    if (client.firstParty || (await this.consents.covers(active.user.id, client.id, scopes))) return this.issue(request, active);
     const csrf = this.sessions.csrfToken(req, reply, active);
-    return { kind: 'consent', body: consentPage({ request: v.request, query, csrf, userEmail: active.user.email }) };
+    return { kind: 'consent', body: consentPage({ request: request, query, csrf, userEmail: active.user.email }) };
   }
 
   async decide(req: FastifyRequest): Promise<AuthorizeOutcome | { kind: 'forbidden' }> {
@@ -54,12 +59,17 @@ export class AuthorizeService {
     if (!this.sessions.csrfValid(req, single('csrf'), active, false)) return { kind: 'forbidden' };
     const v = await this.validator.validate(query);
     if (v.kind !== 'ok') return this.invalid(v);
-    const refused = this.refusedFor(v.request, active);
+    return this.unlessDatabaseDown(v.request, () => this.continueDecide(req, form, v.request, active));
+  }
+
+  private async continueDecide(req: FastifyRequest, form: FormBody, request: AuthorizeRequest, active: ActiveSession): Promise<AuthorizeOutcome> {
+    const single = (name: string): string | undefined => (form.all(name).length === 1 ? form.all(name)[0] : undefined);
+    const refused = this.refusedFor(request, active);
     if (refused) return refused;
     const decision = single('decision');
-    if (decision === 'deny') return this.error(v.request.redirectUri, v.request.state, 'access_denied', 'The user denied the request');
+    if (decision === 'deny') return this.error(request.redirectUri, request.state, 'access_denied', 'The user denied the request');
     if (decision !== 'allow') return badForm();
-    const { client, scopes } = v.request;
+    const { client, scopes } = request;
     await this.consents.remember(active.user.id, client.id, scopes);
     void this.audit.record({
       type: 'oauth.consent_granted',
@@ -68,7 +78,21 @@ export class AuthorizeService {
       ip: req.ip,
       details: { scope: scopes.join(' ') },
     });
-    return this.issue(v.request, active);
+    return this.issue(request, active);
+  }
+
+  /**
+   * Once the client and its redirect URI are known good, a database outage is told to the client the
+   * OAuth way (RFC 6749 4.1.2.1: error=temporarily_unavailable, with state and iss), not as a page
+   * the user is stuck on. Before that (the client could not be looked up) it is a 503 page.
+   */
+  private async unlessDatabaseDown(request: AuthorizeRequest, next: () => Promise<AuthorizeOutcome>): Promise<AuthorizeOutcome> {
+    try {
+      return await next();
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
+      return this.error(request.redirectUri, request.state, 'temporarily_unavailable', 'The authorization server cannot reach its database; try again shortly');
+    }
   }
 
   /** The admin scope is for admins only, whatever the client may ask. */

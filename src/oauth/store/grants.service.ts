@@ -16,10 +16,23 @@ export class GrantsService {
     private readonly revocations: RevocationList,
   ) {}
 
-  /** Revokes one grant (a no-op when already revoked or unknown). */
-  async revoke(gid: string, reason: RevocationReason, em: EntityManager = this.dataSource.manager): Promise<void> {
-    await em.query(`UPDATE grants SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL`, [gid, reason]);
-    this.revocations.invalidateGrant(gid);
+  /**
+   * Revokes one grant (a no-op when already revoked or unknown) and tells every instance. Inside a
+   * transaction (`em`), the caller announces it with `announce` once the transaction commits:
+   * told earlier, another instance could re-read the grant before the commit and cache it as alive.
+   */
+  async revoke(gid: string, reason: RevocationReason, em?: EntityManager): Promise<void> {
+    await (em ?? this.dataSource.manager).query(`UPDATE grants SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL`, [
+      gid,
+      reason,
+    ]);
+    if (em) this.revocations.invalidateGrant(gid);
+    else await this.announce(gid);
+  }
+
+  /** Tells every instance that this grant was revoked (after the revoking transaction committed). */
+  announce(gid: string): Promise<void> {
+    return this.revocations.announceGrant(gid);
   }
 
   /** Revokes every live grant a user gave a client; returns their ids. */
@@ -28,7 +41,7 @@ export class GrantsService {
       `UPDATE grants SET revoked_at = now(), revoked_reason = $3 WHERE user_id = $1 AND client_pk = $2 AND revoked_at IS NULL RETURNING id`,
       [userId, clientPk, reason],
     );
-    for (const r of rows) this.revocations.invalidateGrant(r.id);
+    for (const r of rows) await this.announce(r.id);
     return rows.map((r) => r.id);
   }
 }

@@ -72,6 +72,13 @@ export class RefreshTokensService {
 
   /** Rotates `token`; `requested` scopes are checked against the family's before anything changes. */
   async rotate(token: string, clientPk: string, requested: readonly string[] | undefined): Promise<RotateResult> {
+    const result = await this.rotateInTransaction(token, clientPk, requested);
+    // The family was revoked inside the transaction: every instance is told now that it committed.
+    if (result.kind === 'reuse') await this.grants.announce(result.family.grantId);
+    return result;
+  }
+
+  private rotateInTransaction(token: string, clientPk: string, requested: readonly string[] | undefined): Promise<RotateResult> {
     return this.gate.run(() =>
       this.dataSource.transaction(async (em) => {
         const rows = await em.query<Row[]>(
