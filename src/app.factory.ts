@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
+import { runInRequestContext } from './audit/request-context.js';
 import { BootstrapService, SWAGGER_CLIENT_ID, type FirstStart } from './bootstrap/bootstrap.service.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { FormBody } from './common/form.js';
@@ -93,6 +94,8 @@ function installHooks(app: NestFastifyApplication, logger: Logger, config: AppCo
     reply.header('X-Request-Id', req.id);
     done();
   });
+  // The audit trail learns each event's address from here (request-context.ts), after the body is read.
+  fastify.addHook('preHandler', (req, _reply, done) => runInRequestContext({ ip: req.ip }, done));
   fastify.addHook('onSend', (req, reply, payload, done) => {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');

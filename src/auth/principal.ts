@@ -9,7 +9,7 @@ export interface Principal {
   readonly clientId: string | undefined;
   readonly apiKeyId?: string;
   readonly scopes: ReadonlySet<string>;
-  readonly scheme: 'bearer' | 'apiKey';
+  readonly scheme: 'bearer' | 'apiKey' | 'session';
 }
 
 declare module 'fastify' {

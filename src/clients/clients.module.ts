@@ -13,6 +13,6 @@ import { ClientsService } from './clients.service.js';
   imports: [TypeOrmModule.forFeature([Client, ClientSecret]), UsersModule],
   controllers: [ClientsController, AdminClientsController],
   providers: [ClientsService, ClientManagementService, CallerService],
-  exports: [ClientsService, CallerService],
+  exports: [ClientsService, CallerService, ClientManagementService],
 })
 export class ClientsModule {}

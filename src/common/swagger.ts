@@ -40,6 +40,19 @@ export function setupSwagger(app: NestFastifyApplication, config: AppConfig, ui:
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from POST /oauth2/token' }, SECURITY.bearer)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (gth_live_... / gth_test_...)' }, SECURITY.apiKeyHeader)
     .addApiKey({ type: 'apiKey', in: 'query', name: 'api_key', description: 'Deprecated: the API key as a query parameter' }, SECURITY.apiKeyQuery)
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'cookie',
+        name: 'gh_session',
+        description:
+          'The developer portal session (sign in at /portal/signin; the browser sends the cookie by itself). Accepted on /v1/clients and ' +
+          '/v1/api-keys only, with the scopes clients:manage and keys:manage (never admin), and only when no Authorization header is sent. ' +
+          'POST, PATCH and DELETE must carry the header X-CSRF-Token: the session CSRF token, returned in the X-CSRF-Token response header ' +
+          'of any request made with the session. Requests from another site or origin are refused.',
+      },
+      SECURITY.session,
+    )
     .addOAuth2(
       {
         type: 'oauth2',
