@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
+import { AuditService } from './audit/audit.service.js';
 import { runInRequestContext } from './audit/request-context.js';
 import { BootstrapService, SWAGGER_CLIENT_ID, type FirstStart } from './bootstrap/bootstrap.service.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
@@ -96,6 +97,8 @@ function installHooks(app: NestFastifyApplication, logger: Logger, config: AppCo
   });
   // The audit trail learns each event's address from here (request-context.ts), after the body is read.
   fastify.addHook('preHandler', (req, _reply, done) => runInRequestContext({ ip: req.ip }, done));
+  // Buffered audit events of the last requests: written once those requests are finished, before the database closes.
+  fastify.addHook('onClose', () => app.get(AuditService).flush());
   fastify.addHook('onSend', (req, reply, payload, done) => {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');

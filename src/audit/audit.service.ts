@@ -77,15 +77,19 @@ export class AuditService implements OnModuleInit, OnModuleDestroy, OnApplicatio
     this.timer.unref();
   }
 
-  /** Requests may still be finishing while the modules are told to stop: write what is there now... */
+  /**
+   * Shutdown writes the buffer three times, each a no-op when nothing came in since: here; after
+   * the HTTP server finished its requests in flight (a Fastify onClose hook in app.factory.ts); and
+   * last, while the database is still open.
+   */
   async onModuleDestroy(): Promise<void> {
     await this.flush();
   }
 
-  /** ...and once more at the very end (a no-op when nothing came in since). */
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    await this.flush();
+    if (this.events.manager.connection.isInitialized) await this.flush();
+    if (this.buffer.length > 0) this.logger.warn(`${this.buffer.length} audit events could not be written before shutdown`);
   }
 
   async record(e: AuditInput): Promise<void> {
