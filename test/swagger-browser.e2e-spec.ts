@@ -197,6 +197,39 @@ describe('Swagger UI in headless Chromium', () => {
     await ctx.close();
   });
 
+  it('runs the admin console without JavaScript: sign in, disable a user by its button, see clients, keys and the audit log', async () => {
+    const target = await app.createUser({ email: 'to.be.disabled@example.com' });
+    const owner = await keyOwner(app);
+    await owner.createKey({ name: 'nightly export' });
+    const ctx = await browser.newContext({ javaScriptEnabled: false });
+    ctx.on('page', (p) => watch(p));
+    const page = await ctx.newPage();
+    await page.goto(`${app.url}/portal/admin/users`);
+    expect(new URL(page.url()).pathname).toBe('/portal/signin');
+    await page.fill('#email', admin.email);
+    await page.fill('#password', admin.password);
+    await page.click('button[type=submit]');
+    expect(new URL(page.url()).pathname).toBe('/portal/admin/users');
+    await page.fill('#q', 'to.be.disabled');
+    await page.click('form.filters button[type=submit]');
+    await shot(page, 'admin-01-users');
+    const row = page.locator('tr', { hasText: target.email });
+    await row.locator('button', { hasText: 'Disable' }).click();
+    expect(page.url()).toBe(`${app.url}/portal/admin/users?q=to.be.disabled`);
+    expect(await page.locator('tr', { hasText: target.email }).locator('.status').innerText()).toBe('disabled');
+    await page.click('nav.admin-nav >> text=Applications');
+    await shot(page, 'admin-02-clients');
+    await page.click('nav.admin-nav >> text=API keys');
+    expect(await page.locator('tr', { hasText: 'nightly export' }).innerText()).toContain(owner.user.email);
+    await shot(page, 'admin-03-keys');
+    await page.click('nav.admin-nav >> text=Audit log');
+    await page.selectOption('#type', 'admin.user_changed');
+    await page.click('form.filters button[type=submit]');
+    expect(await page.locator('tbody tr').first().innerText()).toContain(target.id);
+    await shot(page, 'admin-04-audit');
+    await ctx.close();
+  });
+
   it('saw no console error, CSP violation or off-site request (run last)', () => {
     expect(problems).toEqual([]);
   });

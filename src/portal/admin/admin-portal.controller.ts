@@ -155,7 +155,7 @@ export class AdminPortalController {
       filter.actorUserId = user.id;
     }
     const page = await this.audit.list(filter, PAGE, q.cursor);
-    const users = await this.adminUsers.emails(page.data.map((e) => e.actor_user_id));
+    const users = await this.adminUsers.emails(page.data.flatMap((e) => [e.actor_user_id, e.target]));
     const { cursor, ...kept } = parsed.raw;
     const links = pageLinks('/portal/admin/audit', kept, page.next_cursor, cursor);
     sendPage(reply, 200, 'Audit log', auditPage({ raw: parsed.raw, errors: {}, events: page.data, users, ...links }));

@@ -319,7 +319,9 @@ export function auditPage(v: AuditPageInput): SafeHtml {
       <td><code>${e.type}</code></td>
       <td>${e.outcome}</td>
       <td>${actor}${e.actor_client_id ? html`${actor ? html`<br />` : ''}<span class="muted">client</span> <code>${e.actor_client_id}</code>` : ''}</td>
-      <td>${e.target ? redactSecrets(e.target) : ''}</td>
+      <td>
+        ${e.target && v.users.has(e.target) ? html`${v.users.get(e.target)}<br /><span class="muted">${e.target}</span>` : e.target ? redactSecrets(e.target) : ''}
+      </td>
       <td>${e.ip ?? ''}</td>
       <td><code class="details">${details === '{}' ? '' : details}</code></td>
     </tr>`;
