@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { eventually, postForm, startTestApp, type TestApp } from './support/app.js';
 import { Agent, hidden } from './support/agent.js';
@@ -243,5 +246,31 @@ describe('audit trail: buffered token events', () => {
       await pgc.end();
       await db.drop();
     }
+  });
+});
+
+describe('audit trail on embedded PGlite', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-embedded-audit-'));
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ database: 'embedded', dataDir, env: { MASTER_KEY: '' } });
+  });
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('writes buffered token events and immediate events there too', async () => {
+    const admin = await app.createUser({ role: 'admin' });
+    const token = await app.tokenActingFor(admin.id, ['admin', 'keys:manage', 'data:read']);
+    const { jti } = decodePart(token, 1) as { jti: string };
+    const key = await call(app, 'POST', '/v1/api-keys', { token, body: { name: 'embedded', scopes: ['data:read'] } });
+    expect(key.status).toBe(201);
+    await eventually(async () => {
+      const res = await call(app, 'GET', '/v1/admin/audit-events?limit=100', { token });
+      const types = (res.body.data as { type: string; details: { jti?: string } }[]).map((e) => (e.details.jti === jti ? 'token' : e.type));
+      return types.includes('token') && types.includes('api_key.created');
+    }, 5000);
   });
 });
