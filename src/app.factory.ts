@@ -8,7 +8,6 @@ import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { AuditService } from './audit/audit.service.js';
-import { runInRequestContext } from './audit/request-context.js';
 import { BootstrapService, SWAGGER_CLIENT_ID, type FirstStart } from './bootstrap/bootstrap.service.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { FormBody } from './common/form.js';
@@ -95,8 +94,6 @@ function installHooks(app: NestFastifyApplication, logger: Logger, config: AppCo
     reply.header('X-Request-Id', req.id);
     done();
   });
-  // The audit trail learns each event's address from here (request-context.ts), after the body is read.
-  fastify.addHook('preHandler', (req, _reply, done) => runInRequestContext({ ip: req.ip }, done));
   // Buffered audit events of the last requests: written once those requests are finished, before the database closes.
   fastify.addHook('onClose', () => app.get(AuditService).flush());
   fastify.addHook('onSend', (req, reply, payload, done) => {

@@ -40,7 +40,13 @@ export class AdminUsersService {
     if (id === admin.userId) throw ProblemError.badRequest('You cannot disable yourself or change your own role: ask another admin');
     if (!changes.status && !changes.role) throw ProblemError.badRequest('Nothing to change: send status and/or role');
     const user = await this.users.setStatusAndRole(id, changes);
-    void this.audit.record({ type: 'admin.user_changed', actorUserId: admin.userId, target: user.id, details: { status: changes.status, role: changes.role } });
+    void this.audit.record({
+      type: 'admin.user_changed',
+      actorUserId: admin.userId,
+      target: user.id,
+      ip: admin.ip,
+      details: { status: changes.status, role: changes.role },
+    });
     return toUserView(user);
   }
 

@@ -84,6 +84,7 @@ export class ApiKeysService {
       type: 'api_key.created',
       actorUserId: ownerId,
       actorClientId: principal.clientId ?? null,
+      ip: principal.ip,
       target: row.id,
       details: {
         name,
@@ -142,6 +143,7 @@ export class ApiKeysService {
       type: 'api_key.rotated',
       actorUserId: ownerId,
       actorClientId: principal.clientId ?? null,
+      ip: principal.ip,
       target: id,
       details: { new_key_id: row.id, grace_period_seconds: grace, previous_key_expires_at: previousExpiresAt.toISOString() },
     });
@@ -156,6 +158,7 @@ export class ApiKeysService {
       type: 'api_key.revoked',
       actorUserId: caller.userId,
       actorClientId: principal.clientId ?? null,
+      ip: principal.ip,
       target: id,
       details: { by_admin: false },
     });
@@ -168,6 +171,7 @@ export class ApiKeysService {
       type: 'api_key.revoked',
       actorUserId: caller.userId,
       actorClientId: principal.clientId ?? null,
+      ip: principal.ip,
       target: id,
       details: { by_admin: true },
     });

@@ -3,7 +3,6 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import { AuditEvent, type AuditOutcome } from './audit-event.entity.js';
-import { currentRequest } from './request-context.js';
 
 export type AuditType =
   | 'auth.sign_in'
@@ -30,7 +29,7 @@ export interface AuditInput {
   actorUserId?: string | null;
   actorClientId?: string | null;
   target?: string | null;
-  /** Defaults to the address of the HTTP request the event happens in (see request-context.ts). */
+  /** The client's address: `req.ip`, or `principal.ip` / `caller.ip` in services. */
   ip?: string | null;
   /** Never a secret: ids, names, scopes, counts. */
   details?: Record<string, unknown>;
@@ -198,7 +197,7 @@ function toRow(e: AuditInput): Row {
     actorUserId: e.actorUserId ?? null,
     actorClientId: e.actorClientId ?? null,
     target: e.target ?? null,
-    ip: e.ip ?? currentRequest()?.ip ?? null,
+    ip: e.ip ?? null,
     details: JSON.stringify(e.details ?? {}),
     createdAt: new Date(),
   };

@@ -45,7 +45,7 @@ export class AuthGuard implements CanActivate {
     const principal = await this.authenticate(req, context.switchToHttp().getResponse<FastifyReply>(), options);
     const missing = options.scopes.filter((s) => !principal.scopes.has(s));
     if (missing.length > 0) throw ResourceAuthError.insufficientScope(options.scopes, principal.scheme === 'apiKey' ? 'ApiKey' : 'Bearer');
-    req.principal = principal;
+    req.principal = { ...principal, ip: req.ip };
     return true;
   }
 

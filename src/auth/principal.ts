@@ -10,6 +10,8 @@ export interface Principal {
   readonly apiKeyId?: string;
   readonly scopes: ReadonlySet<string>;
   readonly scheme: 'bearer' | 'apiKey' | 'session';
+  /** The address the request came from (as Fastify resolved it, see TRUSTED_PROXIES): for the audit trail. */
+  readonly ip?: string;
 }
 
 declare module 'fastify' {

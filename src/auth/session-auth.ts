@@ -16,8 +16,8 @@ export const CSRF_HEADER = 'X-CSRF-Token';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** The Principal of a signed-in portal user: acts for that user, with the session's scopes only. */
-export function sessionPrincipal(user: Pick<User, 'id'>): Principal {
-  return { kind: 'user', subject: user.id, userId: user.id, clientId: undefined, scopes: new Set(SESSION_SCOPES), scheme: 'session' };
+export function sessionPrincipal(user: Pick<User, 'id'>, ip?: string): Principal {
+  return { kind: 'user', subject: user.id, userId: user.id, clientId: undefined, scopes: new Set(SESSION_SCOPES), scheme: 'session', ip };
 }
 
 /**
@@ -72,6 +72,6 @@ export class SessionAuth {
     }
     // Answers vary with the cookie: never stored by a shared cache.
     void reply.header(CSRF_HEADER, active.session.csrfSecret).header('Cache-Control', 'no-store').header('Vary', 'Cookie');
-    return sessionPrincipal(active.user);
+    return sessionPrincipal(active.user, req.ip);
   }
 }

@@ -127,7 +127,7 @@ export class AdminPortalController {
     const f = await this.posted(req, reply, '/portal/admin/keys', ['csrf'] as const);
     if (!f) return;
     try {
-      await this.keys.adminRevoke(sessionPrincipal(f.gate.active.user), id);
+      await this.keys.adminRevoke(sessionPrincipal(f.gate.active.user, req.ip), id);
     } catch (err) {
       if (err instanceof ProblemError && err.status < 500) return this.renderKeys(reply, f.gate, {}, err.status, err.detail);
       throw err;
@@ -214,7 +214,7 @@ export class AdminPortalController {
       sendErrorPage(reply, 403, 'Administrators only', 'This part of the portal is for administrators. Your account is a developer account.');
       return undefined;
     }
-    return { active, caller: { userId: active.user.id, role: active.user.role }, csrf: this.sessions.csrfToken(req, reply, active) };
+    return { active, caller: { userId: active.user.id, role: active.user.role, ip: req.ip }, csrf: this.sessions.csrfToken(req, reply, active) };
   }
 
   /** The gate for a POST: an admin, a well-formed form, and the session's CSRF token. */
