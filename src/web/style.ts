@@ -21,7 +21,8 @@ main:has(.admin) { max-width: 80rem; }
 .admin-nav a[aria-current] { font-weight: 700; text-decoration: none; }
 .admin table { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
 .admin th, .admin td { text-align: left; vertical-align: top; padding: 0.4rem 0.5rem; border-bottom: 1px solid #8884; overflow-wrap: anywhere; }
-.admin td.actions { white-space: nowrap; }
+.admin th { white-space: nowrap; overflow-wrap: normal; }
+.admin td.actions { white-space: nowrap; vertical-align: middle; }
 .admin form.inline { display: inline; }
 .admin form.inline button { margin: 0 0.25rem 0 0; padding: 0.2rem 0.6rem; }
 .admin .filters { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: flex-end; margin-bottom: 1rem; }
