@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
+import { AuditService } from './audit/audit.service.js';
 import { BootstrapService, SWAGGER_CLIENT_ID, type FirstStart } from './bootstrap/bootstrap.service.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { installCors } from './common/cors.js';
@@ -95,6 +96,8 @@ function installHooks(app: NestFastifyApplication, logger: Logger, config: AppCo
     reply.header('X-Request-Id', req.id);
     done();
   });
+  // Buffered audit events of the last requests: written once those requests are finished, before the database closes.
+  fastify.addHook('onClose', () => app.get(AuditService).flush());
   fastify.addHook('onSend', (req, reply, payload, done) => {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');

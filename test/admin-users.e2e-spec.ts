@@ -59,6 +59,7 @@ describe('management API: /v1/admin/users', () => {
     const u = await app.createUser();
     expect((await call(adminToken, 'PATCH', `/v1/admin/users/${u.id}`, { role: 'owner' })).status).toBe(400);
     expect((await call(adminToken, 'PATCH', `/v1/admin/users/${u.id}`, { password_hash: 'x' })).status).toBe(400);
+    expect((await call(adminToken, 'PATCH', `/v1/admin/users/${u.id}`, {})).body.detail).toBe('Nothing to change: send status and/or role');
     expect((await call(adminToken, 'PATCH', '/v1/admin/users/00000000-0000-0000-0000-000000000000', { status: 'disabled' })).status).toBe(404);
     expect((await call(adminToken, 'GET', '/v1/admin/users?status=zombie')).status).toBe(400);
   });

@@ -52,6 +52,7 @@ function expectedSecurity(auth: AuthOptions): Record<string, string[]>[] {
   const out: Record<string, string[]>[] = [];
   if (auth.schemes.includes('bearer')) out.push({ [SECURITY.bearer]: auth.scopes }, { [SECURITY.oauth2]: auth.scopes });
   if (auth.schemes.includes('apiKey')) out.push({ [SECURITY.apiKeyHeader]: auth.scopes }, { [SECURITY.apiKeyQuery]: auth.scopes });
+  if (auth.schemes.includes('session')) out.push({ [SECURITY.session]: auth.scopes });
   return out;
 }
 

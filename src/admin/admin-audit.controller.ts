@@ -1,7 +1,7 @@
 import { Controller, Get, Query, Req } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsDate, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { AuditService, type AuditEventView } from '../audit/audit.service.js';
 import { Auth } from '../auth/auth.decorator.js';
@@ -23,6 +23,12 @@ export class AuditQuery extends PageQuery {
   @IsOptional()
   @IsUUID()
   actor_user_id?: string;
+
+  @ApiPropertyOptional({ description: 'The client that acted (a client_id)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  actor_client_id?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
@@ -51,6 +57,10 @@ export class AdminAuditController {
   @ApiOperation({ summary: 'Audit events, newest first; filter by type, outcome, actor, time' })
   async list(@Req() req: FastifyRequest, @Query() q: AuditQuery): Promise<Page<AuditEventView>> {
     await this.callers.admin(req.principal);
-    return this.audit.list({ type: q.type, outcome: q.outcome, actorUserId: q.actor_user_id, since: q.since, until: q.until }, q.limit ?? 20, q.cursor);
+    return this.audit.list(
+      { type: q.type, outcome: q.outcome, actorUserId: q.actor_user_id, actorClientId: q.actor_client_id, since: q.since, until: q.until },
+      q.limit ?? 20,
+      q.cursor,
+    );
   }
 }

@@ -64,7 +64,7 @@ export class ApiKey {
   @Column({ name: 'rotated_at', type: 'timestamptz', nullable: true })
   rotatedAt: Date | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) // milliseconds, as in the page cursors
   createdAt: Date;
 
   /** Updated in batches every few seconds, not on every request. */

@@ -13,7 +13,7 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   @Get()
-  @Auth({ schemes: ['bearer'], scopes: ['keys:manage'] })
+  @Auth({ schemes: ['bearer', 'session'], scopes: ['keys:manage'] })
   @ApiOperation({ summary: 'Your API keys, newest first (never the secret: `start` and `last4` tell them apart)' })
   @ApiOkResponse({ description: '{ data: ApiKey[], next_cursor }' })
   list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery): Promise<Page<ApiKeyView>> {
@@ -21,7 +21,7 @@ export class ApiKeysController {
   }
 
   @Post()
-  @Auth({ schemes: ['bearer'], scopes: ['keys:manage'] })
+  @Auth({ schemes: ['bearer', 'session'], scopes: ['keys:manage'] })
   @ApiOperation({ summary: 'Create an API key; the key is in this response only, never again' })
   @ApiCreatedResponse({ description: '{ id, key, name, scopes, expires_at, created_at, ... }' })
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateApiKeyDto): Promise<CreatedApiKey> {
@@ -29,7 +29,7 @@ export class ApiKeysController {
   }
 
   @Get(':id')
-  @Auth({ schemes: ['bearer'], scopes: ['keys:manage'] })
+  @Auth({ schemes: ['bearer', 'session'], scopes: ['keys:manage'] })
   @ApiOperation({ summary: 'One of your API keys, with last_used_at (updated every few seconds)' })
   @ApiNotFoundResponse({ description: 'No such key of yours' })
   get(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<ApiKeyView> {
@@ -37,7 +37,7 @@ export class ApiKeysController {
   }
 
   @Post(':id/rotate')
-  @Auth({ schemes: ['bearer'], scopes: ['keys:manage'] })
+  @Auth({ schemes: ['bearer', 'session'], scopes: ['keys:manage'] })
   @ApiOperation({ summary: 'Rotate: a new key with the same owner, scopes and expiry; the old one works until previous_key_expires_at' })
   @ApiCreatedResponse({ description: '{ id, key, ..., previous_key_expires_at }' })
   rotate(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: RotateApiKeyDto): Promise<RotatedApiKey> {
@@ -46,7 +46,7 @@ export class ApiKeysController {
 
   @Delete(':id')
   @HttpCode(204)
-  @Auth({ schemes: ['bearer'], scopes: ['keys:manage'] })
+  @Auth({ schemes: ['bearer', 'session'], scopes: ['keys:manage'] })
   @ApiOperation({ summary: 'Revoke now, on every instance' })
   @ApiNoContentResponse({ description: 'Revoked' })
   revoke(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type FindOptionsWhere } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../auth/principal.js';
 import type { Client } from '../clients/client.entity.js';
 import { CallerService } from '../clients/caller.service.js';
@@ -39,6 +40,7 @@ export class ApiKeysService {
     private readonly callers: CallerService,
     private readonly clients: ClientsService,
     private readonly bus: ChangeBus,
+    private readonly audit: AuditService,
   ) {}
 
   async list(principal: Principal, q: PageQuery): Promise<Page<ApiKeyView>> {
@@ -78,6 +80,20 @@ export class ApiKeysService {
     }
     const name = dto.name.trim() || dto.name;
     const { row, key } = await this.issue({ ownerId, clientPk: client?.id ?? null, name, scopes, expiresAt, environment: dto.environment ?? 'live' });
+    void this.audit.record({
+      type: 'api_key.created',
+      actorUserId: ownerId,
+      actorClientId: principal.clientId ?? null,
+      ip: principal.ip,
+      target: row.id,
+      details: {
+        name,
+        scopes,
+        start: displayStart(row.environment, row.lookupId),
+        expires_at: expiresAt?.toISOString() ?? null,
+        client_id: client?.clientId ?? null,
+      },
+    });
     return { ...toView(row, client?.clientId ?? null), key };
   }
 
@@ -123,17 +139,42 @@ export class ApiKeysService {
       return { ...issued, previousExpiresAt: previous };
     });
     await this.bus.publish(API_KEYS_CHANNEL, id);
+    void this.audit.record({
+      type: 'api_key.rotated',
+      actorUserId: ownerId,
+      actorClientId: principal.clientId ?? null,
+      ip: principal.ip,
+      target: id,
+      details: { new_key_id: row.id, grace_period_seconds: grace, previous_key_expires_at: previousExpiresAt.toISOString() },
+    });
     const fresh = await this.find({ id: row.id }, row.id);
     return { ...toView(fresh), key, previous_key_expires_at: previousExpiresAt.toISOString() };
   }
 
   async revoke(principal: Principal, id: string): Promise<void> {
-    await this.revokeWhere(id, (await this.callers.of(principal)).userId);
+    const caller = await this.callers.of(principal);
+    await this.revokeWhere(id, caller.userId);
+    void this.audit.record({
+      type: 'api_key.revoked',
+      actorUserId: caller.userId,
+      actorClientId: principal.clientId ?? null,
+      ip: principal.ip,
+      target: id,
+      details: { by_admin: false },
+    });
   }
 
   async adminRevoke(principal: Principal, id: string): Promise<void> {
-    await this.callers.admin(principal);
+    const caller = await this.callers.admin(principal);
     await this.revokeWhere(id, undefined);
+    void this.audit.record({
+      type: 'api_key.revoked',
+      actorUserId: caller.userId,
+      actorClientId: principal.clientId ?? null,
+      ip: principal.ip,
+      target: id,
+      details: { by_admin: true },
+    });
   }
 
   /** Revokes now (idempotent: a second revoke keeps the first time). Another owner's key is 404. */

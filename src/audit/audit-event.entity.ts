@@ -34,6 +34,6 @@ export class AuditEvent {
   details: Record<string, unknown>;
 
   @Index()
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) // milliseconds, as in the page cursors
   createdAt: Date;
 }

@@ -2,7 +2,8 @@ import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Scope } from './scopes.js';
 
-export type AuthScheme = 'bearer' | 'apiKey';
+/** `session`: the portal's `gh_session` cookie (management routes only; see session-auth.ts for its CSRF rules). */
+export type AuthScheme = 'bearer' | 'apiKey' | 'session';
 
 export interface AuthOptions {
   /** Accepted schemes, in the order they are tried. */
@@ -15,7 +16,7 @@ export const AUTH_KEY = 'gatehouse:auth';
 export const PUBLIC_KEY = 'gatehouse:public';
 
 /** Names of the security schemes in the OpenAPI document. */
-export const SECURITY = { bearer: 'bearer', oauth2: 'oauth2', apiKeyHeader: 'apiKey', apiKeyQuery: 'apiKeyQuery' } as const;
+export const SECURITY = { bearer: 'bearer', oauth2: 'oauth2', apiKeyHeader: 'apiKey', apiKeyQuery: 'apiKeyQuery', session: 'session' } as const;
 
 /**
  * States a route's authentication in one place, and the matching OpenAPI security, so the docs
@@ -29,6 +30,7 @@ export function Auth(options: AuthOptions): MethodDecorator & ClassDecorator {
   if (options.schemes.includes('apiKey')) {
     decorators.push(ApiSecurity(SECURITY.apiKeyHeader, options.scopes), ApiSecurity(SECURITY.apiKeyQuery, options.scopes));
   }
+  if (options.schemes.includes('session')) decorators.push(ApiSecurity(SECURITY.session, options.scopes));
   decorators.push(
     ApiUnauthorizedResponse({ description: 'Missing, malformed, expired or revoked credentials (RFC 6750 `WWW-Authenticate` challenge)' }),
     ApiForbiddenResponse({ description: `The credential lacks a scope: ${options.scopes.join(' ') || '(none needed)'}` }),

@@ -9,6 +9,7 @@ import { AUTH_KEY, PUBLIC_KEY, type AuthOptions } from './auth.decorator.js';
 import type { Principal } from './principal.js';
 import { ResourceAuthError } from './resource-auth.error.js';
 import { runStrategy } from './run-strategy.js';
+import { SessionAuth } from './session-auth.js';
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 const HOW = "send the header 'Authorization: Bearer <token>' with a token from POST /oauth2/token";
@@ -28,6 +29,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly bearer: BearerStrategy,
     private readonly apiKey: ApiKeyStrategy,
+    private readonly session: SessionAuth,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -43,7 +45,7 @@ export class AuthGuard implements CanActivate {
     const principal = await this.authenticate(req, context.switchToHttp().getResponse<FastifyReply>(), options);
     const missing = options.scopes.filter((s) => !principal.scopes.has(s));
     if (missing.length > 0) throw ResourceAuthError.insufficientScope(options.scopes, principal.scheme === 'apiKey' ? 'ApiKey' : 'Bearer');
-    req.principal = principal;
+    req.principal = { ...principal, ip: req.ip };
     return true;
   }
 
@@ -55,6 +57,7 @@ export class AuthGuard implements CanActivate {
     const authorization = req.headers.authorization;
     const takesKeys = options.schemes.includes('apiKey');
     const takesBearer = options.schemes.includes('bearer');
+    const takesSession = options.schemes.includes('session');
     const headerKey = req.headers['x-api-key'];
     const queryKey = query?.api_key;
     if (takesKeys && (headerKey !== undefined || queryKey !== undefined)) {
@@ -79,10 +82,15 @@ export class AuthGuard implements CanActivate {
       if (outcome.ok) return outcome.user;
       throw ResourceAuthError.invalidToken('The access token is not valid; request a new one');
     }
+    // The portal session counts only when nothing else was sent: an Authorization header or a key always wins.
+    if (takesSession && authorization === undefined && headerKey === undefined && queryKey === undefined && this.session.present(req)) {
+      return this.session.authenticate(req, reply);
+    }
     if (!takesBearer) throw ResourceAuthError.missing(`No API key was sent: ${HOW_KEY}`, 'ApiKey');
     if (!takesKeys && (headerKey !== undefined || queryKey !== undefined)) {
       throw ResourceAuthError.missing(`This endpoint does not accept API keys: ${HOW}`);
     }
+    if (takesSession) throw ResourceAuthError.missing(`No credentials were sent: ${HOW}, or sign in to the portal (session cookie)`);
     throw ResourceAuthError.missing(takesKeys ? `No credentials were sent: ${HOW}, or ${HOW_KEY}` : `No access token was sent: ${HOW}`);
   }
 

@@ -9,7 +9,9 @@ export interface Principal {
   readonly clientId: string | undefined;
   readonly apiKeyId?: string;
   readonly scopes: ReadonlySet<string>;
-  readonly scheme: 'bearer' | 'apiKey';
+  readonly scheme: 'bearer' | 'apiKey' | 'session';
+  /** The address the request came from (as Fastify resolved it, see TRUSTED_PROXIES): for the audit trail. */
+  readonly ip?: string;
 }
 
 declare module 'fastify' {

@@ -1,6 +1,7 @@
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { KEY_SCOPES } from '../api-keys/api-key.dto.js';
+import { AuditService } from '../audit/audit.service.js';
 import { ChangeBusModule } from '../database/change-bus.module.js';
 import { UsersService } from '../users/users.service.js';
 import { CliError, command, list, optional, required } from './command.js';
@@ -31,6 +32,9 @@ export const keysCreate = command({
     const user = await app.get(UsersService).findByEmail(owner);
     if (!user) throw new CliError(`No user has the email ${owner}: create one first with users:create`);
     const { row, key } = await app.get(ApiKeysService).issue({ ...input, ownerId: user.id, clientPk: null, environment: 'live' });
+    await app
+      .get(AuditService)
+      .record({ type: 'api_key.created', target: row.id, details: { via: 'cli', owner_id: user.id, name: row.name, scopes: row.scopes } });
     const text = [
       `Created API key "${row.name}" for ${user.email} (scopes ${row.scopes.join(' ')})`,
       `  id:  ${row.id}`,

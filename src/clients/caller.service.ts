@@ -8,6 +8,8 @@ import { ClientsService } from './clients.service.js';
 export interface Caller {
   userId: string;
   role: UserRole;
+  /** Where the request came from, for the audit trail. */
+  ip?: string;
 }
 
 /**
@@ -35,7 +37,7 @@ export class CallerService {
     if (!userId) throw ProblemError.forbidden('This credential does not act for a user');
     const user = await this.users.find(userId);
     if (!user || user.status !== 'active') throw ProblemError.forbidden('The user this credential acts for is disabled or no longer exists');
-    return { userId: user.id, role: user.role };
+    return { userId: user.id, role: user.role, ip: principal.ip };
   }
 
   /** Admin endpoints: the `admin` scope (checked by the guard) and, now, the admin role. */

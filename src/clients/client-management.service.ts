@@ -51,7 +51,13 @@ export class ClientManagementService {
     const redirectUris = [...new Set(dto.redirect_uris ?? [])];
     check(caller, type, grantTypes, scopes, redirectUris);
     const { client, clientSecret } = await this.clients.create({ name: dto.name, type, ownerId: caller.userId, grantTypes, scopes, redirectUris });
-    void this.audit.record({ type: 'client.created', actorUserId: caller.userId, target: client.clientId, details: { type, grantTypes, scopes } });
+    void this.audit.record({
+      type: 'client.created',
+      actorUserId: caller.userId,
+      target: client.clientId,
+      ip: caller.ip,
+      details: { type, grantTypes, scopes },
+    });
     return { ...toClientView(client), ...(clientSecret ? { client_secret: clientSecret } : {}) };
   }
 
@@ -64,7 +70,13 @@ export class ClientManagementService {
     Object.assign(client, { name: dto.name ?? client.name, grantTypes, scopes, redirectUris });
     const saved = await this.repo.save(client);
     await this.clients.changed(client.clientId);
-    void this.audit.record({ type: 'client.updated', actorUserId: caller.userId, target: client.clientId, details: { grantTypes, scopes, redirectUris } });
+    void this.audit.record({
+      type: 'client.updated',
+      actorUserId: caller.userId,
+      target: client.clientId,
+      ip: caller.ip,
+      details: { grantTypes, scopes, redirectUris },
+    });
     return toClientView(saved);
   }
 
@@ -72,7 +84,7 @@ export class ClientManagementService {
     const client = await this.get(caller, clientId, asAdmin);
     await this.repo.delete({ id: client.id });
     await this.clients.changed(client.clientId);
-    void this.audit.record({ type: 'client.deleted', actorUserId: caller.userId, target: client.clientId, details: { byAdmin: asAdmin } });
+    void this.audit.record({ type: 'client.deleted', actorUserId: caller.userId, target: client.clientId, ip: caller.ip, details: { byAdmin: asAdmin } });
   }
 
   async rotateSecret(
@@ -83,7 +95,7 @@ export class ClientManagementService {
     const client = await this.get(caller, clientId);
     if (client.type !== 'confidential') throw ProblemError.badRequest('A public client has no secret to rotate');
     const { clientSecret, previousSecretExpiresAt } = await this.clients.rotateSecret(client, graceSeconds);
-    void this.audit.record({ type: 'client.secret_rotated', actorUserId: caller.userId, target: client.clientId, details: { graceSeconds } });
+    void this.audit.record({ type: 'client.secret_rotated', actorUserId: caller.userId, target: client.clientId, ip: caller.ip, details: { graceSeconds } });
     return { client_id: client.clientId, client_secret: clientSecret, previous_secret_expires_at: previousSecretExpiresAt.toISOString() };
   }
 }

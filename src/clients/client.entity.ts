@@ -48,7 +48,7 @@ export class Client {
   @OneToMany(() => ClientSecret, (s) => s.client)
   secrets?: Relation<ClientSecret>[];
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) // milliseconds, as in the page cursors
   createdAt: Date;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })

@@ -8,7 +8,7 @@ import { ClientManagementService } from './client-management.service.js';
 import { CreateClientDto, RotateSecretDto, toClientView, UpdateClientDto, type ClientView } from './client.dto.js';
 
 /** A new decorator per route: Swagger's security decorators must not share one instance. */
-const auth = () => Auth({ schemes: ['bearer'], scopes: ['clients:manage'] });
+const auth = () => Auth({ schemes: ['bearer', 'session'], scopes: ['clients:manage'] });
 
 @ApiTags('Clients')
 @Controller('v1/clients')

@@ -40,6 +40,19 @@ export function setupSwagger(app: NestFastifyApplication, config: AppConfig, ui:
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from POST /oauth2/token' }, SECURITY.bearer)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (gth_live_... / gth_test_...)' }, SECURITY.apiKeyHeader)
     .addApiKey({ type: 'apiKey', in: 'query', name: 'api_key', description: 'Deprecated: the API key as a query parameter' }, SECURITY.apiKeyQuery)
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'cookie',
+        name: 'gh_session',
+        description:
+          'The developer portal session (sign in at /portal/signin; the browser sends the cookie by itself). Accepted on /v1/clients and ' +
+          '/v1/api-keys only, with the scopes clients:manage and keys:manage (never admin), and only when no Authorization header is sent. ' +
+          'POST, PATCH and DELETE must carry the header X-CSRF-Token: the session CSRF token, returned in the X-CSRF-Token response header ' +
+          'of any request made with the session. Requests from another site or origin are refused.',
+      },
+      SECURITY.session,
+    )
     .addOAuth2(
       {
         type: 'oauth2',
@@ -53,17 +66,37 @@ export function setupSwagger(app: NestFastifyApplication, config: AppConfig, ui:
     .build();
   const document = SwaggerModule.createDocument(app, doc);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', ui: false });
-  serveSwaggerUi(app, ui);
+  serveSwaggerUi(app, ui, docsCsp(base));
 }
 
-function serveSwaggerUi(app: NestFastifyApplication, ui: SwaggerUiOptions): void {
+/**
+ * The pages of /docs (Swagger UI and its OAuth2 redirect page) run only their own files: scripts from
+ * this server (no inline script, no eval), requests to this server (the API and its token endpoint),
+ * no frames, no plugins. Inline styles are allowed: Swagger UI's components set `style` attributes.
+ */
+export function docsCsp(publicUrl: string): string {
+  const self = `'self' ${new URL(publicUrl).origin}`;
+  return [
+    "default-src 'none'",
+    `script-src ${self}`,
+    `style-src ${self} 'unsafe-inline'`,
+    `img-src ${self} data:`,
+    `connect-src ${self}`,
+    `font-src ${self}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+function serveSwaggerUi(app: NestFastifyApplication, ui: SwaggerUiOptions, csp: string): void {
   const require = createRequire(import.meta.url);
   const dist = dirname(require.resolve('swagger-ui-dist/package.json'));
   const fastify = app.getHttpAdapter().getInstance();
   for (const [file, type] of Object.entries(ASSETS)) {
     const content = readFileSync(join(dist, file));
     fastify.get(`/docs/${file}`, (_req, reply) => {
-      void reply.header('Content-Type', type).header('Cache-Control', 'public, max-age=3600').send(content);
+      void reply.header('Content-Type', type).header('Cache-Control', 'public, max-age=3600').header('Content-Security-Policy', csp).send(content);
     });
   }
   const init = `window.onload = function () {
@@ -72,6 +105,7 @@ function serveSwaggerUi(app: NestFastifyApplication, ui: SwaggerUiOptions): void
     dom_id: '#swagger-ui',
     deepLinking: true,
     persistAuthorization: false,
+    validatorUrl: null,
     oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect.html',
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
     layout: 'StandaloneLayout',
@@ -89,7 +123,7 @@ function serveSwaggerUi(app: NestFastifyApplication, ui: SwaggerUiOptions): void
 <script src="/docs/swagger-ui-init.js"></script></body></html>\n`;
   for (const path of ['/docs', '/docs/']) {
     fastify.get(path, (_req, reply) => {
-      void reply.header('Content-Type', 'text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(html);
+      void reply.header('Content-Type', 'text/html; charset=utf-8').header('Cache-Control', 'no-cache').header('Content-Security-Policy', csp).send(html);
     });
   }
 }

@@ -19,6 +19,6 @@ export class DataRecord {
   @Column({ type: 'jsonb' })
   body: Record<string, unknown>;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) // milliseconds, as in the page cursors
   createdAt: Date;
 }

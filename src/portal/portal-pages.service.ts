@@ -94,14 +94,15 @@ export class PortalPages {
     return {
       active,
       csrf: this.sessions.csrfToken(req, reply, active),
-      caller: { userId: user.id, role: user.role },
+      caller: { userId: user.id, role: user.role, ip: req.ip },
       principal: {
         kind: 'user',
         subject: user.id,
         userId: user.id,
         clientId: undefined,
         scopes: new Set(['clients:manage', 'keys:manage']),
-        scheme: 'bearer',
+        scheme: 'session',
+        ip: req.ip,
       },
     };
   }

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { AdminModule } from '../admin/admin.module.js';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { OAuthModule } from '../oauth/oauth.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { AdminPortalController } from './admin/admin-portal.controller.js';
 import { PortalAuthService } from './portal-auth.service.js';
 import { PortalAppsController } from './apps.controller.js';
 import { PortalKeysController } from './keys.controller.js';
@@ -13,8 +15,8 @@ import { SignInThrottle } from './sign-in-throttle.js';
 
 /** Server-rendered pages: sign-up, sign-in, sign-out, and the developer portal (dashboard, applications, API keys, connected apps). */
 @Module({
-  imports: [SessionsModule, UsersModule, OAuthModule, ClientsModule, ApiKeysModule],
-  controllers: [PortalController, PortalAppsController, PortalKeysController],
+  imports: [SessionsModule, UsersModule, OAuthModule, ClientsModule, ApiKeysModule, AdminModule],
+  controllers: [PortalController, PortalAppsController, PortalKeysController, AdminPortalController],
   providers: [PortalAuthService, SignInThrottle, PortalPages],
 })
 export class PortalModule {}

@@ -50,6 +50,26 @@ pre { padding: 0.75rem; border: 1px solid var(--line); border-radius: 6px; overf
 .copy-row input { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 .copy-row button { margin-top: 0; white-space: nowrap; }
 section.danger-zone { border: 1px solid var(--danger); border-radius: 8px; padding: 0 1rem 1rem; margin-top: 2rem; }
+/* admin console (src/portal/admin) */
+main:has(.admin) { max-width: 80rem; }
+.admin-nav { display: flex; flex-wrap: wrap; gap: 1rem; margin-bottom: 1rem; }
+.admin-nav a[aria-current] { font-weight: 700; text-decoration: none; }
+.admin table { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
+.admin th, .admin td { text-align: left; vertical-align: top; padding: 0.4rem 0.5rem; border-bottom: 1px solid #8884; overflow-wrap: anywhere; }
+.admin th { white-space: nowrap; overflow-wrap: normal; }
+.admin td.actions { white-space: nowrap; vertical-align: middle; }
+.admin form.inline { display: inline; }
+.admin form.inline button { margin: 0 0.25rem 0 0; padding: 0.2rem 0.6rem; }
+.admin .filters { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: flex-end; margin-bottom: 1rem; }
+.admin .filters .field { min-width: 10rem; }
+.admin .filters label { margin-top: 0; }
+.admin .filters button { margin-top: 0; }
+.admin select, .admin input[type=datetime-local] { padding: 0.45rem; font: inherit; border: 1px solid #8888; border-radius: 6px; }
+.field-error { display: block; font-size: 0.85rem; }
+button.danger { background: var(--danger); border-color: var(--danger); }
+.status-disabled, .status-revoked, .status-expired, tr.outcome-failure td:nth-child(3) { color: var(--danger); }
+code.details { font-size: 0.8rem; }
+.pager { display: flex; gap: 1rem; }
 `;
 
 /**

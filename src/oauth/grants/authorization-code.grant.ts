@@ -82,13 +82,13 @@ export class AuthorizationCodeGrant implements GrantHandler {
     }
     const { code: row, refresh } = outcome;
     const issued = this.tokens.issue({ sub: row.userId, clientId: c.clientId, scope: row.scopes, gid: row.grantId });
-    void this.audit.record({
+    this.audit.enqueue({
       type: 'oauth.token_issued',
       actorUserId: row.userId,
       actorClientId: c.clientId,
       target: row.grantId,
       ip,
-      details: { grant_type: 'authorization_code', scope: row.scopes.join(' '), refresh_token: refresh !== undefined },
+      details: { grant_type: 'authorization_code', scope: row.scopes.join(' '), refresh_token: refresh !== undefined, jti: issued.claims.jti },
     });
     return {
       access_token: issued.token,

@@ -53,6 +53,14 @@ export class RefreshTokenGrant implements GrantHandler {
     }
     const scope = requested ?? result.family.scopes;
     const issued = this.tokens.issue({ sub: result.family.userId, clientId: c.clientId, scope, gid: result.family.grantId });
+    this.audit.enqueue({
+      type: 'oauth.token_issued',
+      actorUserId: result.family.userId,
+      actorClientId: c.clientId,
+      target: result.family.grantId,
+      ip,
+      details: { grant_type: 'refresh_token', scope: issued.claims.scope, refresh_token: true, replayed: result.replayed, jti: issued.claims.jti },
+    });
     return { access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn, scope: scope.join(' '), refresh_token: result.refreshToken };
   }
 }

@@ -1,0 +1,263 @@
+import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AdminUsersService, type UserChanges } from '../../admin/admin-users.service.js';
+import { ApiKeysService } from '../../api-keys/api-keys.service.js';
+import { AuditService, type AuditFilter } from '../../audit/audit.service.js';
+import { Public } from '../../auth/auth.decorator.js';
+import { sessionPrincipal } from '../../auth/session-auth.js';
+import type { Caller } from '../../clients/caller.service.js';
+import { ClientManagementService } from '../../clients/client-management.service.js';
+import { FormBody } from '../../common/form.js';
+import { ProblemError } from '../../common/problem.js';
+import { SessionsService, type ActiveSession } from '../../sessions/sessions.service.js';
+import { UsersService } from '../../users/users.service.js';
+import type { SafeHtml } from '../../web/html.js';
+import { sessionNav } from '../../web/nav.js';
+import { sendErrorPage, sendPage, seeOther } from '../../web/page.js';
+import { parseAuditQuery, parseUsersQuery, queryString, readQuery, type UsersQuery } from './admin-query.js';
+import { auditPage, clientsPage, keysPage, usersPage } from './admin.views.js';
+
+const PAGE = 50;
+const ACTIONS: Record<string, UserChanges> = {
+  disable: { status: 'disabled' },
+  enable: { status: 'active' },
+  make_admin: { role: 'admin' },
+  make_developer: { role: 'developer' },
+};
+
+interface Gate {
+  active: ActiveSession;
+  caller: Caller;
+  csrf: string;
+}
+
+/** One value per field of a posted form; undefined when it is not a form, holds a NUL or repeats a field. */
+function fields<K extends string>(req: FastifyRequest, names: readonly K[]): Record<K, string | undefined> | undefined {
+  const form = req.body;
+  if (!(form instanceof FormBody) || form.hasNul()) return undefined;
+  const out = {} as Record<K, string | undefined>;
+  for (const name of names) {
+    const values = form.all(name);
+    if (values.length > 1) return undefined;
+    out[name] = values[0] === '' ? undefined : values[0];
+  }
+  return out;
+}
+
+/**
+ * The admin console in the portal (server-rendered, no script): users, every application, every
+ * API key, the audit log. Signed-in admins only (others get a 403 page; signed-out browsers go to
+ * sign-in and come back). Every POST carries the session's CSRF token and answers 303; the rules
+ * are the admin API's own services (AdminUsersService, ClientManagementService, ApiKeysService).
+ * @Public() for the global guard: the session is checked here, as on every portal page.
+ */
+@ApiExcludeController()
+@Controller('portal/admin')
+export class AdminPortalController {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly adminUsers: AdminUsersService,
+    private readonly users: UsersService,
+    private readonly clients: ClientManagementService,
+    private readonly keys: ApiKeysService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Get()
+  @Public()
+  index(@Res() reply: FastifyReply): void {
+    seeOther(reply, '/portal/admin/users');
+  }
+
+  @Get('users')
+  @Public()
+  async usersList(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query() query: unknown): Promise<void> {
+    const gate = await this.gate(req, reply, req.url);
+    if (gate) await this.renderUsers(reply, gate, query, 200);
+  }
+
+  @Post('users/:id')
+  @Public()
+  async userChange(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('id') id: string): Promise<void> {
+    const f = await this.posted(req, reply, '/portal/admin/users', ['csrf', 'action', 'back'] as const);
+    if (!f) return;
+    const back = Object.fromEntries(new URLSearchParams((f.values.back ?? '').slice(0, 1000)));
+    const changes = ACTIONS[f.values.action ?? ''];
+    if (!changes || !Object.hasOwn(ACTIONS, f.values.action ?? '')) return this.renderUsers(reply, f.gate, back, 400, 'Choose one of the actions of the list.');
+    try {
+      await this.adminUsers.update(f.gate.caller, id, changes);
+    } catch (err) {
+      if (err instanceof ProblemError && err.status < 500) return this.renderUsers(reply, f.gate, back, err.status, err.detail);
+      throw err;
+    }
+    const parsed = parseUsersQuery(back);
+    seeOther(reply, `/portal/admin/users${parsed.ok ? queryString({ q: parsed.value.q, role: parsed.value.role, status: parsed.value.status }) : ''}`);
+  }
+
+  @Get('clients')
+  @Public()
+  async clientsList(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query() query: unknown): Promise<void> {
+    const gate = await this.gate(req, reply, req.url);
+    if (gate) await this.renderClients(reply, gate, query, 200);
+  }
+
+  @Post('clients/:clientId/delete')
+  @Public()
+  async clientDelete(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
+    const f = await this.posted(req, reply, '/portal/admin/clients', ['csrf'] as const);
+    if (!f) return;
+    try {
+      await this.clients.remove(f.gate.caller, clientId, true);
+    } catch (err) {
+      if (err instanceof ProblemError && err.status < 500) return this.renderClients(reply, f.gate, {}, err.status, err.detail);
+      throw err;
+    }
+    seeOther(reply, '/portal/admin/clients');
+  }
+
+  @Get('keys')
+  @Public()
+  async keysList(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query() query: unknown): Promise<void> {
+    const gate = await this.gate(req, reply, req.url);
+    if (gate) await this.renderKeys(reply, gate, query, 200);
+  }
+
+  @Post('keys/:id/revoke')
+  @Public()
+  async keyRevoke(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('id') id: string): Promise<void> {
+    const f = await this.posted(req, reply, '/portal/admin/keys', ['csrf'] as const);
+    if (!f) return;
+    try {
+      await this.keys.adminRevoke(sessionPrincipal(f.gate.active.user, req.ip), id);
+    } catch (err) {
+      if (err instanceof ProblemError && err.status < 500) return this.renderKeys(reply, f.gate, {}, err.status, err.detail);
+      throw err;
+    }
+    seeOther(reply, '/portal/admin/keys');
+  }
+
+  @Get('audit')
+  @Public()
+  async auditList(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query() query: unknown): Promise<void> {
+    const gate = await this.gate(req, reply, req.url);
+    if (!gate) return;
+    const parsed = parseAuditQuery(query);
+    if (!parsed.ok) return void this.page(gate, reply, 400, 'Audit log', auditPage({ raw: parsed.raw, errors: parsed.errors, events: [], users: new Map() }));
+    const q = parsed.value;
+    const filter: AuditFilter = { type: q.type, outcome: q.outcome, since: q.since, until: q.until };
+    if (q.actor && 'userId' in q.actor) filter.actorUserId = q.actor.userId;
+    if (q.actor && 'clientId' in q.actor) filter.actorClientId = q.actor.clientId;
+    if (q.actor && 'email' in q.actor) {
+      const user = await this.users.findByEmail(q.actor.email);
+      if (!user) {
+        const errors = { actor: 'No user has this email.' };
+        return void this.page(gate, reply, 400, 'Audit log', auditPage({ raw: parsed.raw, errors, events: [], users: new Map() }));
+      }
+      filter.actorUserId = user.id;
+    }
+    const page = await this.audit.list(filter, PAGE, q.cursor);
+    const users = await this.adminUsers.emails(page.data.flatMap((e) => [e.actor_user_id, e.target]));
+    const { cursor, ...kept } = parsed.raw;
+    const links = pageLinks('/portal/admin/audit', kept, page.next_cursor, cursor);
+    this.page(gate, reply, 200, 'Audit log', auditPage({ raw: parsed.raw, errors: {}, events: page.data, users, ...links }));
+  }
+
+  private async renderUsers(reply: FastifyReply, gate: Gate, query: unknown, status: number, notice?: string): Promise<void> {
+    const parsed = parseUsersQuery(query);
+    const common = { csrf: gate.csrf, meId: gate.active.user.id, raw: parsed.raw, notice };
+    if (!parsed.ok) return void this.page(gate, reply, 400, 'Users', usersPage({ ...common, errors: parsed.errors, users: [], back: '' }));
+    const q: UsersQuery = parsed.value;
+    const page = await this.adminUsers.list({ q: q.q, role: q.role, status: q.status }, PAGE, q.cursor);
+    const kept = { q: q.q, role: q.role, status: q.status };
+    const back = queryString(kept).slice(1);
+    this.page(
+      gate,
+      reply,
+      status,
+      'Users',
+      usersPage({ ...common, errors: {}, users: page.data, back, ...pageLinks('/portal/admin/users', kept, page.next_cursor, q.cursor) }),
+    );
+  }
+
+  private async renderClients(reply: FastifyReply, gate: Gate, query: unknown, status: number, notice?: string): Promise<void> {
+    const { raw, errors } = readQuery(query, ['cursor']);
+    if (errors.cursor) return void sendErrorPage(reply, 400, 'This page link is not valid', errors.cursor);
+    const page = await this.clients.list(gate.caller, PAGE, raw.cursor, true);
+    const owners = await this.adminUsers.emails(page.data.map((c) => c.owner_id));
+    this.page(
+      gate,
+      reply,
+      status,
+      'Applications',
+      clientsPage({ csrf: gate.csrf, clients: page.data, owners, notice, ...pageLinks('/portal/admin/clients', {}, page.next_cursor, raw.cursor) }),
+    );
+  }
+
+  private async renderKeys(reply: FastifyReply, gate: Gate, query: unknown, status: number, notice?: string): Promise<void> {
+    const { raw, errors } = readQuery(query, ['cursor']);
+    if (errors.cursor) return void sendErrorPage(reply, 400, 'This page link is not valid', errors.cursor);
+    const page = await this.keys.adminList(sessionPrincipal(gate.active.user), { limit: PAGE, cursor: raw.cursor });
+    const owners = await this.adminUsers.emails(page.data.map((k) => k.owner_id));
+    this.page(
+      gate,
+      reply,
+      status,
+      'API keys',
+      keysPage({ csrf: gate.csrf, keys: page.data, owners, notice, ...pageLinks('/portal/admin/keys', {}, page.next_cursor, raw.cursor) }),
+    );
+  }
+
+  /** An admin page: the portal's nav (Admin current), the wide layout. */
+  private page(gate: Gate, reply: FastifyReply, status: number, title: string, body: SafeHtml): void {
+    sendPage(reply, status, title, body, {}, { nav: sessionNav(gate.active.user, gate.csrf, 'admin'), wide: true });
+  }
+
+  /** A signed-in admin, or the answer already sent: sign-in (coming back to `returnTo`) or a 403 page. */
+  private async gate(req: FastifyRequest, reply: FastifyReply, returnTo: string): Promise<Gate | undefined> {
+    const active = await this.sessions.current(req);
+    if (!active) {
+      seeOther(reply, `/portal/signin?return_to=${encodeURIComponent(returnTo)}`);
+      return undefined;
+    }
+    if (active.user.role !== 'admin') {
+      sendErrorPage(reply, 403, 'Administrators only', 'This part of the portal is for administrators. Your account is a developer account.');
+      return undefined;
+    }
+    return { active, caller: { userId: active.user.id, role: active.user.role, ip: req.ip }, csrf: this.sessions.csrfToken(req, reply, active) };
+  }
+
+  /** The gate for a POST: an admin, a well-formed form, and the session's CSRF token. */
+  private async posted<K extends string>(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    list: string,
+    names: readonly K[],
+  ): Promise<{ gate: Gate; values: Record<K, string | undefined> } | undefined> {
+    const gate = await this.gate(req, reply, list);
+    if (!gate) return undefined;
+    const values = fields(req, names);
+    if (!values) {
+      sendErrorPage(reply, 400, 'This form is not valid', 'The form was incomplete or altered; go back, reload the page and try again.');
+      return undefined;
+    }
+    if (!this.sessions.csrfValid(req, (values as Record<string, string | undefined>).csrf, gate.active, false)) {
+      sendErrorPage(reply, 403, 'This form has expired', 'The form was not sent from this site (missing or wrong CSRF token); go back, reload and try again.');
+      return undefined;
+    }
+    return { gate, values };
+  }
+}
+
+/** "Next page" keeps the filters and carries the cursor; "First page" appears once past the first. */
+function pageLinks(
+  path: string,
+  kept: Record<string, string | undefined>,
+  nextCursor: string | null,
+  cursor: string | undefined,
+): { next?: string; first?: string } {
+  return {
+    next: nextCursor ? `${path}${queryString({ ...kept, cursor: nextCursor })}` : undefined,
+    first: cursor ? `${path}${queryString(kept)}` : undefined,
+  };
+}

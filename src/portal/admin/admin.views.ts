@@ -1,0 +1,348 @@
+import type { ApiKeyView } from '../../api-keys/api-key.dto.js';
+import type { AuditEventView } from '../../audit/audit.service.js';
+import type { ClientView } from '../../clients/client.dto.js';
+import type { UserView } from '../../users/users.service.js';
+import { html, type SafeHtml } from '../../web/html.js';
+import { csrfField } from '../../web/page.js';
+
+export type AdminSection = 'users' | 'clients' | 'keys' | 'audit';
+
+const SECTIONS: [AdminSection, string, string][] = [
+  ['users', 'Users', '/portal/admin/users'],
+  ['clients', 'Applications', '/portal/admin/clients'],
+  ['keys', 'API keys', '/portal/admin/keys'],
+  ['audit', 'Audit log', '/portal/admin/audit'],
+];
+
+/** Every admin page starts with this: where you are, and the other sections. */
+function frame(section: AdminSection, heading: string, content: SafeHtml, notice?: string): SafeHtml {
+  const links = SECTIONS.map(([s, label, href]) =>
+    s === section ? html`<a href="${href}" aria-current="page">${label}</a>` : html`<a href="${href}">${label}</a>`,
+  );
+  return html`<div class="admin">
+    <nav class="admin-nav" aria-label="Admin">${links}<a href="/portal">Portal</a></nav>
+    <h1>${heading}</h1>
+    ${notice ? html`<p class="error" role="alert">${notice}</p>` : ''} ${content}
+  </div>`;
+}
+
+function when(iso: string | null): SafeHtml | string {
+  return iso ? html`<time datetime="${iso}">${iso.slice(0, 19).replace('T', ' ')}</time>` : '—';
+}
+
+function fieldError(errors: Record<string, string>, name: string): SafeHtml | string {
+  return errors[name] ? html`<span class="error field-error" id="${name}-error">${errors[name]}</span>` : '';
+}
+
+function select(name: string, value: string | undefined, options: [string, string][], errors: Record<string, string>): SafeHtml {
+  return html`<select id="${name}" name="${name}" ${errors[name] ? html`aria-invalid="true" aria-describedby="${name}-error"` : ''}>
+      ${options.map(([v, label]) => html`<option value="${v}" ${v === (value ?? '') ? 'selected' : ''}>${label}</option>`)}
+    </select>
+    ${fieldError(errors, name)}`;
+}
+
+function input(name: string, label: string, value: string | undefined, errors: Record<string, string>, type = 'text', placeholder = ''): SafeHtml {
+  return html`<div class="field">
+    <label for="${name}">${label}</label>
+    <input
+      id="${name}"
+      name="${name}"
+      type="${type}"
+      value="${value ?? ''}"
+      placeholder="${placeholder}"
+      maxlength="200"
+      ${errors[name] ? html`aria-invalid="true" aria-describedby="${name}-error"` : ''}
+    />
+    ${fieldError(errors, name)}
+  </div>`;
+}
+
+function pager(next: string | undefined, first: string | undefined): SafeHtml {
+  return html`<p class="pager">${first ? html`<a href="${first}">First page</a>` : ''} ${next ? html`<a href="${next}" rel="next">Next page</a>` : ''}</p>`;
+}
+
+function button(action: string, csrf: string, label: string, fields: Record<string, string> = {}, danger = false): SafeHtml {
+  return html`<form method="post" action="${action}" class="inline">
+    ${csrfField(csrf)} ${Object.entries(fields).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}" />`)}
+    <button type="submit" class="${danger ? 'danger' : 'secondary'}">${label}</button>
+  </form>`;
+}
+
+export interface UsersPageInput {
+  csrf: string;
+  meId: string;
+  raw: Record<string, string>;
+  errors: Record<string, string>;
+  users: UserView[];
+  next?: string;
+  first?: string;
+  /** The filter query string the action forms send back, so the list comes back the same. */
+  back: string;
+  notice?: string;
+}
+
+export function usersPage(v: UsersPageInput): SafeHtml {
+  const rows = v.users.map((u) => {
+    const me = u.id === v.meId;
+    const action = `/portal/admin/users/${u.id}`;
+    const actions = me
+      ? html`<span class="muted">you (ask another admin)</span>`
+      : html`${
+          u.status === 'active'
+            ? button(action, v.csrf, 'Disable', { action: 'disable', back: v.back }, true)
+            : button(action, v.csrf, 'Enable', { action: 'enable', back: v.back })
+        }
+        ${
+          u.role === 'admin'
+            ? button(action, v.csrf, 'Make developer', { action: 'make_developer', back: v.back })
+            : button(action, v.csrf, 'Make admin', { action: 'make_admin', back: v.back })
+        }`;
+    return html`<tr>
+      <td>${u.email}</td>
+      <td>${u.display_name || html`<span class="muted">—</span>`}</td>
+      <td>${u.role}</td>
+      <td><span class="status status-${u.status}">${u.status}</span></td>
+      <td>${when(u.created_at)}</td>
+      <td class="actions">${actions}</td>
+    </tr>`;
+  });
+  const form = html`<form method="get" action="/portal/admin/users" class="filters">
+    ${input('q', 'Email or name contains', v.raw.q, v.errors)}
+    <div class="field">
+      <label for="role">Role</label>
+      ${select(
+        'role',
+        v.raw.role,
+        [
+          ['', 'any'],
+          ['admin', 'admin'],
+          ['developer', 'developer'],
+        ],
+        v.errors,
+      )}
+    </div>
+    <div class="field">
+      <label for="status">Status</label>
+      ${select(
+        'status',
+        v.raw.status,
+        [
+          ['', 'any'],
+          ['active', 'active'],
+          ['disabled', 'disabled'],
+        ],
+        v.errors,
+      )}
+    </div>
+    <button type="submit">Search</button>
+  </form>`;
+  const table = v.users.length
+    ? html`<table>
+        <thead>
+          <tr>
+            <th>Email</th>
+            <th>Name</th>
+            <th>Role</th>
+            <th>Status</th>
+            <th>Created (UTC)</th>
+            <th>Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${rows}
+        </tbody>
+      </table>`
+    : html`<p class="muted">No user matches.</p>`;
+  return frame('users', 'Users', html`${form} ${table} ${pager(v.next, v.first)}`, v.notice);
+}
+
+export function clientsPage(v: { csrf: string; clients: ClientView[]; owners: Map<string, string>; next?: string; first?: string; notice?: string }): SafeHtml {
+  const rows = v.clients.map(
+    (c) =>
+      html`<tr>
+        <td>${c.name}</td>
+        <td><code>${c.client_id}</code></td>
+        <td>${c.type}</td>
+        <td>${c.owner_id ? (v.owners.get(c.owner_id) ?? c.owner_id) : html`<span class="muted">none (system)</span>`}</td>
+        <td>${c.scopes.join(' ')}</td>
+        <td>${c.grant_types.join(' ')}</td>
+        <td>${when(c.created_at)}</td>
+        <td class="actions">${button(`/portal/admin/clients/${encodeURIComponent(c.client_id)}/delete`, v.csrf, 'Delete', {}, true)}</td>
+      </tr>`,
+  );
+  const table = v.clients.length
+    ? html`<table>
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Client id</th>
+            <th>Type</th>
+            <th>Owner</th>
+            <th>Scopes</th>
+            <th>Grants</th>
+            <th>Created (UTC)</th>
+            <th>Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${rows}
+        </tbody>
+      </table>`
+    : html`<p class="muted">No applications yet.</p>`;
+  return frame(
+    'clients',
+    'Applications (OAuth clients)',
+    html`<p class="muted">Every owner's clients. Deleting one stops its secrets and tokens requests at once.</p>
+      ${table} ${pager(v.next, v.first)}`,
+    v.notice,
+  );
+}
+
+export function keysPage(v: { csrf: string; keys: ApiKeyView[]; owners: Map<string, string>; next?: string; first?: string; notice?: string }): SafeHtml {
+  const rows = v.keys.map(
+    (k) =>
+      html`<tr>
+        <td>${k.name}</td>
+        <td><code>${k.start}…${k.last4}</code></td>
+        <td>${v.owners.get(k.owner_id) ?? k.owner_id}</td>
+        <td>${k.scopes.join(' ')}</td>
+        <td><span class="status status-${k.status}">${k.status}</span></td>
+        <td>${when(k.last_used_at)}</td>
+        <td>${when(k.created_at)}</td>
+        <td>${when(k.expires_at)}</td>
+        <td class="actions">${k.status === 'revoked' ? '' : button(`/portal/admin/keys/${k.id}/revoke`, v.csrf, 'Revoke', {}, true)}</td>
+      </tr>`,
+  );
+  const table = v.keys.length
+    ? html`<table>
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Key</th>
+            <th>Owner</th>
+            <th>Scopes</th>
+            <th>Status</th>
+            <th>Last used (UTC)</th>
+            <th>Created</th>
+            <th>Expires</th>
+            <th>Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${rows}
+        </tbody>
+      </table>`
+    : html`<p class="muted">No API keys yet.</p>`;
+  return frame(
+    'keys',
+    'API keys',
+    html`<p class="muted">Only the public start and the last four characters of a key are ever shown. Revoking stops it on every instance at once.</p>
+      ${table} ${pager(v.next, v.first)}`,
+    v.notice,
+  );
+}
+
+export const AUDIT_TYPES = [
+  'auth.sign_in',
+  'auth.sign_in_failed',
+  'auth.sign_up',
+  'oauth.token_issued',
+  'oauth.token_revoked',
+  'oauth.code_reuse_detected',
+  'oauth.refresh_reuse_detected',
+  'oauth.consent_granted',
+  'oauth.consent_withdrawn',
+  'client.created',
+  'client.updated',
+  'client.deleted',
+  'client.secret_rotated',
+  'api_key.created',
+  'api_key.rotated',
+  'api_key.revoked',
+  'admin.user_changed',
+];
+
+/** Anything shaped like one of our secrets or a JWT, should it ever reach an event (a password typed as an email stays, it is not recognisable). */
+const SECRET_SHAPES = /gth_(?:live|test|cs)_[A-Za-z0-9_-]{8,}|eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
+
+export function redactSecrets(text: string): string {
+  return text.replace(SECRET_SHAPES, '[redacted]');
+}
+
+export interface AuditPageInput {
+  raw: Record<string, string>;
+  errors: Record<string, string>;
+  events: AuditEventView[];
+  users: Map<string, string>;
+  next?: string;
+  first?: string;
+  notice?: string;
+}
+
+export function auditPage(v: AuditPageInput): SafeHtml {
+  const form = html`<form method="get" action="/portal/admin/audit" class="filters">
+    <div class="field">
+      <label for="type">Event</label>
+      ${select(
+        'type',
+        v.raw.type,
+        [
+          ['', 'any'],
+          ...AUDIT_TYPES.map((t): [string, string] => [t, t]),
+          ...(v.raw.type && !AUDIT_TYPES.includes(v.raw.type) ? [[v.raw.type, v.raw.type] as [string, string]] : []),
+        ],
+        v.errors,
+      )}
+    </div>
+    ${input('actor', 'Actor (email, user id or client id)', v.raw.actor, v.errors)}
+    <div class="field">
+      <label for="outcome">Outcome</label>
+      ${select(
+        'outcome',
+        v.raw.outcome,
+        [
+          ['', 'any'],
+          ['success', 'success'],
+          ['failure', 'failure'],
+        ],
+        v.errors,
+      )}
+    </div>
+    ${input('since', 'From (UTC)', v.raw.since, v.errors, 'datetime-local')} ${input('until', 'Until (UTC)', v.raw.until, v.errors, 'datetime-local')}
+    <button type="submit">Filter</button>
+  </form>`;
+  const rows = v.events.map((e) => {
+    const details = redactSecrets(JSON.stringify(e.details));
+    const actor = e.actor_user_id ? (v.users.get(e.actor_user_id) ?? e.actor_user_id) : '';
+    return html`<tr class="outcome-${e.outcome}">
+      <td>${when(e.created_at)}</td>
+      <td><code>${e.type}</code></td>
+      <td>${e.outcome}</td>
+      <td>${actor}${e.actor_client_id ? html`${actor ? html`<br />` : ''}<span class="muted">client</span> <code>${e.actor_client_id}</code>` : ''}</td>
+      <td>
+        ${e.target && v.users.has(e.target) ? html`${v.users.get(e.target)}<br /><span class="muted">${e.target}</span>` : e.target ? redactSecrets(e.target) : ''}
+      </td>
+      <td>${e.ip ?? ''}</td>
+      <td><code class="details">${details === '{}' ? '' : details}</code></td>
+    </tr>`;
+  });
+  const table = v.events.length
+    ? html`<table>
+        <thead>
+          <tr>
+            <th>Time (UTC)</th>
+            <th>Event</th>
+            <th>Outcome</th>
+            <th>Actor</th>
+            <th>Target</th>
+            <th>Address</th>
+            <th>Details</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${rows}
+        </tbody>
+      </table>`
+    : html`<p class="muted">No event matches.</p>`;
+  return frame('audit', 'Audit log', html`${form} ${table} ${pager(v.next, v.first)}`, v.notice);
+}
