@@ -74,7 +74,31 @@ const rssMb = (pid) => {
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 };
 
-async function load(id, title, opts) {
+/** CPU time (user + system, all threads) a process has used, in microseconds; from /proc (Linux). */
+const cpuUs = (pid) => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+};
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+
+/**
+ * Measures `fn` (which returns a row with `total` requests) and adds the server's CPU time per
+ * request: on a shared machine a rate says as much about the neighbours as about the server, while
+ * CPU microseconds per request are the server's own cost.
+ */
+async function withCpu(pid, fn) {
+  const before = cpuUs(pid);
+  const row = await fn();
+  const used = cpuUs(pid) - before;
+  return { ...row, cpuPerReq: row.total > 0 ? Math.round(used / row.total) : NaN };
+}
+
+async function load(id, title, opts, pid) {
+  if (pid !== undefined) return withCpu(pid, () => load(id, title, opts));
   const result = await autocannon({ connections: CONNECTIONS, pipelining: 1, duration: DURATION, ...opts });
   return {
     id,
@@ -177,62 +201,73 @@ async function main() {
     const codeClient = { clientId: codeClientOut.client_id, clientSecret: codeClientOut.client_secret };
     const adminId = (await (await fetch(`${base}/v1/users?limit=100`, { headers: bearer })).json()).data.find((u) => u.email === ADMIN_EMAIL).id;
 
-    if (runs('B')) rows.push(await load('B', 'B: GET /v1/ping (auth off, no database, same app)', { url: `${base}/v1/ping` }));
-    if (runs('2')) rows.push(await load('2', '2: GET /v1/users?limit=1, Bearer', { url: `${base}/v1/users?limit=1`, headers: bearer }));
-    if (runs('2o')) rows.push(await load('2o', '2o: GET /v1/users-open?limit=1 (same query, auth off)', { url: `${base}/v1/users-open?limit=1` }));
-    if (runs('3')) rows.push(await load('3', '3: GET /v1/data?limit=1, X-API-Key', { url: `${base}/v1/data?limit=1`, headers: { 'x-api-key': apiKey } }));
+    if (runs('B')) rows.push(await load('B', 'B: GET /v1/ping (auth off, no database, same app)', { url: `${base}/v1/ping` }, gh.pid));
+    if (runs('2')) rows.push(await load('2', '2: GET /v1/users?limit=1, Bearer', { url: `${base}/v1/users?limit=1`, headers: bearer }, gh.pid));
+    if (runs('2o')) rows.push(await load('2o', '2o: GET /v1/users-open?limit=1 (same query, auth off)', { url: `${base}/v1/users-open?limit=1` }, gh.pid));
+    if (runs('3'))
+      rows.push(await load('3', '3: GET /v1/data?limit=1, X-API-Key', { url: `${base}/v1/data?limit=1`, headers: { 'x-api-key': apiKey } }, gh.pid));
     if (runs('3o'))
-      rows.push(await load('3o', '3o: GET /v1/data-open?limit=1 (same query, auth off)', { url: `${base}/v1/data-open?limit=1&owner_id=${adminId}` }));
+      rows.push(await load('3o', '3o: GET /v1/data-open?limit=1 (same query, auth off)', { url: `${base}/v1/data-open?limit=1&owner_id=${adminId}` }, gh.pid));
 
     // Scenario 4 with correctness: every 50th token is verified against the JWKS afterwards.
     if (runs('4')) {
       const sampled = [];
       let seen = 0;
-      const tokenRow = await load('4', '4: POST /oauth2/token, client_credentials (post)', {
-        url: `${base}/oauth2/token`,
-        method: 'POST',
-        headers: FORM,
-        body: tokenBody,
-        setupClient: (client) =>
-          client.on('body', (buf) => {
-            if (++seen % 50 === 0) sampled.push(JSON.parse(buf.toString()).access_token);
-          }),
-      });
+      const tokenRow = await load(
+        '4',
+        '4: POST /oauth2/token, client_credentials (post)',
+        {
+          url: `${base}/oauth2/token`,
+          method: 'POST',
+          headers: FORM,
+          body: tokenBody,
+          setupClient: (client) =>
+            client.on('body', (buf) => {
+              if (++seen % 50 === 0) sampled.push(JSON.parse(buf.toString()).access_token);
+            }),
+        },
+        gh.pid,
+      );
       const jwks = await (await fetch(`${base}/.well-known/jwks.json`)).json();
       const valid = sampled.filter((t) => verifyJwt(t, jwks, { iss: base, clientId })).length;
       rows.push({ ...tokenRow, note: `${valid}/${sampled.length} sampled tokens verified`, correct: valid === sampled.length && sampled.length > 0 });
     }
 
-    if (runs('5')) rows.push(await refreshRotation(base, codeClient));
-    if (runs('6')) rows.push(...(await signIns(base, bearer, signInAccounts, admin, dbName)));
+    if (runs('5')) rows.push(await refreshRotation(base, codeClient, gh.pid));
+    if (runs('6')) rows.push(...(await signIns(base, bearer, signInAccounts, dbName, gh.pid)));
     mem.load = rssMb(gh.pid);
 
     // --- reference points, same core
     if (runs('F')) {
       const fport = await freePort();
-      await startServer(
+      const bare = await startServer(
         'bare fastify',
         ['bench/servers/bare-fastify.mjs'],
         { PORT: String(fport) },
         async () => (await fetch(`http://127.0.0.1:${fport}/ping`)).ok,
       );
-      rows.push(await load('F', 'bare Fastify: GET /ping', { url: `http://127.0.0.1:${fport}/ping` }));
+      rows.push(await load('F', 'bare Fastify: GET /ping', { url: `http://127.0.0.1:${fport}/ping` }, bare.pid));
     }
 
     if (runs('7')) {
       const oport = await freePort();
       const obody = 'grant_type=client_credentials&client_id=bench-client&client_secret=bench-secret-bench-secret-bench-secret-0123&scope=users:read';
-      await startServer('oidc-provider', ['bench/servers/oidc-provider.mjs'], { PORT: String(oport), NODE_ENV: 'production' }, async () => {
+      const peer = await startServer('oidc-provider', ['bench/servers/oidc-provider.mjs'], { PORT: String(oport), NODE_ENV: 'production' }, async () => {
         const r = await fetch(`http://127.0.0.1:${oport}/token`, { method: 'POST', headers: FORM, body: obody });
         return r.status === 200;
       });
       rows.push(
-        await load('7', '7: node-oidc-provider, client_credentials (post)', {
-          url: `http://127.0.0.1:${oport}/token`,
-          method: 'POST',
-          headers: FORM,
-          body: obody,
-        }),
+        await load(
+          '7',
+          '7: node-oidc-provider, client_credentials (post)',
+          {
+            url: `http://127.0.0.1:${oport}/token`,
+            method: 'POST',
+            headers: FORM,
+            body: obody,
+          },
+          peer.pid,
+        ),
       );
     }
 
@@ -261,7 +296,7 @@ async function main() {
  * of already-rotated tokens is presented again: each must be refused with invalid_grant, and the
  * replay must have revoked its family (the family's latest token refused too).
  */
-async function refreshRotation(base, client) {
+async function refreshRotation(base, client, pid) {
   const browser = new Browser(base);
   await browser.signIn(ADMIN_EMAIL, ADMIN_PASSWORD);
   const seeds = [];
@@ -269,6 +304,7 @@ async function refreshRotation(base, client) {
   const retired = [];
   let rotations = 0;
   let wrong = 0;
+  const cpuBefore = cpuUs(pid);
   const result = await closedLoop({
     connections: CONNECTIONS,
     seconds: DURATION,
@@ -287,6 +323,7 @@ async function refreshRotation(base, client) {
       return true;
     },
   });
+  const cpuPerReq = Math.round((cpuUs(pid) - cpuBefore) / result.total);
   // Replays, after the load (each one revokes its family, as RFC 9700 4.14.2 asks).
   let refused = 0;
   const hitFamilies = new Set();
@@ -319,6 +356,7 @@ async function refreshRotation(base, client) {
     non2xx: result.failed,
     errors: 0,
     total: result.total,
+    cpuPerReq,
     correct: wrong === 0 && result.failed === 0 && retired.length > 0 && refused === retired.length && familiesRevoked === hitFamilies.size,
     note:
       `${rotations}/${rotations + wrong} rotations answered 200 with a new refresh token; ` +
@@ -333,7 +371,7 @@ async function refreshRotation(base, client) {
  * and token fetched first) against the raw argon2id verify rate on the same core with the same
  * concurrency; then Bearer GET /v1/users p99 alone and while sign-ins run.
  */
-async function signIns(base, bearer, accounts, admin, dbName) {
+async function signIns(base, bearer, accounts, dbName, pid) {
   const signInStep = async (state, agent) => {
     const res = await request(agent, `${base}/portal/signin`, {
       method: 'POST',
@@ -352,7 +390,7 @@ async function signIns(base, bearer, accounts, admin, dbName) {
     if (!cookie) throw new Error('GET /portal/signin set no gh_csrf cookie');
     return { email: `bench-signin-${i % accounts}@gatehouse.local`, cookie, csrf: hidden(page.text, 'csrf'), returnTo: hidden(page.text, 'return_to') };
   };
-  const alone = await closedLoop({ connections: CONNECTIONS, seconds: DURATION, setup: signInSetup, step: signInStep });
+  const alone = await withCpu(pid, () => closedLoop({ connections: CONNECTIONS, seconds: DURATION, setup: signInSetup, step: signInStep }));
 
   // Raw argon2id on the same core, same pool, same concurrency, on a hash from Gatehouse's own table.
   const db = new pg.Client({ connectionString: ADMIN_URL.replace(/\/[^/]*$/, `/${dbName}`) });
@@ -371,7 +409,7 @@ async function signIns(base, bearer, accounts, admin, dbName) {
   );
 
   const bearerStep = async (_state, agent) => (await request(agent, `${base}/v1/users?limit=1`, { headers: bearer })).status === 200;
-  const bearerAlone = await closedLoop({ connections: CONNECTIONS, seconds: DURATION, step: bearerStep });
+  const bearerAlone = await withCpu(pid, () => closedLoop({ connections: CONNECTIONS, seconds: DURATION, step: bearerStep }));
   const [bearerDuring, signInDuring] = await Promise.all([
     closedLoop({ connections: CONNECTIONS, seconds: DURATION, step: bearerStep }),
     closedLoop({ connections: CONNECTIONS, seconds: DURATION, setup: signInSetup, step: signInStep }),
@@ -389,6 +427,7 @@ async function signIns(base, bearer, accounts, admin, dbName) {
       non2xx: alone.failed,
       errors: 0,
       total: alone.total,
+      cpuPerReq: alone.cpuPerReq,
       correct: alone.failed === 0 && alone.ok > 0,
       note: `${alone.ok} sign-ins, each 303 with a session cookie${wrong ? `; first failure: ${wrong}` : ''}`,
     },
@@ -412,6 +451,7 @@ async function signIns(base, bearer, accounts, admin, dbName) {
       non2xx: bearerAlone.failed,
       errors: 0,
       total: bearerAlone.total,
+      cpuPerReq: bearerAlone.cpuPerReq,
     },
     {
       id: '6b',
@@ -451,8 +491,8 @@ function print(rows, mem) {
     `Gatehouse benchmark, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${DURATION} s per scenario, ${CONNECTIONS} connections, no pipelining, ` +
       `server on core 0${HAS_TASKSET ? '' : ' (taskset missing: not pinned)'}, UV_THREADPOOL_SIZE=${THREADPOOL}`,
     '',
-    '| scenario | req/s | p50 ms | p99 ms | non-2xx | ratio | target | met | note |',
-    '|---|---:|---:|---:|---:|---:|---|---|---|',
+    '| scenario | req/s | p50 ms | p99 ms | non-2xx | server CPU µs/req | ratio | target | met | note |',
+    '|---|---:|---:|---:|---:|---:|---:|---|---|---|',
   ];
   for (const r of rows) {
     let ratioCell = '';
@@ -467,9 +507,21 @@ function print(rows, mem) {
       met = Number.isFinite(value) ? (ok ? 'met' : 'NOT met') : 'not measured';
       verdicts.push(`- ${met}: ${r.title.split(':')[0]} ${targetCell} (${ratioCell}${r.correct === false ? ', correctness check FAILED' : ''})`);
     } else if (info[r.id]) ratioCell = info[r.id]();
-    lines.push(`| ${r.title} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} | ${ratioCell} | ${targetCell} | ${met} | ${r.note ?? ''} |`);
+    const cpu = Number.isFinite(r.cpuPerReq) ? r.cpuPerReq : '';
+    lines.push(`| ${r.title} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} | ${cpu} | ${ratioCell} | ${targetCell} | ${met} | ${r.note ?? ''} |`);
   }
-  lines.push('', `RSS of Gatehouse: idle ${mem.idle} MB, after load ${mem.load} MB`, '', 'Targets (issue 8):', ...verdicts);
+  const capacity = (a, b) => (by(a)?.cpuPerReq && by(b)?.cpuPerReq ? fmt(by(b).cpuPerReq / by(a).cpuPerReq) : 'n/a');
+  lines.push(
+    '',
+    `RSS of Gatehouse: idle ${mem.idle} MB, after load ${mem.load} MB`,
+    '',
+    `The same ratios from server CPU per request (capacity of one core; less sensitive to other load on the machine): ` +
+      `B = ${capacity('B', 'F')} x bare Fastify, 2 = ${capacity('2', 'B')} x B, 3 = ${capacity('3', 'B')} x B, ` +
+      `2 = ${capacity('2', '2o')} x 2o, 3 = ${capacity('3', '3o')} x 3o, 4 = ${capacity('4', '7')} x node-oidc-provider`,
+    '',
+    'Targets (issue 8):',
+    ...verdicts,
+  );
   lines.push(`- ${mem.idle < 150 ? 'met' : 'NOT met'}: idle RSS < 150 MB (${mem.idle})`);
   lines.push(`- ${mem.load < 300 ? 'met' : 'NOT met'}: RSS under load < 300 MB (${mem.load})`);
   const failures = rows.filter((r) => r.non2xx + r.errors > 0 || r.correct === false);

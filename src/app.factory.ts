@@ -10,6 +10,7 @@ import { AppModule } from './app.module.js';
 import { BootstrapService, SWAGGER_CLIENT_ID, type FirstStart } from './bootstrap/bootstrap.service.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { FormBody } from './common/form.js';
+import { lazyChildLoggerFactory } from './common/lazy-child-logger.js';
 import { createLogger, PinoNestLogger, redactUrl } from './common/logger.js';
 import { ProblemError, type FieldError } from './common/problem.js';
 import { setupSwagger } from './common/swagger.js';
@@ -39,6 +40,7 @@ export async function createApp(config: AppConfig, opts: { logger?: Logger } = {
   try {
     const adapter = new FastifyAdapter({
       loggerInstance: logger,
+      childLoggerFactory: lazyChildLoggerFactory,
       disableRequestLogging: true,
       bodyLimit: BODY_LIMIT,
       maxParamLength: 200,
@@ -105,9 +107,13 @@ function installHooks(app: NestFastifyApplication, logger: Logger, config: AppCo
   });
   fastify.addHook('onResponse', (req: FastifyRequest, reply, done) => {
     const status = reply.statusCode;
-    const line = { reqId: req.id, method: req.method, url: redactUrl(req.url), status, ms: Math.round(reply.elapsedTime * 10) / 10, ip: req.ip };
-    if (status >= 500) logger.error(line, 'request failed');
-    else logger.info(line, 'request');
+    const level = status >= 500 ? 'error' : 'info';
+    // The line (and the URL's redaction) is built only when it is written: at LOG_LEVEL=warn it costs nothing.
+    if (logger.isLevelEnabled(level)) {
+      const line = { reqId: req.id, method: req.method, url: redactUrl(req.url), status, ms: Math.round(reply.elapsedTime * 10) / 10, ip: req.ip };
+      if (level === 'error') logger.error(line, 'request failed');
+      else logger.info(line, 'request');
+    }
     done();
   });
 }
