@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ValidationError } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { readFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { BootstrapService, SWAGGER_CLIENT_ID, type FirstStart } from './bootstra
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { FormBody } from './common/form.js';
 import { lazyChildLoggerFactory } from './common/lazy-child-logger.js';
+import { MemoValidationPipe } from './common/memo-validation.pipe.js';
 import { createLogger, PinoNestLogger, redactUrl } from './common/logger.js';
 import { ProblemError, type FieldError } from './common/problem.js';
 import { setupSwagger } from './common/swagger.js';
@@ -59,7 +60,7 @@ export async function createApp(config: AppConfig, opts: { logger?: Logger } = {
     app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: BODY_LIMIT }, (_req: unknown, body: Buffer) => Promise.resolve(FormBody.parse(body)));
     app.useGlobalFilters(new AllExceptionsFilter());
     app.useGlobalPipes(
-      new ValidationPipe({
+      new MemoValidationPipe({
         whitelist: true,
         forbidNonWhitelisted: true,
         transform: true,
@@ -91,11 +92,10 @@ export async function createApp(config: AppConfig, opts: { logger?: Logger } = {
 function installHooks(app: NestFastifyApplication, logger: Logger, config: AppConfig): void {
   const fastify = app.getHttpAdapter().getInstance();
   installTransportSecurity(fastify, config);
-  fastify.addHook('onRequest', (req, reply, done) => {
-    reply.header('X-Request-Id', req.id);
-    done();
-  });
+  // Every header of every response in one onSend hook (one hook fewer per request than an onRequest
+  // hook for X-Request-Id; onSend also runs for the answers that onRequest hooks send themselves).
   fastify.addHook('onSend', (req, reply, payload, done) => {
+    reply.header('X-Request-Id', req.id);
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
     if (!reply.hasHeader('X-Frame-Options')) reply.header('X-Frame-Options', 'DENY');
