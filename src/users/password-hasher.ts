@@ -12,6 +12,12 @@ import { Worker } from 'node:worker_threads';
 export const HASHING_NICE = 10;
 
 /**
+ * An idle hashing thread exits after this long (a V8 isolate of its own is about 8 MB of resident
+ * memory); the next sign-in starts one again, in a few milliseconds.
+ */
+export const IDLE_EXIT_MS = 5_000;
+
+/**
  * The worker's code (CommonJS, run with `eval`, so it needs no file of its own next to the compiled
  * or the ts-jest sources). It lowers its own thread's priority (`/proc/thread-self` names the thread;
  * setpriority on a thread id applies to that thread only), then hashes and verifies synchronously:
@@ -45,7 +51,8 @@ interface Pending {
  * argon2id (@node-rs/argon2) on a few worker threads of lower priority than the event loop: off the
  * event loop, as on libuv's thread pool, but without taking the loop's CPU while API requests wait.
  * One thread per core this process may run on (`os.availableParallelism()` follows the CPU
- * affinity, so a server pinned to one core hashes on one thread), at most 4; started on first use.
+ * affinity, so a server pinned to one core hashes on one thread), at most 4; started on first use,
+ * and gone again after IDLE_EXIT_MS without work.
  * Where worker threads cannot start, hashing falls back to libuv's pool.
  */
 export class PasswordHasher {
@@ -56,6 +63,7 @@ export class PasswordHasher {
   private started = 0;
   private broken = false;
   private nextId = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   hash(password: string, options: Options): Promise<string> {
     if (this.broken) return hashOnPool(password, options);
@@ -90,7 +98,11 @@ export class PasswordHasher {
     let worker: Worker;
     try {
       const argon2 = createRequire(import.meta.url).resolve('@node-rs/argon2');
-      worker = new Worker(WORKER, { eval: true, workerData: { argon2, nice: HASHING_NICE } });
+      worker = new Worker(WORKER, {
+        eval: true,
+        workerData: { argon2, nice: HASHING_NICE },
+        resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
+      });
     } catch {
       this.fallBack();
       return undefined;
@@ -102,6 +114,7 @@ export class PasswordHasher {
       this.busy.delete(worker);
       this.idle.push(worker);
       worker.unref();
+      this.scheduleIdleExit();
       if (pending) {
         if (m.error !== undefined) pending.reject(new Error(m.error));
         else pending.resolve(m.result!);
@@ -111,6 +124,20 @@ export class PasswordHasher {
     worker.on('error', (err) => this.lost(worker, err));
     worker.on('exit', () => this.lost(worker, new Error('password hashing thread exited')));
     return worker;
+  }
+
+  /** Once no job has come for IDLE_EXIT_MS, the idle threads exit (busy ones are left alone). */
+  private scheduleIdleExit(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      for (const worker of this.idle.splice(0)) {
+        this.started--;
+        worker.removeAllListeners();
+        void worker.terminate();
+      }
+    }, IDLE_EXIT_MS);
+    this.idleTimer.unref();
   }
 
   /** A thread died: its job fails, and a new thread may start for the rest. */
