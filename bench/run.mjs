@@ -10,10 +10,12 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { Browser, codeFlowTokens, hidden, setCookies } from './lib/flows.mjs';
-import { closedLoop, request } from './lib/loop.mjs';
+import { closedLoop, percentile, request } from './lib/loop.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+/** Rounds in which the compared scenarios take turns (each gets DURATION / ROUNDS seconds a round). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 /** Seconds of unmeasured load on each Gatehouse route before the scenarios. */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -177,7 +179,6 @@ async function main() {
     const tokenRes = await fetch(`${base}/oauth2/token`, { method: 'POST', headers: FORM, body: tokenBody });
     const accessToken = (await tokenRes.json()).access_token;
     const bearer = { authorization: `Bearer ${accessToken}` };
-    mem.idle = rssMb(gh.pid);
 
     // Made by the command line, several at once: an API key for the admin (who owns the demo
     // client), a confidential client of the code flow, and the accounts that scenario 6 signs in as.
@@ -203,6 +204,9 @@ async function main() {
     const codeClient = { clientId: codeClientOut.client_id, clientSecret: codeClientOut.client_secret };
     const adminId = (await (await fetch(`${base}/v1/users?limit=100`, { headers: bearer })).json()).data.find((u) => u.email === ADMIN_EMAIL).id;
 
+    // Idle: started, set up (the CLI did its work in processes of its own), no load yet.
+    mem.idle = rssMb(gh.pid);
+
     // Warm-up, not measured: every Gatehouse route of the table once for a few seconds, so that no
     // scenario pays for the JIT and the pools on behalf of the ones after it (2o and 3o run the same
     // code as 2 and 3, after them).
@@ -217,19 +221,40 @@ async function main() {
       if (WARMUP > 0) await autocannon({ connections: CONNECTIONS, pipelining: 1, duration: WARMUP, ...opts });
     }
 
-    if (runs('B')) rows.push(await load('B', 'B: GET /v1/ping (auth off, no database, same app)', { url: `${base}/v1/ping` }, gh.pid));
-    if (runs('2')) rows.push(await load('2', '2: GET /v1/users?limit=1, Bearer', { url: `${base}/v1/users?limit=1`, headers: bearer }, gh.pid));
-    if (runs('2o')) rows.push(await load('2o', '2o: GET /v1/users-open?limit=1 (same query, auth off)', { url: `${base}/v1/users-open?limit=1` }, gh.pid));
-    if (runs('3'))
-      rows.push(await load('3', '3: GET /v1/data?limit=1, X-API-Key', { url: `${base}/v1/data?limit=1`, headers: { 'x-api-key': apiKey } }, gh.pid));
-    if (runs('3o'))
-      rows.push(await load('3o', '3o: GET /v1/data-open?limit=1 (same query, auth off)', { url: `${base}/v1/data-open?limit=1&owner_id=${adminId}` }, gh.pid));
+    // --- reference points, on the same core, started now and idle until their turn
+    let bare;
+    const fport = await freePort();
+    if (runs('F')) {
+      bare = await startServer(
+        'bare fastify',
+        ['bench/servers/bare-fastify.mjs'],
+        { PORT: String(fport) },
+        async () => (await fetch(`http://127.0.0.1:${fport}/ping`)).ok,
+      );
+    }
+    let peer;
+    const oport = await freePort();
+    const obody = 'grant_type=client_credentials&client_id=bench-client&client_secret=bench-secret-bench-secret-bench-secret-0123&scope=users:read';
+    if (runs('7')) {
+      peer = await startServer('oidc-provider', ['bench/servers/oidc-provider.mjs'], { PORT: String(oport), NODE_ENV: 'production' }, async () => {
+        const r = await fetch(`http://127.0.0.1:${oport}/token`, { method: 'POST', headers: FORM, body: obody });
+        return r.status === 200;
+      });
+    }
 
-    // Scenario 4 with correctness: every 50th token is verified against the JWKS afterwards.
-    if (runs('4')) {
-      const sampled = [];
-      let seen = 0;
-      const tokenRow = await load(
+    // The scenarios whose ratios are targets, with what they are compared to, take turns in
+    // ROUNDS rounds: a slice of each in every round, so that load from elsewhere on the machine
+    // weighs on both sides of a ratio alike (one after the other, minutes apart, it did not).
+    const sampled = [];
+    let seen = 0;
+    const rotation = [
+      ['B', 'B: GET /v1/ping (auth off, no database, same app)', { url: `${base}/v1/ping` }, gh.pid],
+      ['F', 'bare Fastify: GET /ping', { url: `http://127.0.0.1:${fport}/ping` }, bare?.pid],
+      ['2', '2: GET /v1/users?limit=1, Bearer', { url: `${base}/v1/users?limit=1`, headers: bearer }, gh.pid],
+      ['2o', '2o: GET /v1/users-open?limit=1 (same query, auth off)', { url: `${base}/v1/users-open?limit=1` }, gh.pid],
+      ['3', '3: GET /v1/data?limit=1, X-API-Key', { url: `${base}/v1/data?limit=1`, headers: { 'x-api-key': apiKey } }, gh.pid],
+      ['3o', '3o: GET /v1/data-open?limit=1 (same query, auth off)', { url: `${base}/v1/data-open?limit=1&owner_id=${adminId}` }, gh.pid],
+      [
         '4',
         '4: POST /oauth2/token, client_credentials (post)',
         {
@@ -237,55 +262,50 @@ async function main() {
           method: 'POST',
           headers: FORM,
           body: tokenBody,
+          // Correctness: every 50th token is verified against the JWKS afterwards.
           setupClient: (client) =>
             client.on('body', (buf) => {
               if (++seen % 50 === 0) sampled.push(JSON.parse(buf.toString()).access_token);
             }),
         },
         gh.pid,
-      );
-      const jwks = await (await fetch(`${base}/.well-known/jwks.json`)).json();
-      const valid = sampled.filter((t) => verifyJwt(t, jwks, { iss: base, clientId })).length;
-      rows.push({ ...tokenRow, note: `${valid}/${sampled.length} sampled tokens verified`, correct: valid === sampled.length && sampled.length > 0 });
+      ],
+      [
+        '7',
+        '7: node-oidc-provider, client_credentials (post)',
+        { url: `http://127.0.0.1:${oport}/token`, method: 'POST', headers: FORM, body: obody },
+        peer?.pid,
+      ],
+    ].filter(([id]) => runs(id));
+    const acc = new Map();
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [id, title, opts, pid] of rotation) {
+        const r = await load(id, title, { ...opts, duration: DURATION / ROUNDS }, pid);
+        const a = acc.get(id) ?? { id, title, total: 0, non2xx: 0, errors: 0, cpu: 0, p50: 0, p99: 0, seconds: 0 };
+        a.total += r.total;
+        a.non2xx += r.non2xx;
+        a.errors += r.errors;
+        a.cpu += r.cpuPerReq * r.total;
+        a.seconds += DURATION / ROUNDS;
+        a.p50 = Math.max(a.p50, r.p50);
+        a.p99 = Math.max(a.p99, r.p99);
+        acc.set(id, a);
+      }
+    }
+    for (const a of acc.values()) {
+      const row = { ...a, rps: Math.round(a.total / a.seconds), cpuPerReq: Math.round(a.cpu / a.total) };
+      if (a.id === '4') {
+        const jwks = await (await fetch(`${base}/.well-known/jwks.json`)).json();
+        const valid = sampled.filter((t) => verifyJwt(t, jwks, { iss: base, clientId })).length;
+        row.note = `${valid}/${sampled.length} sampled tokens verified`;
+        row.correct = valid === sampled.length && sampled.length > 0;
+      }
+      rows.push(row);
     }
 
     if (runs('5')) rows.push(await refreshRotation(base, codeClient, gh.pid));
     if (runs('6')) rows.push(...(await signIns(base, bearer, signInAccounts, dbName, gh.pid)));
     mem.load = rssMb(gh.pid);
-
-    // --- reference points, same core
-    if (runs('F')) {
-      const fport = await freePort();
-      const bare = await startServer(
-        'bare fastify',
-        ['bench/servers/bare-fastify.mjs'],
-        { PORT: String(fport) },
-        async () => (await fetch(`http://127.0.0.1:${fport}/ping`)).ok,
-      );
-      rows.push(await load('F', 'bare Fastify: GET /ping', { url: `http://127.0.0.1:${fport}/ping` }, bare.pid));
-    }
-
-    if (runs('7')) {
-      const oport = await freePort();
-      const obody = 'grant_type=client_credentials&client_id=bench-client&client_secret=bench-secret-bench-secret-bench-secret-0123&scope=users:read';
-      const peer = await startServer('oidc-provider', ['bench/servers/oidc-provider.mjs'], { PORT: String(oport), NODE_ENV: 'production' }, async () => {
-        const r = await fetch(`http://127.0.0.1:${oport}/token`, { method: 'POST', headers: FORM, body: obody });
-        return r.status === 200;
-      });
-      rows.push(
-        await load(
-          '7',
-          '7: node-oidc-provider, client_credentials (post)',
-          {
-            url: `http://127.0.0.1:${oport}/token`,
-            method: 'POST',
-            headers: FORM,
-            body: obody,
-          },
-          peer.pid,
-        ),
-      );
-    }
 
     print(rows, mem);
   } finally {
@@ -438,11 +458,38 @@ async function signIns(base, bearer, accounts, dbName, pid) {
   raw.rate = raw.ok / raw.elapsed;
 
   const bearerStep = async (_state, agent) => (await request(agent, `${base}/v1/users?limit=1`, { headers: bearer })).status === 200;
-  const bearerAlone = await withCpu(pid, () => closedLoop({ connections: CONNECTIONS, seconds: DURATION, step: bearerStep }));
-  const [bearerDuring, signInDuring] = await Promise.all([
-    closedLoop({ connections: CONNECTIONS, seconds: DURATION, step: bearerStep }),
-    closedLoop({ connections: CONNECTIONS, seconds: DURATION, setup: signInSetup, step: signInStep }),
-  ]);
+  // Bearer alone and Bearer while sign-ins run take turns, two rounds each, for the same reason.
+  const merge = (parts) => {
+    const latencies = parts.flatMap((r) => r.latencies).sort((a, b) => a - b);
+    const ok = parts.reduce((n, r) => n + r.ok, 0);
+    const seconds = parts.reduce((n, r) => n + r.seconds, 0);
+    const round1 = (x) => Math.round(x * 10) / 10;
+    return {
+      ok,
+      failed: parts.reduce((n, r) => n + r.failed, 0),
+      total: parts.reduce((n, r) => n + r.total, 0),
+      rps: Math.round(ok / seconds),
+      p50: round1(percentile(latencies, 50)),
+      p99: round1(percentile(latencies, 99)),
+      cpuPerReq: Math.round(parts.reduce((n, r) => n + (r.cpuPerReq ?? 0) * r.total, 0) / parts.reduce((n, r) => n + r.total, 0)),
+      states: parts.flatMap((r) => r.states),
+    };
+  };
+  const aloneParts = [];
+  const duringParts = [];
+  const signInParts = [];
+  for (let round = 0; round < 2; round++) {
+    aloneParts.push(await withCpu(pid, () => closedLoop({ connections: CONNECTIONS, seconds: half, step: bearerStep })));
+    const [b, si] = await Promise.all([
+      closedLoop({ connections: CONNECTIONS, seconds: half, step: bearerStep }),
+      closedLoop({ connections: CONNECTIONS, seconds: half, setup: signInSetup, step: signInStep }),
+    ]);
+    duringParts.push(b);
+    signInParts.push(si);
+  }
+  const bearerAlone = merge(aloneParts);
+  const bearerDuring = merge(duringParts);
+  const signInDuring = merge(signInParts);
   const m = /m=(\d+),t=(\d+),p=(\d+)/.exec(hash);
   const wrong = alone.states.find((s) => s.wrong)?.wrong ?? signInDuring.states.find((s) => s.wrong)?.wrong;
   return [
@@ -473,7 +520,7 @@ async function signIns(base, bearer, accounts, dbName, pid) {
     },
     {
       id: '6a',
-      title: '6: Bearer GET /v1/users?limit=1 alone (bench/lib/loop.mjs)',
+      title: '6: Bearer GET /v1/users?limit=1 alone (bench/lib/loop.mjs; 2 rounds, taking turns with the next row)',
       rps: bearerAlone.rps,
       p50: bearerAlone.p50,
       p99: bearerAlone.p99,
@@ -517,7 +564,7 @@ function print(rows, mem) {
   };
   const verdicts = [];
   const lines = [
-    `Gatehouse benchmark, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${DURATION} s per scenario, ${CONNECTIONS} connections, no pipelining, ` +
+    `Gatehouse benchmark, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${DURATION} s per scenario (${ROUNDS} interleaved rounds; p50/p99: the worse round), ${CONNECTIONS} connections, no pipelining, ` +
       `server on core 0${HAS_TASKSET ? '' : ' (taskset missing: not pinned)'}, UV_THREADPOOL_SIZE=${THREADPOOL}`,
     '',
     '| scenario | req/s | p50 ms | p99 ms | non-2xx | server CPU µs/req | ratio | target | met | note |',

@@ -84,6 +84,8 @@ export async function closedLoop({ connections, seconds, setup, step }) {
     failed,
     total: ok + failed,
     errors,
+    latencies,
+    seconds: elapsed,
     states: clients.map((c) => c.state),
   };
 }
