@@ -40,3 +40,19 @@ describe('PasswordHasher (argon2id on lower-priority worker threads)', () => {
     expect(nice).toContain(HASHING_NICE);
   });
 });
+
+describe('PasswordHasher when its threads cannot work', () => {
+  it('falls back to libuv’s pool and still answers', async () => {
+    const hasher = new PasswordHasher();
+    // A thread that dies before its first answer, as one whose argon2 module failed to load would.
+    const spawn = (hasher as unknown as { spawn(): unknown }).spawn.bind(hasher);
+    (hasher as unknown as { spawn(): unknown }).spawn = () => {
+      const worker = spawn() as { terminate(): Promise<number> } | undefined;
+      void worker?.terminate();
+      return worker;
+    };
+    const hash = await hasher.hash('fallback password', FAST);
+    expect(await hasher.verify(hash, 'fallback password')).toBe(true);
+    expect(await hasher.verify(hash, 'wrong password')).toBe(false);
+  });
+});

@@ -64,6 +64,8 @@ export class PasswordHasher {
   private broken = false;
   private nextId = 0;
   private idleTimer: NodeJS.Timeout | undefined;
+  /** Threads that answered at least once: one that dies before its first answer cannot run here. */
+  private readonly answered = new WeakSet<Worker>();
 
   hash(password: string, options: Options): Promise<string> {
     if (this.broken) return hashOnPool(password, options);
@@ -110,6 +112,7 @@ export class PasswordHasher {
     this.started++;
     worker.unref();
     worker.on('message', (m: { result?: string | boolean; error?: string }) => {
+      this.answered.add(worker);
       const pending = this.busy.get(worker);
       this.busy.delete(worker);
       this.idle.push(worker);
@@ -147,6 +150,12 @@ export class PasswordHasher {
     const i = this.idle.indexOf(worker);
     if (i >= 0) this.idle.splice(i, 1);
     this.started--;
+    if (!this.answered.has(worker)) {
+      // It never worked (e.g. the native module does not load in a worker): hash on libuv's pool instead.
+      if (pending) this.queue.unshift(pending);
+      this.fallBack();
+      return;
+    }
     pending?.reject(err);
     this.dispatch();
   }
