@@ -234,6 +234,7 @@ describe('API keys', () => {
   it('has no unauthenticated benchmark routes unless BENCH_ROUTES=true', async () => {
     expect((await fetch(`${app.url}/v1/ping`)).status).toBe(404);
     expect((await fetch(`${app.url}/v1/data-open?owner_id=${alice.user.id}`)).status).toBe(404);
+    expect((await fetch(`${app.url}/v1/users-open?limit=1`)).status).toBe(404);
   });
 
   it('answers no credentials on the Data API with 401 naming both ways', async () => {

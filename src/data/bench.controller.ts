@@ -2,9 +2,9 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
 import { Public } from '../auth/auth.decorator.js';
-import type { Page } from '../common/pagination.js';
+import { PageQuery, type Page } from '../common/pagination.js';
 import { ProblemError } from '../common/problem.js';
-import { isUuid } from '../users/users.service.js';
+import { isUuid, UsersService, type UserView } from '../users/users.service.js';
 import { DataPageQuery, type DataRecordView } from './data.dto.js';
 import { DataService } from './data.service.js';
 
@@ -16,13 +16,17 @@ class OpenDataQuery extends DataPageQuery {
 
 /**
  * Benchmark baselines, registered ONLY when BENCH_ROUTES=true (refused in production): the same work
- * as GET /v1/data with no authentication, so bench/api-keys.mjs can measure what auth costs.
+ * as GET /v1/data (and GET /v1/users) with no authentication, so bench/run.mjs and bench/api-keys.mjs
+ * can measure what auth costs.
  * Unauthenticated by design, hence never on by default (and in the OpenAPI document only when on).
  */
 @ApiTags('Benchmark (BENCH_ROUTES=true only; never in production)')
 @Controller('v1')
 export class BenchController {
-  constructor(private readonly data: DataService) {}
+  constructor(
+    private readonly data: DataService,
+    private readonly users: UsersService,
+  ) {}
 
   @Get('ping')
   @Public()
@@ -37,5 +41,12 @@ export class BenchController {
   open(@Query() q: OpenDataQuery): Promise<Page<DataRecordView>> {
     if (!q.owner_id || !isUuid(q.owner_id)) throw ProblemError.badRequest('owner_id (a user id) is required');
     return this.data.listFor(q.owner_id, q);
+  }
+
+  @Get('users-open')
+  @Public()
+  @ApiOperation({ summary: 'GET /v1/users, with no authentication' })
+  usersOpen(@Query() q: PageQuery): Promise<Page<UserView>> {
+    return this.users.list(q.limit ?? 20, q.cursor);
   }
 }

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/config.js';
 import { ClientsModule } from '../clients/clients.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { BenchController } from './bench.controller.js';
 import { DataRecord } from './data-record.entity.js';
 import { DataController } from './data.controller.js';
@@ -13,7 +14,7 @@ export class DataModule {
   static forRoot(config: Pick<AppConfig, 'benchRoutes'>): DynamicModule {
     return {
       module: DataModule,
-      imports: [TypeOrmModule.forFeature([DataRecord]), ClientsModule],
+      imports: [TypeOrmModule.forFeature([DataRecord]), ClientsModule, UsersModule],
       controllers: [DataController, ...(config.benchRoutes ? [BenchController] : [])],
       providers: [DataService],
       exports: [DataService],

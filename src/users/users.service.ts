@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import { ProblemError } from '../common/problem.js';
 import { ChangeBus } from '../database/change-bus.service.js';
+import { HotQuery } from '../database/hot-query.js';
 import { PasswordService } from './password.service.js';
 import { User, type UserRole, type UserStatus } from './user.entity.js';
 
@@ -16,7 +17,9 @@ export interface UserView {
   created_at: string;
 }
 
-export function toUserView(u: User): UserView {
+type UserRow = Pick<User, 'id' | 'email' | 'displayName' | 'role' | 'status' | 'createdAt'>;
+
+export function toUserView(u: UserRow): UserView {
   return { id: u.id, email: u.email, display_name: u.displayName, role: u.role, status: u.status, created_at: u.createdAt.toISOString() };
 }
 
@@ -29,8 +32,15 @@ export function isUuid(s: string): boolean {
 /** Change-bus channel: payload is the id of a user whose status or role changed. */
 export const USERS_CHANNEL = 'users';
 
+/** The columns of a UserView, for the hot list query (raw SQL, no entity hydration). */
+const VIEW_COLUMNS = 'id, email, display_name AS "displayName", role, status, created_at AS "createdAt"';
+const LIST_FIRST = `SELECT ${VIEW_COLUMNS} FROM users ORDER BY created_at DESC, id DESC LIMIT $1`;
+const LIST_AFTER = `SELECT ${VIEW_COLUMNS} FROM users WHERE (created_at, id) < ($2, $3) ORDER BY created_at DESC, id DESC LIMIT $1`;
+
 @Injectable()
 export class UsersService {
+  private hot: HotQuery | undefined;
+
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly passwords: PasswordService,
@@ -51,6 +61,14 @@ export class UsersService {
 
   async list(limit: number, cursor: string | undefined, filter: { q?: string; role?: UserRole; status?: UserStatus } = {}): Promise<Page<UserView>> {
     const after = decodeCursor(cursor);
+    if (!filter.q && !filter.role && !filter.status) {
+      // GET /v1/users: the hot read, as a fixed statement (see HotQuery).
+      this.hot ??= new HotQuery(this.users.manager.connection);
+      const rows = after
+        ? await this.hot.rows<UserRow>('users_list_after', LIST_AFTER, [limit + 1, after.createdAt, after.id])
+        : await this.hot.rows<UserRow>('users_list_first', LIST_FIRST, [limit + 1]);
+      return toPage(rows, limit, toUserView);
+    }
     const qb = this.users
       .createQueryBuilder('u')
       .orderBy('u.created_at', 'DESC')
