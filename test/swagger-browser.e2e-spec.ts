@@ -197,6 +197,59 @@ describe('Swagger UI in headless Chromium', () => {
     await ctx.close();
   });
 
+  it('authorizes with client credentials (id and secret typed into the dialog), then calls GET /v1/users', async () => {
+    const client = await app.createClient({ scopes: ['users:read', 'data:read'] });
+    const ctx = await context();
+    const page = await openDocs(ctx);
+    await page.click('button.authorize');
+    const section = page.locator('.modal-ux .auth-container', { has: page.locator('h4', { hasText: 'clientCredentials' }) });
+    await section.locator('#client_id_clientCredentials').fill(client.clientId);
+    await section.locator('#client_secret_clientCredentials').fill(client.clientSecret!);
+    // Least privilege: ask for users:read only. initOAuth pre-checks `profile` (for the code flow) in
+    // every flow's section, and this client may not have it: uncheck it, as the user would after the
+    // invalid_scope message. Swagger UI then posts to /oauth2/token with HTTP Basic (its default).
+    const profile = section.locator('#profile-clientCredentials-checkbox-oauth2');
+    if (await profile.isChecked()) await section.locator('label[for="profile-clientCredentials-checkbox-oauth2"]').click();
+    await section.locator('label[for="users:read-clientCredentials-checkbox-oauth2"]').click();
+    const [tokenResponse] = await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === '/oauth2/token'),
+      section.locator('button.authorize').click(),
+    ]);
+    expect(tokenResponse.status()).toBe(200);
+    const issued = (await tokenResponse.json()) as { scope?: string; access_token: string };
+    expect(issued.scope).toBe('users:read');
+    await section.locator('button', { hasText: 'Logout' }).waitFor();
+    await shot(page, 'swagger-10-client-credentials-authorized');
+    await page.locator('.modal-ux button.close-modal').click();
+    const res = await tryIt(page, 'get', '/v1/users');
+    expect(res.code).toBe('200');
+    expect(res.body).toContain(admin.email);
+    await ctx.close();
+  });
+
+  it('calls /v1/data with a pasted API key sent as the api_key query parameter (deprecated form)', async () => {
+    const owner = await keyOwner(app);
+    const key = await owner.createKey();
+    expect((await call(app, 'POST', '/v1/data', { key: key.key, body: { data: { note: 'read by query key' } } })).status).toBe(201);
+    const ctx = await context();
+    const page = await openDocs(ctx);
+    await page.click('button.authorize');
+    const section = scheme(page, 'apiKeyQuery');
+    await section.locator('input').first().fill(key.key);
+    await section.locator('button.authorize').click();
+    await section.locator('button', { hasText: 'Logout' }).waitFor();
+    await page.locator('.modal-ux button.close-modal').click();
+    const [request] = await Promise.all([
+      page.waitForRequest((r) => new URL(r.url()).pathname === '/v1/data'),
+      tryIt(page, 'get', '/v1/data').then((res) => {
+        expect(res.code).toBe('200');
+        expect(res.body).toContain('read by query key');
+      }),
+    ]);
+    expect(new URL(request.url()).searchParams.get('api_key')).toBe(key.key);
+    await ctx.close();
+  });
+
   it('runs the admin console without JavaScript: sign in, disable a user by its button, see clients, keys and the audit log', async () => {
     const target = await app.createUser({ email: 'to.be.disabled@example.com' });
     const owner = await keyOwner(app);
