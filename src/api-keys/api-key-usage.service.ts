@@ -12,7 +12,7 @@ const MAX_PENDING = 50_000;
 @Injectable()
 export class ApiKeyUsageService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ApiKeyUsageService.name);
-  private pending = new Map<string, Date>();
+  private pending = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -27,9 +27,10 @@ export class ApiKeyUsageService implements OnModuleInit, OnModuleDestroy {
     await this.flush().catch((err: unknown) => this.logger.warn(`last_used_at flush at shutdown failed: ${String(err)}`));
   }
 
-  touch(keyId: string, at = new Date()): void {
+  /** Records a use at `at` (ms since the epoch, or a Date; now by default). No Date is made per request: flush() makes them. */
+  touch(keyId: string, at: number | Date = Date.now()): void {
     if (this.pending.size >= MAX_PENDING && !this.pending.has(keyId)) return; // bounded: a flush is due anyway
-    this.pending.set(keyId, at);
+    this.pending.set(keyId, typeof at === 'number' ? at : at.getTime());
   }
 
   /** Writes the collected uses; on failure they are kept for the next flush. */
@@ -38,7 +39,7 @@ export class ApiKeyUsageService implements OnModuleInit, OnModuleDestroy {
     const batch = this.pending;
     this.pending = new Map();
     const ids = [...batch.keys()];
-    const times = ids.map((id) => batch.get(id)!.toISOString());
+    const times = ids.map((id) => new Date(batch.get(id)!).toISOString());
     try {
       await this.dataSource.query(
         `UPDATE api_keys AS k SET last_used_at = v.at

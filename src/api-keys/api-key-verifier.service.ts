@@ -79,11 +79,8 @@ export class ApiKeyVerifier implements OnModuleInit {
     if (!parsed.ok) throw ResourceAuthError.invalidToken(API_KEY_ERRORS[parsed.reason], 'ApiKey');
     const now = Date.now();
     const cacheKey = parsed.hash.toString('base64');
-    const hit = this.cache.get(cacheKey);
-    if (hit && this.bus.live && now - hit.at < this.ttlMs && (hit.expiresAt === undefined || hit.expiresAt > now) && digestsEqual(hit.hash, parsed.hash)) {
-      this.usage.touch(hit.principal.apiKeyId!);
-      return hit.principal;
-    }
+    const hit = this.cached(cacheKey, parsed.hash, now);
+    if (hit) return hit;
     const generation = this.generation;
     const row = await this.load(parsed.lookupId);
     if (!row || !digestsEqual(row.key_hash, parsed.hash)) throw ResourceAuthError.invalidToken(API_KEY_ERRORS.unknown, 'ApiKey');
@@ -98,8 +95,27 @@ export class ApiKeyVerifier implements OnModuleInit {
       scheme: 'apiKey',
     };
     if (this.ttlMs > 0 && this.bus.live && generation === this.generation) this.remember(cacheKey, row, principal, now);
-    this.usage.touch(row.id);
+    this.usage.touch(row.id, now);
     return principal;
+  }
+
+  /**
+   * The hot path, synchronous: the Principal of a well-formed key verified before and still served from
+   * the cache (its use recorded, as verify() does); undefined for anything else (then call verify(),
+   * which says what is wrong or looks the key up).
+   */
+  verifyNow(key: string): Principal | undefined {
+    const parsed = parseApiKey(key);
+    return parsed.ok ? this.cached(parsed.hash.toString('base64'), parsed.hash, Date.now()) : undefined;
+  }
+
+  private cached(cacheKey: string, hash: Buffer, now: number): Principal | undefined {
+    const hit = this.cache.get(cacheKey);
+    if (!hit || !this.bus.live || now - hit.at >= this.ttlMs || (hit.expiresAt !== undefined && hit.expiresAt <= now) || !digestsEqual(hit.hash, hash)) {
+      return undefined;
+    }
+    this.usage.touch(hit.principal.apiKeyId!, now);
+    return hit.principal;
   }
 
   /** Drops a key from this instance's cache (the change bus calls this on every instance). */

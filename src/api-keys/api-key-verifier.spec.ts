@@ -63,6 +63,27 @@ describe('ApiKeyVerifier', () => {
     expect(t.touched).toEqual(['key-1', 'key-1', 'key-1']);
   });
 
+  it('verifyNow answers synchronously only for a key served from memory, and stops at once when the key is invalidated', async () => {
+    const t = setup();
+    expect(t.verifier.verifyNow(t.key)).toBeUndefined(); // never looked up: the caller must use verify()
+    expect(t.verifier.verifyNow('gth_live_not-a-key')).toBeUndefined();
+    const looked = await t.verifier.verify(t.key);
+    const now = t.verifier.verifyNow(t.key);
+    expect(now).toBe(looked);
+    expect(t.touched).toEqual(['key-1', 'key-1']); // a use from memory still counts for last_used_at
+    const other = t.key.slice(0, -8) + (t.key.at(-8) === 'a' ? 'b' : 'a') + t.key.slice(-7); // checksum no longer matches
+    expect(t.verifier.verifyNow(other)).toBeUndefined();
+    t.emitter.emit(API_KEYS_CHANNEL, 'key-1');
+    expect(t.verifier.verifyNow(t.key)).toBeUndefined();
+    expect(t.loads()).toBe(1);
+  });
+
+  it('verifyNow serves nothing while the change bus is down', async () => {
+    const t = setup({ live: false });
+    await t.verifier.verify(t.key);
+    expect(t.verifier.verifyNow(t.key)).toBeUndefined();
+  });
+
   it('forgets a key when the change bus says so, and everything on a reset', async () => {
     const t = setup();
     await t.verifier.verify(t.key);

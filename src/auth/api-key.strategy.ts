@@ -13,7 +13,8 @@ export class ApiKeyStrategy extends PassportStrategy(HeaderAPIKeyStrategy, 'head
     super({ header: 'X-API-Key', prefix: '' }, false);
   }
 
-  validate(apiKey: string): Promise<Principal> {
-    return this.verifier.verify(apiKey);
+  /** passport's verify step, also called directly by AuthGuard: synchronous on a cache hit, a promise otherwise. */
+  validate(apiKey: string): Principal | Promise<Principal> {
+    return this.verifier.verifyNow(apiKey) ?? this.verifier.verify(apiKey);
   }
 }

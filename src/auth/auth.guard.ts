@@ -8,7 +8,6 @@ import { BearerStrategy } from './bearer.strategy.js';
 import { AUTH_KEY, PUBLIC_KEY, type AuthOptions } from './auth.decorator.js';
 import type { Principal } from './principal.js';
 import { ResourceAuthError } from './resource-auth.error.js';
-import { runStrategy } from './run-strategy.js';
 import { SessionAuth } from './session-auth.js';
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
@@ -17,6 +16,9 @@ const HOW_KEY = "send the header 'X-API-Key: <key>'";
 /** RFC 9745: the `api_key` query parameter is deprecated since 2026-11-28 (the header form replaces it). */
 export const QUERY_KEY_DEPRECATION = '@1795824000';
 
+/** What the decorators say about one handler: read once through the Reflector, then kept (metadata is fixed at startup). */
+type RouteAuth = { public: true } | { public: false; options: AuthOptions | undefined };
+
 /**
  * The global guard: secure by default. A route is open only with `@Public()`; otherwise `@Auth()`
  * names its schemes and scopes, and a route with neither is refused (and fails the route test).
@@ -24,6 +26,8 @@ export const QUERY_KEY_DEPRECATION = '@1795824000';
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly logger = new Logger(AuthGuard.name);
+  /** Per controller class, per handler: the Reflector's answer (a metadata walk per request otherwise). */
+  private readonly routes = new WeakMap<object, WeakMap<object, RouteAuth>>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -33,23 +37,37 @@ export class AuthGuard implements CanActivate {
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    const options = this.reflector.getAllAndOverride<AuthOptions>(AUTH_KEY, targets);
+  /** Synchronous when the credential is answered from memory (the hot path); a promise when it needs I/O. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const route = this.routeAuth(context);
+    if (route.public) return true;
+    const options = route.options;
     const req = context.switchToHttp().getRequest<FastifyRequest>();
     if (!options) {
       this.logger.error(`route ${req.method} ${req.routeOptions.url} has neither @Public() nor @Auth(); refusing`);
       throw ResourceAuthError.missing('This endpoint is not open to any credential');
     }
-    const principal = await this.authenticate(req, context.switchToHttp().getResponse<FastifyReply>(), options);
-    const missing = options.scopes.filter((s) => !principal.scopes.has(s));
-    if (missing.length > 0) throw ResourceAuthError.insufficientScope(options.scopes, principal.scheme === 'apiKey' ? 'ApiKey' : 'Bearer');
-    req.principal = { ...principal, ip: req.ip };
-    return true;
+    const principal = this.authenticate(req, context.switchToHttp().getResponse<FastifyReply>(), options);
+    return principal instanceof Promise ? principal.then((p) => admit(req, options, p)) : admit(req, options, principal);
   }
 
-  private async authenticate(req: FastifyRequest, reply: FastifyReply, options: AuthOptions): Promise<Principal> {
+  private routeAuth(context: ExecutionContext): RouteAuth {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let handlers = this.routes.get(controller);
+    if (!handlers) this.routes.set(controller, (handlers = new WeakMap()));
+    let route = handlers.get(handler);
+    if (!route) {
+      const targets = [handler, controller];
+      route = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)
+        ? { public: true }
+        : { public: false, options: this.reflector.getAllAndOverride<AuthOptions>(AUTH_KEY, targets) };
+      handlers.set(handler, route);
+    }
+    return route;
+  }
+
+  private authenticate(req: FastifyRequest, reply: FastifyReply, options: AuthOptions): Principal | Promise<Principal> {
     const query = req.query as Record<string, unknown> | undefined;
     if (query && query.access_token !== undefined) {
       throw ResourceAuthError.badRequest(`Access tokens are not accepted in the URL (they leak into logs); ${HOW}`);
@@ -78,9 +96,9 @@ export class AuthGuard implements CanActivate {
     if (takesBearer && authorization !== undefined) {
       const m = BEARER.exec(authorization);
       if (!m) throw ResourceAuthError.malformed(`The Authorization header is malformed: ${HOW}`);
-      const outcome = await runStrategy<Principal>(this.bearer, { headers: { authorization: `Bearer ${m[1]}` } });
-      if (outcome.ok) return outcome.user;
-      throw ResourceAuthError.invalidToken('The access token is not valid; request a new one');
+      // The strategy's own verify step (what passport-http-bearer would call with this token), without
+      // passport's per-request machinery; its errors (ResourceAuthError) propagate as they are.
+      return orRefuse(this.bearer.validate(m[1]), () => ResourceAuthError.invalidToken('The access token is not valid; request a new one'));
     }
     // The portal session counts only when nothing else was sent: an Authorization header or a key always wins.
     if (takesSession && authorization === undefined && headerKey === undefined && queryKey === undefined && this.session.present(req)) {
@@ -94,11 +112,31 @@ export class AuthGuard implements CanActivate {
     throw ResourceAuthError.missing(takesKeys ? `No credentials were sent: ${HOW}, or ${HOW_KEY}` : `No access token was sent: ${HOW}`);
   }
 
-  private async authenticateKey(value: unknown, where: string): Promise<Principal> {
+  private authenticateKey(value: unknown, where: string): Principal | Promise<Principal> {
     if (Array.isArray(value)) throw ResourceAuthError.badRequest(`The ${where} was given more than once; send one API key`, 'ApiKey');
     if (typeof value !== 'string' || value.trim() === '') throw ResourceAuthError.malformed(`The ${where} is empty: ${HOW_KEY}`, 'ApiKey');
-    const outcome = await runStrategy<Principal>(this.apiKey, { headers: { 'x-api-key': value } });
-    if (outcome.ok) return outcome.user;
-    throw ResourceAuthError.malformed(`The ${where} could not be read: ${HOW_KEY}`, 'ApiKey');
+    // The strategy's verify step (what passport-headerapikey would call with this header value), without passport's machinery.
+    return orRefuse(this.apiKey.validate(value), () => ResourceAuthError.malformed(`The ${where} could not be read: ${HOW_KEY}`, 'ApiKey'));
   }
+}
+
+/** Every scope the route needs, or 403; then the Principal (with the caller's address) goes on the request. */
+function admit(req: FastifyRequest, options: AuthOptions, principal: Principal): true {
+  for (const scope of options.scopes) {
+    if (!principal.scopes.has(scope)) throw ResourceAuthError.insufficientScope(options.scopes, principal.scheme === 'apiKey' ? 'ApiKey' : 'Bearer');
+  }
+  req.principal = { ...principal, ip: req.ip };
+  return true;
+}
+
+/** A strategy's answer, refused (as passport's fail() was) when it is empty. */
+function orRefuse(outcome: Principal | Promise<Principal>, refusal: () => Error): Principal | Promise<Principal> {
+  if (outcome instanceof Promise) {
+    return outcome.then((p) => {
+      if (!p) throw refusal();
+      return p;
+    });
+  }
+  if (!outcome) throw refusal();
+  return outcome;
 }

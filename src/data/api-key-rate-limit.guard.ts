@@ -22,12 +22,14 @@ export class ApiKeyRateLimitGuard implements CanActivate {
     this.policy = { name: 'api-key', limit: config.rateLimits.apiKeyPerMinute, windowSeconds: 60 };
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    if (this.policy.limit <= 0) return true; // switched off: no promise, no look-up
     const http = context.switchToHttp();
     const keyId = http.getRequest<FastifyRequest>().principal?.apiKeyId;
     if (keyId === undefined) return true;
-    const headers = await this.limits.consume(this.policy, keyId, 'Too many requests with this API key');
-    if (headers) http.getResponse<FastifyReply>().headers(headers);
-    return true;
+    return this.limits.consume(this.policy, keyId, 'Too many requests with this API key').then((headers) => {
+      if (headers) http.getResponse<FastifyReply>().headers(headers);
+      return true;
+    });
   }
 }

@@ -71,6 +71,16 @@ export class AccessTokenService {
     return { token, expiresIn, claims };
   }
 
+  /**
+   * The claims of a token that verify() accepted before, while still cached (until its exp) and its
+   * signing key still loaded; undefined otherwise (then call verify()). Synchronous, no I/O.
+   */
+  verifiedBefore(token: string): AccessTokenClaims | undefined {
+    if (!TOKEN68.test(token)) return undefined;
+    const hit = this.verified.get(VerifiedTokenCache.keyOf(token));
+    return hit && this.keys.findLoaded(hit.kid) ? hit.value : undefined;
+  }
+
   /** Verifies a token; throws a ResourceAuthError saying exactly what is wrong. */
   async verify(token: string): Promise<AccessTokenClaims> {
     if (!TOKEN68.test(token) || token.split('.').length !== 3) {

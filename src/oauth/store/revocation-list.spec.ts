@@ -54,6 +54,24 @@ function setup() {
 }
 
 describe('RevocationList', () => {
+  it('answers synchronously only from a fresh cache: nothing before a load, the new answer at once after a revocation', async () => {
+    const t = setup();
+    expect(t.list.grantActiveNow('g1')).toBeUndefined();
+    expect(t.list.jtiRevokedNow('j1')).toBeUndefined();
+    expect(await t.list.isGrantActive('g1')).toBe(true);
+    expect(await t.list.isJtiRevoked('j1')).toBe(false);
+    expect(t.list.grantActiveNow('g1')).toBe(true);
+    expect(t.list.jtiRevokedNow('j1')).toBe(false);
+    t.revokedGrants.add('g1');
+    await t.list.announceGrant('g1');
+    expect(t.list.grantActiveNow('g1')).toBeUndefined(); // dropped: the next request asks the database
+    await t.list.announceJti('j1');
+    expect(t.list.jtiRevokedNow('j1')).toBe(true);
+    t.emitter.emit('reset');
+    expect(t.list.jtiRevokedNow('j1')).toBeUndefined();
+    expect([t.grantLoads(), t.jtiLoads()]).toEqual([1, 1]);
+  });
+
   it('caches a grant answer, and drops it when the bus says the grant was revoked elsewhere', async () => {
     const t = setup();
     expect(await t.list.isGrantActive('g1')).toBe(true);

@@ -75,6 +75,12 @@ export class RevocationList implements OnModuleInit {
     return active;
   }
 
+  /** The cached answer of isGrantActive, synchronously; undefined when it must be asked (not cached, or older than the TTL). */
+  grantActiveNow(gid: string): boolean | undefined {
+    const hit = this.grants.get(gid);
+    return hit && Date.now() - hit.at < REVOCATION_CACHE_SECONDS * 1000 ? hit.active : undefined;
+  }
+
   /** Forget what is cached about a grant (after revoking it here, or when told another instance did). */
   invalidateGrant(gid: string): void {
     this.generation++;
@@ -102,6 +108,11 @@ export class RevocationList implements OnModuleInit {
   async isJtiRevoked(jti: string): Promise<boolean> {
     if (Date.now() - this.jtisLoadedAt >= REVOCATION_CACHE_SECONDS * 1000) await this.reloadJtis();
     return this.jtis.has(jti);
+  }
+
+  /** The answer of isJtiRevoked, synchronously, while the denylist is fresh; undefined when it must be reloaded first. */
+  jtiRevokedNow(jti: string): boolean | undefined {
+    return Date.now() - this.jtisLoadedAt < REVOCATION_CACHE_SECONDS * 1000 ? this.jtis.has(jti) : undefined;
   }
 
   /** Record locally a jti revoked here or on another instance (the row is already in revoked_access_tokens). */
