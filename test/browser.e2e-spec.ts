@@ -1,23 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
 import * as oauth from 'oauth4webapi';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, screenshot } from './support/browser.js';
 import { freePort, startTestApp, type TestApp } from './support/app.js';
 
-/** Debian's Chromium (CI installs the `chromium` package); never a browser download. */
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
-const SHOTS = join(process.cwd(), 'artifacts', 'screenshots');
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
 
 /**
@@ -36,10 +22,7 @@ describe('authorization code flow in headless Chromium', () => {
   const received: URL[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`The browser tests need Chromium at ${CHROMIUM}: install Debian's package with 'apt-get install -y chromium' (.ci/run does)`);
-    }
-    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium();
     app = await startTestApp();
     const port = await freePort();
     redirectUri = `http://127.0.0.1:${port}/cb`;
@@ -59,7 +42,6 @@ describe('authorization code flow in headless Chromium', () => {
     clientAuth = oauth.ClientSecretPost(c.clientSecret!);
     const issuer = new URL(app.url);
     as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, insecure));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
   });
   afterAll(async () => {
     await browser?.close();
@@ -67,7 +49,7 @@ describe('authorization code flow in headless Chromium', () => {
     await app?.close();
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) => screenshot(page, name);
 
   async function startFlow(page: Page): Promise<{ verifier: string; state: string }> {
     const verifier = oauth.generateRandomCodeVerifier();

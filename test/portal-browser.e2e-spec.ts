@@ -1,22 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ConsentsService } from '../src/oauth/store/consents.service.js';
+import { launchChromium, screenshot } from './support/browser.js';
 import { postForm, startTestApp, type TestApp } from './support/app.js';
-
-/** Debian's Chromium (CI installs the `chromium` package); never a browser download. Same flags as browser.e2e-spec.ts. */
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
-const SHOTS = join(process.cwd(), 'artifacts', 'screenshots');
 
 /**
  * A new developer's walk through the portal in headless Chromium: sign up, create an application,
@@ -28,19 +13,15 @@ describe('developer portal in headless Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`The browser tests need Chromium at ${CHROMIUM}: install Debian's package with 'apt-get install -y chromium' (.ci/run does)`);
-    }
-    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium();
     app = await startTestApp();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
   });
   afterAll(async () => {
     await browser?.close();
     await app?.close();
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `portal-${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) => screenshot(page, `portal-${name}`);
   const token = (clientId: string, secret: string) =>
     postForm(`${app.url}/oauth2/token`, { grant_type: 'client_credentials', client_id: clientId, client_secret: secret });
 

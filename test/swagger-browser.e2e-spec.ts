@@ -1,22 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { launchChromium, screenshot } from './support/browser.js';
 import { postForm, startTestApp, type TestApp } from './support/app.js';
 import { call, keyOwner } from './support/keys.js';
-
-/** Debian's Chromium, launched as test/browser.e2e-spec.ts does; never a browser download. */
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
-const SHOTS = join(process.cwd(), 'artifacts', 'screenshots');
 
 /**
  * Swagger UI at /docs, as an admin uses it, in headless Chromium: Authorize with the authorization
@@ -31,20 +16,16 @@ describe('Swagger UI in headless Chromium', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`The browser tests need Chromium at ${CHROMIUM}: install Debian's package with 'apt-get install -y chromium' (.ci/run does)`);
-    }
-    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium();
     app = await startTestApp();
     admin = await app.createUser({ role: 'admin', email: 'swagger.admin@example.com' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
   });
   afterAll(async () => {
     await browser?.close();
     await app?.close();
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) => screenshot(page, name);
 
   /** A fresh browser profile; console errors (CSP violations among them) and off-site requests are collected. */
   async function context(): Promise<BrowserContext> {

@@ -154,26 +154,23 @@ export class ApiKeysService {
   async revoke(principal: Principal, id: string): Promise<void> {
     const caller = await this.callers.of(principal);
     await this.revokeWhere(id, caller.userId);
-    void this.audit.record({
-      type: 'api_key.revoked',
-      actorUserId: caller.userId,
-      actorClientId: principal.clientId ?? null,
-      ip: principal.ip,
-      target: id,
-      details: { by_admin: false },
-    });
+    this.auditRevoked(principal, caller.userId, id, false);
   }
 
   async adminRevoke(principal: Principal, id: string): Promise<void> {
     const caller = await this.callers.admin(principal);
     await this.revokeWhere(id, undefined);
+    this.auditRevoked(principal, caller.userId, id, true);
+  }
+
+  private auditRevoked(principal: Principal, actorUserId: string, id: string, byAdmin: boolean): void {
     void this.audit.record({
       type: 'api_key.revoked',
-      actorUserId: caller.userId,
+      actorUserId,
       actorClientId: principal.clientId ?? null,
       ip: principal.ip,
       target: id,
-      details: { by_admin: true },
+      details: { by_admin: byAdmin },
     });
   }
 

@@ -29,6 +29,23 @@ export function readForm<S extends string, M extends string = never>(req: Fastif
   return { ok: true, one, many };
 }
 
+/**
+ * One value per named field of a posted form (sign-in, sign-up, sign-out, admin actions): undefined
+ * when the body is not a form, holds a NUL or repeats a field. Other fields are ignored; forms that
+ * must refuse them use readForm.
+ */
+export function fields<K extends string>(req: FastifyRequest, names: readonly K[]): Record<K, string | undefined> | undefined {
+  const form = req.body;
+  if (!(form instanceof FormBody) || form.hasNul()) return undefined;
+  const out = {} as Record<K, string | undefined>;
+  for (const name of names) {
+    const values = form.all(name);
+    if (values.length > 1) return undefined;
+    out[name] = values[0] === '' ? undefined : values[0];
+  }
+  return out;
+}
+
 /** Field errors keyed by field name, for rendering next to each field. */
 export type FieldErrors = Partial<Record<string, string[]>>;
 

@@ -2,7 +2,6 @@ import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/auth.decorator.js';
-import { FormBody } from '../common/form.js';
 import { ConsentsService } from '../oauth/store/consents.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { sendErrorPage, sendPage, seeOther } from '../web/page.js';
@@ -13,22 +12,10 @@ import { PortalPages } from './portal-pages.service.js';
 import { PortalAuthService } from './portal-auth.service.js';
 import { connectedAppsPage, dashboardPage, signInPage, signUpPage } from './portal.views.js';
 import { safeReturnTo } from './return-to.js';
+import { fields } from './portal-form.js';
 
 const BAD_SIGN_IN = 'The email or password is not correct.';
 const THROTTLED = 'Too many failed sign-ins. Wait a few minutes, then try again.';
-
-/** The fields of a posted form; undefined when it is not a form, holds a NUL or repeats a field. */
-function fields<K extends string>(req: FastifyRequest, names: readonly K[]): Record<K, string | undefined> | undefined {
-  const form = req.body;
-  if (!(form instanceof FormBody) || form.hasNul()) return undefined;
-  const out = {} as Record<K, string | undefined>;
-  for (const name of names) {
-    const values = form.all(name);
-    if (values.length > 1) return undefined;
-    out[name] = values[0] === '' ? undefined : values[0];
-  }
-  return out;
-}
 
 /**
  * Sign-up, sign-in and sign-out pages (server-rendered, no script), and consent withdrawal. Every

@@ -10,6 +10,21 @@ export function when(iso: string | Date | null | undefined, fallback = 'never'):
   return html`<time datetime="${d.toISOString()}">${text}</time>`;
 }
 
+/** A table of `rows` under `headers`; `empty` (a muted line) when there is no row. */
+export function dataTable(headers: readonly string[], rows: readonly SafeHtml[], empty: string): SafeHtml {
+  if (!rows.length) return html`<p class="muted">${empty}</p>`;
+  return html`<table>
+    <thead>
+      <tr>
+        ${headers.map((h) => html`<th>${h}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${rows}
+    </tbody>
+  </table>`;
+}
+
 /** The messages of one field, next to it (ids for aria-describedby). */
 export function fieldError(errors: FieldErrors, field: string): SafeHtml | '' {
   const list = errors[field];

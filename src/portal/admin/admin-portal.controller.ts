@@ -8,7 +8,6 @@ import { Public } from '../../auth/auth.decorator.js';
 import { sessionPrincipal } from '../../auth/session-auth.js';
 import type { Caller } from '../../clients/caller.service.js';
 import { ClientManagementService } from '../../clients/client-management.service.js';
-import { FormBody } from '../../common/form.js';
 import { ProblemError } from '../../common/problem.js';
 import { SessionsService, type ActiveSession } from '../../sessions/sessions.service.js';
 import { UsersService } from '../../users/users.service.js';
@@ -17,6 +16,7 @@ import { sessionNav } from '../../web/nav.js';
 import { sendErrorPage, sendPage, seeOther } from '../../web/page.js';
 import { parseAuditQuery, parseUsersQuery, queryString, readQuery, type UsersQuery } from './admin-query.js';
 import { auditPage, clientsPage, keysPage, usersPage } from './admin.views.js';
+import { fields } from '../portal-form.js';
 
 const PAGE = 50;
 const ACTIONS: Record<string, UserChanges> = {
@@ -30,19 +30,6 @@ interface Gate {
   active: ActiveSession;
   caller: Caller;
   csrf: string;
-}
-
-/** One value per field of a posted form; undefined when it is not a form, holds a NUL or repeats a field. */
-function fields<K extends string>(req: FastifyRequest, names: readonly K[]): Record<K, string | undefined> | undefined {
-  const form = req.body;
-  if (!(form instanceof FormBody) || form.hasNul()) return undefined;
-  const out = {} as Record<K, string | undefined>;
-  for (const name of names) {
-    const values = form.all(name);
-    if (values.length > 1) return undefined;
-    out[name] = values[0] === '' ? undefined : values[0];
-  }
-  return out;
 }
 
 /**

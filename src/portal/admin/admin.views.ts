@@ -4,6 +4,7 @@ import type { ClientView } from '../../clients/client.dto.js';
 import type { UserView } from '../../users/users.service.js';
 import { html, type SafeHtml } from '../../web/html.js';
 import { csrfField } from '../../web/page.js';
+import { dataTable } from '../view-helpers.js';
 
 export type AdminSection = 'users' | 'clients' | 'keys' | 'audit';
 
@@ -136,23 +137,7 @@ export function usersPage(v: UsersPageInput): SafeHtml {
     </div>
     <button type="submit">Search</button>
   </form>`;
-  const table = v.users.length
-    ? html`<table>
-        <thead>
-          <tr>
-            <th>Email</th>
-            <th>Name</th>
-            <th>Role</th>
-            <th>Status</th>
-            <th>Created (UTC)</th>
-            <th>Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows}
-        </tbody>
-      </table>`
-    : html`<p class="muted">No user matches.</p>`;
+  const table = dataTable(['Email', 'Name', 'Role', 'Status', 'Created (UTC)', 'Actions'], rows, 'No user matches.');
   return frame('users', 'Users', html`${form} ${table} ${pager(v.next, v.first)}`, v.notice);
 }
 
@@ -170,25 +155,7 @@ export function clientsPage(v: { csrf: string; clients: ClientView[]; owners: Ma
         <td class="actions">${button(`/portal/admin/clients/${encodeURIComponent(c.client_id)}/delete`, v.csrf, 'Delete', {}, true)}</td>
       </tr>`,
   );
-  const table = v.clients.length
-    ? html`<table>
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Client id</th>
-            <th>Type</th>
-            <th>Owner</th>
-            <th>Scopes</th>
-            <th>Grants</th>
-            <th>Created (UTC)</th>
-            <th>Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows}
-        </tbody>
-      </table>`
-    : html`<p class="muted">No applications yet.</p>`;
+  const table = dataTable(['Name', 'Client id', 'Type', 'Owner', 'Scopes', 'Grants', 'Created (UTC)', 'Actions'], rows, 'No applications yet.');
   return frame(
     'clients',
     'Applications (OAuth clients)',
@@ -213,26 +180,7 @@ export function keysPage(v: { csrf: string; keys: ApiKeyView[]; owners: Map<stri
         <td class="actions">${k.status === 'revoked' ? '' : button(`/portal/admin/keys/${k.id}/revoke`, v.csrf, 'Revoke', {}, true)}</td>
       </tr>`,
   );
-  const table = v.keys.length
-    ? html`<table>
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Key</th>
-            <th>Owner</th>
-            <th>Scopes</th>
-            <th>Status</th>
-            <th>Last used (UTC)</th>
-            <th>Created</th>
-            <th>Expires</th>
-            <th>Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows}
-        </tbody>
-      </table>`
-    : html`<p class="muted">No API keys yet.</p>`;
+  const table = dataTable(['Name', 'Key', 'Owner', 'Scopes', 'Status', 'Last used (UTC)', 'Created', 'Expires', 'Actions'], rows, 'No API keys yet.');
   return frame(
     'keys',
     'API keys',
@@ -326,23 +274,6 @@ export function auditPage(v: AuditPageInput): SafeHtml {
       <td><code class="details">${details === '{}' ? '' : details}</code></td>
     </tr>`;
   });
-  const table = v.events.length
-    ? html`<table>
-        <thead>
-          <tr>
-            <th>Time (UTC)</th>
-            <th>Event</th>
-            <th>Outcome</th>
-            <th>Actor</th>
-            <th>Target</th>
-            <th>Address</th>
-            <th>Details</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows}
-        </tbody>
-      </table>`
-    : html`<p class="muted">No event matches.</p>`;
+  const table = dataTable(['Time (UTC)', 'Event', 'Outcome', 'Actor', 'Target', 'Address', 'Details'], rows, 'No event matches.');
   return frame('audit', 'Audit log', html`${form} ${table} ${pager(v.next, v.first)}`, v.notice);
 }
