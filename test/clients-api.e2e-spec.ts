@@ -204,4 +204,13 @@ describe('management API: /v1/clients', () => {
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
   });
+
+  it('serves a client at once when its client_id was asked for (and cached as unknown) just before it was created', async () => {
+    const clientId = `late-${Date.now()}`;
+    const before = await postForm(`${app.url}/oauth2/token`, { grant_type: 'client_credentials', client_id: clientId, client_secret: 'x' });
+    expect(before.status).toBe(401);
+    const created = await app.createClient({ clientId });
+    const after = await postForm(`${app.url}/oauth2/token`, { grant_type: 'client_credentials', client_id: clientId, client_secret: created.clientSecret! });
+    expect(after.status).toBe(200);
+  });
 });

@@ -58,7 +58,7 @@ export class ClientsService implements OnModuleInit {
   }
 
   async create(input: CreateClientInput): Promise<{ client: Client; clientSecret: string | undefined }> {
-    return this.clients.manager.transaction(async (em) => {
+    const created = await this.clients.manager.transaction(async (em) => {
       const client = await em.getRepository(Client).save(
         em.getRepository(Client).create({
           clientId: input.clientId ?? `gth_${randomBase62(22)}`,
@@ -78,6 +78,11 @@ export class ClientsService implements OnModuleInit {
       }
       return { client, clientSecret };
     });
+    // An unknown client_id is cached too (as null): a look-up made just before, here or on another
+    // instance, must not keep answering "unknown" for the cache's lifetime (the Swagger UI client
+    // registered at start was refused for 5 s that way).
+    await this.changed(created.client.clientId);
+    return created;
   }
 
   async findByClientId(clientId: string): Promise<Client | null> {
