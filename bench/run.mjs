@@ -23,6 +23,12 @@ const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_UR
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : undefined;
 /** A directory: Gatehouse runs with --cpu-prof and writes its profile there when it stops. */
 const CPU_PROF = process.env.BENCH_CPU_PROF;
+/** Node's flags as production runs Gatehouse: those of package.json's start:prod (`node <flags> dist/src/main.js`). */
+const NODE_FLAGS = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  .scripts['start:prod'].replace(/^node\s+/, '')
+  .replace(/\s*dist\/src\/main\.js$/, '')
+  .split(/\s+/)
+  .filter(Boolean);
 /** libuv's thread pool (where @node-rs/argon2 hashes), the same for Gatehouse and the raw argon2 reference. */
 const THREADPOOL = process.env.UV_THREADPOOL_SIZE ?? '4';
 const HAS_TASKSET = spawnSync('taskset', ['--version']).status === 0;
@@ -151,7 +157,7 @@ async function main() {
     const base = `http://127.0.0.1:${port}`;
     gh = await startServer(
       'gatehouse',
-      [...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []), 'dist/src/main.js'],
+      [...NODE_FLAGS, ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []), 'dist/src/main.js'],
       {
         DATABASE_URL: dbUrl.href,
         PORT: String(port),

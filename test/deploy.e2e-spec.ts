@@ -53,4 +53,13 @@ describe('docker-compose.yml and the proxy', () => {
     expect(out).toMatch(/replicas: 3/);
     expect(out).toMatch(/ipv4_address: 172\.28\.0\.10/);
   });
+
+  it('runs the server with the same node flags everywhere: npm start, start:prod, the image (and so the benchmark)', () => {
+    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const flags = /^node ((?:--\S+ )*)dist\/src\/main\.js$/.exec(scripts['start:prod'])?.[1].trim();
+    expect(flags).toContain('--max-semi-space-size=');
+    expect(scripts.start.endsWith(`node ${flags} dist/src/main.js`)).toBe(true);
+    const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1];
+    expect(JSON.parse(cmd!)).toEqual(['node', ...flags!.split(' '), 'dist/src/main.js']);
+  });
 });
