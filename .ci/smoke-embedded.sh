@@ -17,6 +17,8 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 if [ -z "$ready" ]; then echo "server not ready within 30 s"; tail -50 "$log"; exit 1; fi
+grep -q "Developer portal: *http://localhost:$port/portal" "$log" || { echo "the start-up lines do not name the portal"; cat "$log"; exit 1; }
+curl -sf -o /dev/null "http://127.0.0.1:$port/portal/signin"
 id=$(grep -m1 'client_id:' "$log" | awk '{print $2}')
 secret=$(grep -m1 'client_secret:' "$log" | awk '{print $2}')
 token=$(curl -sf -X POST "http://127.0.0.1:$port/oauth2/token" -H 'Content-Type: application/x-www-form-urlencoded' \

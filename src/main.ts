@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `Gatehouse is running on ${publicUrl} (${config.databaseUrl ? 'PostgreSQL at DATABASE_URL' : `embedded PostgreSQL in ${config.dataDir}`})`,
+    `  Developer portal:      ${publicUrl}/portal`,
     `  API docs (Swagger UI): ${publicUrl}/docs`,
     `  Token endpoint:        ${publicUrl}/oauth2/token`,
     `  Metadata:              ${publicUrl}/.well-known/oauth-authorization-server`,

@@ -152,6 +152,43 @@ describe('hostile requests to POST /oauth2/token', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
+  it.each([
+    [
+      '/oauth2/token',
+      'a parameter the grant does not read (redirect_uri)',
+      () => `${good()}&redirect_uri=https://a.example/cb&redirect_uri=https://b.example/cb`,
+    ],
+    ['/oauth2/token', 'an unknown parameter', () => `${good()}&foo=1&foo=2`],
+    ['/oauth2/revoke', 'token', () => `token=a&token=b&client_id=${id}&client_secret=${secret}`],
+    ['/oauth2/revoke', 'an unknown parameter', () => `token=a&client_id=${id}&client_secret=${secret}&foo=1&foo=1`],
+    [
+      '/oauth2/introspect',
+      'token_type_hint',
+      () => `token=a&token_type_hint=access_token&token_type_hint=refresh_token&client_id=${id}&client_secret=${secret}`,
+    ],
+  ])('%s: %s sent twice -> 400 invalid_request naming it (RFC 6749 3.2, SPEC)', async (path, _what, body) => {
+    const res = await fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': form }, body: body() });
+    expect(res.status).toBe(400);
+    const json = (await res.json()) as Record<string, unknown>;
+    expect(json.error).toBe('invalid_request');
+    expect(String(json.error_description)).toMatch(/'(redirect_uri|foo|token|token_type_hint)' was sent more than once/);
+  });
+
+  it('answers a client_id with no secret the same whether it exists (confidential) or not: no client id enumeration', async () => {
+    const ask = async (clientId: string) => {
+      const res = await fetch(`${app.url}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': form },
+        body: `grant_type=client_credentials&client_id=${clientId}`,
+      });
+      return { status: res.status, body: await res.text(), challenge: res.headers.get('www-authenticate') };
+    };
+    const known = await ask(id);
+    expect(known.status).toBe(401);
+    expect(JSON.parse(known.body)).toMatchObject({ error: 'invalid_client' });
+    expect(await ask('gth_doesnotexist0000000000')).toEqual(known);
+  });
+
   it('still issues tokens normally afterwards', async () => {
     const res = await fetch(`${app.url}/oauth2/token`, { method: 'POST', headers: { 'content-type': form }, body: good() });
     expect(res.status).toBe(200);

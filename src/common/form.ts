@@ -40,6 +40,12 @@ export class FormBody {
     return false;
   }
 
+  /** The first name given more than once, if any (RFC 6749 3.1, 3.2: parameters MUST NOT be included more than once). */
+  repeatedName(): string | undefined {
+    for (const [name, values] of this.params) if (values.length > 1) return name;
+    return undefined;
+  }
+
   names(): string[] {
     return [...this.params.keys()];
   }

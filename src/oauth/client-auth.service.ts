@@ -15,6 +15,8 @@ export interface AuthenticatedClient {
 
 const BAD_CREDENTIALS =
   'Client authentication failed: check that client_id and client_secret are correct (the secret is shown once, when the client is created or its secret rotated)';
+const NO_SECRET =
+  'Client authentication failed: send the client_secret (form body or HTTP Basic) with client_id; only public clients may send client_id alone, and check that client_id is correct';
 const MAX_CREDENTIAL_LENGTH = 512;
 
 export const repeated = (name: string): OAuthError => OAuthError.invalidRequest(`The parameter '${name}' was sent more than once; send it once`);
@@ -81,10 +83,9 @@ export class ClientAuthService {
     if (bodySecret !== undefined) return this.withSecret(bodyId, bodySecret, 'client_secret_post');
 
     const entry = bodyId.length <= MAX_CREDENTIAL_LENGTH ? await this.clients.authLookup(bodyId) : null;
-    if (!entry || entry.client.status !== 'active') throw OAuthError.invalidClient('Unknown client_id: check that it is correct', false);
-    if (entry.client.type !== 'public') {
-      throw OAuthError.invalidClient('This client is confidential: it must authenticate with its client_secret', false);
-    }
+    // Unknown, disabled, or confidential with no secret: one answer, so that the lack of a secret
+    // does not tell which client ids exist (SPEC: never say whether a client id exists).
+    if (!entry || entry.client.status !== 'active' || entry.client.type !== 'public') throw OAuthError.invalidClient(NO_SECRET, false);
     return { client: entry.client, method: 'none' };
   }
 

@@ -73,8 +73,8 @@ export class AuthorizeRequestValidator {
     const fail = (error: AuthorizeErrorCode, description: string): Validated => ({ kind: 'error', redirectUri, state, error, description });
     if (states.length > 1) return fail('invalid_request', 'The state parameter was sent more than once');
     if (states.length === 1 && states[0].length > MAX_STATE) return fail('invalid_request', `The state parameter is longer than ${MAX_STATE} characters`);
-    const repeated = form.names().find((n) => form.all(n).length > 1);
-    if (repeated) return fail('invalid_request', `The parameter ${repeated.slice(0, 40)} was sent more than once; send it once`);
+    const repeated = form.repeatedName();
+    if (repeated !== undefined) return fail('invalid_request', `The parameter ${repeated.slice(0, 40)} was sent more than once; send it once`);
 
     const one = (name: string): string | undefined => form.one(name, dup);
     const responseType = one('response_type');
