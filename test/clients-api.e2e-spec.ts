@@ -182,6 +182,70 @@ describe('management API: /v1/clients', () => {
     expect((await call(bob, 'GET', `/v1/clients/${String(bobs.body.client_id)}`)).status).toBe(404);
   });
 
+  it("refuses a deleted client's access tokens at once, not when they expire", async () => {
+    const created = await call(alice, 'POST', '/v1/clients', { name: 'Deleted soon', scopes: ['users:read'] });
+    const id = String(created.body.client_id);
+    const t = await postForm(`${app.url}/oauth2/token`, { grant_type: 'client_credentials', client_id: id, client_secret: String(created.body.client_secret) });
+    const users = () => fetch(`${app.url}/v1/users`, { headers: { authorization: `Bearer ${String(t.body.access_token)}` } });
+    expect((await users()).status).toBe(200);
+    expect((await call(alice, 'DELETE', `/v1/clients/${id}`)).status).toBe(204);
+    const after = await users();
+    expect(after.status).toBe(401);
+    expect(after.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    expect(after.headers.get('www-authenticate')).toContain('deleted or disabled');
+  });
+
+  it('lets admins filter every client by q (name or client_id), owner_id and status', async () => {
+    const owner = await app.createUser({ role: 'developer' });
+    const ownerToken = await app.tokenActingFor(owner.id, ['clients:manage']);
+    const mine = await call(ownerToken, 'POST', '/v1/clients', { name: 'Filterable 100%_app' });
+    const id = String(mine.body.client_id);
+    const ids = (r: { body: Json }) => (r.body.data as { client_id: string }[]).map((c) => c.client_id);
+    expect(ids(await call(admin, 'GET', `/v1/admin/clients?q=${encodeURIComponent('100%_')}`))).toEqual([id]);
+    expect(ids(await call(admin, 'GET', `/v1/admin/clients?q=${id.slice(4, 14)}`))).toEqual([id]);
+    expect(ids(await call(admin, 'GET', '/v1/admin/clients?q=%25'))).toEqual([id]); // a literal %, not a wildcard
+    const byOwner = ids(await call(admin, 'GET', `/v1/admin/clients?owner_id=${owner.id}`));
+    expect(byOwner).toContain(id);
+    expect(byOwner.length).toBe(2); // the client behind ownerToken, and this one
+    expect(ids(await call(admin, 'GET', `/v1/admin/clients?status=disabled&owner_id=${owner.id}`))).toEqual([]);
+    for (const bad of ['status=gone', 'owner_id=not-a-uuid', `q=${'x'.repeat(201)}`, 'colour=red']) {
+      const res = await call(admin, 'GET', `/v1/admin/clients?${bad}`);
+      expect(res.status).toBe(400);
+    }
+  });
+
+  it('lets admins disable a client (no tokens, its access tokens refused at once, audited) and enable it again; nobody else', async () => {
+    const created = await call(bob, 'POST', '/v1/clients', { name: 'To disable', scopes: ['users:read'] });
+    const id = String(created.body.client_id);
+    const token = () =>
+      postForm(`${app.url}/oauth2/token`, { grant_type: 'client_credentials', client_id: id, client_secret: String(created.body.client_secret) });
+    const before = String((await token()).body.access_token);
+    const users = () => fetch(`${app.url}/v1/users`, { headers: { authorization: `Bearer ${before}` } });
+    expect((await users()).status).toBe(200);
+
+    expect((await call(bob, 'PATCH', `/v1/admin/clients/${id}`, { status: 'disabled' })).status).toBe(403);
+    expect((await call(admin, 'PATCH', `/v1/admin/clients/${id}`, { status: 'gone' })).status).toBe(400);
+    expect((await call(admin, 'PATCH', '/v1/admin/clients/gth_nosuchclient', { status: 'disabled' })).status).toBe(404);
+    const disabled = await call(admin, 'PATCH', `/v1/admin/clients/${id}`, { status: 'disabled' });
+    expect(disabled.status).toBe(200);
+    expect(disabled.body).toMatchObject({ client_id: id, status: 'disabled' });
+    expect((await token()).status).toBe(401);
+    expect((await users()).status).toBe(401);
+    const filtered = await call(admin, 'GET', '/v1/admin/clients?status=disabled&limit=100');
+    expect((filtered.body.data as { client_id: string }[]).map((c) => c.client_id)).toContain(id);
+    // The event is written after the answer: read until it is there (at most 2 s).
+    let events: { type: string; target: string }[] = [];
+    for (let i = 0; i < 20 && !events.some((e) => e.target === id); i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 100));
+      events = (await call(admin, 'GET', '/v1/admin/audit-events?type=client.disabled&limit=100')).body.data as typeof events;
+    }
+    expect(events.filter((e) => e.target === id)).toEqual([expect.objectContaining({ type: 'client.disabled', target: id })]);
+
+    expect((await call(admin, 'PATCH', `/v1/admin/clients/${id}`, { status: 'active' })).body).toMatchObject({ status: 'active' });
+    expect((await users()).status).toBe(200);
+    expect((await token()).status).toBe(200);
+  });
+
   it.each([
     ['a NUL in the name', { name: 'a\u0000b' }],
     ['a huge name', { name: 'x'.repeat(10_000) }],

@@ -4,24 +4,30 @@ import { Repository } from 'typeorm';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import { AuditEvent, type AuditOutcome } from './audit-event.entity.js';
 
-export type AuditType =
-  | 'auth.sign_in'
-  | 'auth.sign_in_failed'
-  | 'auth.sign_up'
-  | 'oauth.token_issued'
-  | 'oauth.code_reuse_detected'
-  | 'oauth.refresh_reuse_detected'
-  | 'oauth.consent_granted'
-  | 'oauth.consent_withdrawn'
-  | 'oauth.token_revoked'
-  | 'client.created'
-  | 'client.updated'
-  | 'client.deleted'
-  | 'client.secret_rotated'
-  | 'api_key.created'
-  | 'api_key.rotated'
-  | 'api_key.revoked'
-  | 'admin.user_changed';
+/** Every kind of event in the audit trail (the admin console's filter offers these). */
+export const AUDIT_TYPES = [
+  'auth.sign_in',
+  'auth.sign_in_failed',
+  'auth.sign_up',
+  'oauth.token_issued',
+  'oauth.token_revoked',
+  'oauth.code_reuse_detected',
+  'oauth.refresh_reuse_detected',
+  'oauth.consent_granted',
+  'oauth.consent_withdrawn',
+  'client.created',
+  'client.updated',
+  'client.deleted',
+  'client.disabled',
+  'client.enabled',
+  'client.secret_rotated',
+  'api_key.created',
+  'api_key.rotated',
+  'api_key.revoked',
+  'admin.user_changed',
+] as const;
+
+export type AuditType = (typeof AUDIT_TYPES)[number];
 
 export interface AuditInput {
   type: AuditType;

@@ -1,11 +1,11 @@
-import { Controller, Delete, Get, HttpCode, Param, Query, Req } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query, Req } from '@nestjs/common';
+import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Auth } from '../auth/auth.decorator.js';
-import { PageQuery, type Page } from '../common/pagination.js';
+import type { Page } from '../common/pagination.js';
 import { CallerService } from './caller.service.js';
 import { ClientManagementService } from './client-management.service.js';
-import type { ClientView } from './client.dto.js';
+import { AdminClientQuery, AdminClientUpdate, type ClientView } from './client.dto.js';
 
 /** A new decorator per route: Swagger's security decorators must not share one instance. */
 const auth = () => Auth({ schemes: ['bearer'], scopes: ['admin'] });
@@ -21,9 +21,21 @@ export class AdminClientsController {
 
   @Get()
   @auth()
-  @ApiOperation({ summary: 'All clients, newest first' })
-  async list(@Req() req: FastifyRequest, @Query() q: PageQuery): Promise<Page<ClientView>> {
-    return this.manage.list(await this.callers.admin(req.principal), q.limit ?? 20, q.cursor, true);
+  @ApiOperation({ summary: 'All clients, newest first; filter by q (name or client_id), owner_id, status' })
+  async list(@Req() req: FastifyRequest, @Query() q: AdminClientQuery): Promise<Page<ClientView>> {
+    return this.manage.list(await this.callers.admin(req.principal), q.limit ?? 20, q.cursor, true, { q: q.q, ownerId: q.owner_id, status: q.status });
+  }
+
+  @Patch(':clientId')
+  @auth()
+  @ApiOperation({
+    summary: "Disable or enable anyone's client",
+    description: 'A disabled client gets no tokens, and the access tokens it already holds are refused at once, on every instance.',
+  })
+  @ApiOkResponse({ description: 'The client after the change' })
+  @ApiNotFoundResponse({ description: 'No such client' })
+  async update(@Req() req: FastifyRequest, @Param('clientId') clientId: string, @Body() dto: AdminClientUpdate): Promise<ClientView> {
+    return this.manage.setStatus(await this.callers.admin(req.principal), clientId, dto.status);
   }
 
   @Delete(':clientId')

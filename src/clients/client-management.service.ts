@@ -9,9 +9,16 @@ import { Client, type ClientType, type GrantType } from './client.entity.js';
 import { CreateClientDto, toClientView, UpdateClientDto, type ClientView } from './client.dto.js';
 import { grantsProblem, redirectUrisProblem, scopesProblem } from './client-rules.js';
 import { ClientsService } from './clients.service.js';
+import { containsPattern } from '../database/like.js';
 
 const DEFAULT_GRANTS: Record<ClientType, GrantType[]> = { confidential: ['client_credentials'], public: ['authorization_code', 'refresh_token'] };
 const DEFAULT_SCOPES = ['data:read'];
+
+export interface ClientFilter {
+  q?: string;
+  ownerId?: string;
+  status?: 'active' | 'disabled';
+}
 export const DEFAULT_GRACE_SECONDS = 86400;
 
 /**
@@ -26,7 +33,8 @@ export class ClientManagementService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(caller: Caller, limit: number, cursor: string | undefined, all = false): Promise<Page<ClientView>> {
+  /** The caller's clients; with `all` (admins), every owner's, narrowed by `filter`. */
+  async list(caller: Caller, limit: number, cursor: string | undefined, all = false, filter: ClientFilter = {}): Promise<Page<ClientView>> {
     const after = decodeCursor(cursor);
     const qb = this.repo
       .createQueryBuilder('c')
@@ -34,8 +42,28 @@ export class ClientManagementService {
       .addOrderBy('c.id', 'DESC')
       .limit(limit + 1);
     if (!all) qb.andWhere('c.owner_id = :owner', { owner: caller.userId });
+    else if (filter.ownerId) qb.andWhere('c.owner_id = :owner', { owner: filter.ownerId });
+    if (all && filter.status) qb.andWhere('c.status = :status', { status: filter.status });
+    if (all && filter.q) {
+      qb.andWhere("(c.name ILIKE :q ESCAPE '\\' OR c.client_id ILIKE :q ESCAPE '\\')", { q: containsPattern(filter.q) });
+    }
     if (after) qb.andWhere('(c.created_at, c.id) < (:at, :id)', { at: after.createdAt, id: after.id });
     return toPage(await qb.getMany(), limit, toClientView);
+  }
+
+  /** Admins: disable a client (its access tokens are refused on every instance at once) or enable it again. */
+  async setStatus(admin: Caller, clientId: string, status: 'active' | 'disabled'): Promise<ClientView> {
+    const client = await this.get(admin, clientId, true);
+    if (client.status !== status) {
+      await this.clients.update(client.id, { status });
+      void this.audit.record({
+        type: status === 'disabled' ? 'client.disabled' : 'client.enabled',
+        actorUserId: admin.userId,
+        target: client.clientId,
+        ip: admin.ip,
+      });
+    }
+    return toClientView(await this.get(admin, clientId, true));
   }
 
   async get(caller: Caller, clientId: string, asAdmin = false): Promise<Client> {

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { PageQuery } from '../common/pagination.js';
 import { ALL_SCOPES } from '../auth/scopes.js';
 import { GRANT_TYPES, type Client, type ClientType, type GrantType } from './client.entity.js';
 
@@ -56,6 +58,33 @@ export class RotateSecretDto {
   @Min(0)
   @Max(2592000)
   grace_period_seconds?: number;
+}
+
+/** GET /v1/admin/clients: every filter optional, all of them applied together. */
+export class AdminClientQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Part of the name or of the client_id' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ description: "Only this user's clients" })
+  @IsOptional()
+  @IsUUID()
+  @Type(() => String)
+  owner_id?: string;
+
+  @ApiPropertyOptional({ enum: ['active', 'disabled'] })
+  @IsOptional()
+  @IsIn(['active', 'disabled'])
+  status?: 'active' | 'disabled';
+}
+
+/** PATCH /v1/admin/clients/{client_id}: disable a client (no new tokens, its access tokens refused at once) or enable it again. */
+export class AdminClientUpdate {
+  @ApiProperty({ enum: ['active', 'disabled'] })
+  @IsIn(['active', 'disabled'])
+  status: 'active' | 'disabled';
 }
 
 export interface ClientView {

@@ -1,23 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { ResourceAuthError } from '../auth/resource-auth.error.js';
+import { ClientsService } from '../clients/clients.service.js';
 import { AccessTokenService, type AccessTokenClaims } from './access-token.service.js';
 import { RevocationList } from './store/revocation-list.js';
 
 /**
- * An access token that verifies AND is still alive: its jti not revoked, and (for the code flow)
- * its grant not revoked, its user not disabled, the password not changed since. Used by the Bearer
- * strategy and introspection. The revocation answers are cached briefly (see RevocationList).
+ * An access token that verifies AND is still alive: its jti not revoked, its client neither deleted
+ * nor disabled, and (for the code flow) its grant not revoked, its user not disabled, the password
+ * not changed since. Used by the Bearer strategy and introspection. The answers are cached briefly
+ * (RevocationList, the clients' look-up cache) and dropped on every instance when they change.
  */
 @Injectable()
 export class LiveAccessTokens {
   constructor(
     private readonly tokens: AccessTokenService,
     private readonly revocations: RevocationList,
+    private readonly clients: ClientsService,
   ) {}
 
   async verify(token: string): Promise<AccessTokenClaims> {
     const claims = await this.tokens.verify(token);
     if (typeof claims.jti === 'string' && (await this.revocations.isJtiRevoked(claims.jti))) throw revoked();
+    if (!(await this.clients.isActive(claims.client_id))) throw clientGone();
     if (claims.gid !== undefined) {
       if (typeof claims.gid !== 'string' || !(await this.revocations.isGrantActive(claims.gid))) throw grantRevoked();
     }
@@ -37,6 +41,9 @@ export class LiveAccessTokens {
       if (isRevoked === undefined) return undefined;
       if (isRevoked) throw revoked();
     }
+    const clientActive = this.clients.activeNow(claims.client_id);
+    if (clientActive === undefined) return undefined;
+    if (!clientActive) throw clientGone();
     if (claims.gid !== undefined) {
       if (typeof claims.gid !== 'string') throw grantRevoked();
       const active = this.revocations.grantActiveNow(claims.gid);
@@ -55,4 +62,8 @@ function grantRevoked(): ResourceAuthError {
   return ResourceAuthError.invalidToken(
     'The access token was revoked (its authorization was withdrawn, its refresh token reused or revoked, or the user disabled); sign in again',
   );
+}
+
+function clientGone(): ResourceAuthError {
+  return ResourceAuthError.invalidToken('The client this access token was issued to was deleted or disabled; its tokens no longer work');
 }

@@ -7,6 +7,7 @@ import { ChangeBus } from '../database/change-bus.service.js';
 import { HotQuery } from '../database/hot-query.js';
 import { PasswordService } from './password.service.js';
 import { User, type UserRole, type UserStatus } from './user.entity.js';
+import { containsPattern } from '../database/like.js';
 
 export interface UserView {
   id: string;
@@ -76,9 +77,7 @@ export class UsersService {
       .limit(limit + 1);
     if (after) qb.andWhere('(u.created_at, u.id) < (:at, :id)', { at: after.createdAt, id: after.id });
     if (filter.q) {
-      // LIKE wildcards in the search text are matched literally.
-      const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      qb.andWhere("(u.email ILIKE :q ESCAPE '\\' OR u.display_name ILIKE :q ESCAPE '\\')", { q: pattern });
+      qb.andWhere("(u.email ILIKE :q ESCAPE '\\' OR u.display_name ILIKE :q ESCAPE '\\')", { q: containsPattern(filter.q) });
     }
     if (filter.role) qb.andWhere('u.role = :role', { role: filter.role });
     if (filter.status) qb.andWhere('u.status = :status', { status: filter.status });
