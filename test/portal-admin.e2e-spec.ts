@@ -1,5 +1,5 @@
 import { UsersService } from '../src/users/users.service.js';
-import { eventually, startTestApp, type TestApp } from './support/app.js';
+import { eventually, postForm, startTestApp, type TestApp } from './support/app.js';
 import { Agent, hidden } from './support/agent.js';
 import { signedIn } from './support/code-flow.js';
 import { call, keyOwner } from './support/keys.js';
@@ -184,6 +184,35 @@ describe('portal admin pages', () => {
     const again = await admin.agent.post(`/portal/admin/clients/${encodeURIComponent(clientId)}/delete`, { csrf });
     expect(again.status).toBe(404);
     expect(again.text).toContain('was not found');
+  });
+
+  it('disables a client with its button (no tokens, its access tokens refused at once) and enables it again; CSRF and bad forms refused', async () => {
+    const client = await app.createClient({ name: 'Console-disabled app', scopes: ['users:read'] });
+    const token = async () =>
+      postForm(`${app.url}/oauth2/token`, { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret! });
+    const access = String((await token()).body.access_token);
+    const users = async () => (await fetch(`${app.url}/v1/users`, { headers: { authorization: `Bearer ${access}` } })).status;
+    const action = `/portal/admin/clients/${encodeURIComponent(client.clientId)}/status`;
+    const rowOf = (text: string) => text.slice(text.indexOf('Console-disabled app'), text.indexOf('Console-disabled app') + 2000);
+    expect(rowOf((await admin.agent.get('/portal/admin/clients')).text)).toContain(`action="${action}"`);
+
+    expect((await admin.agent.post(action, { status: 'disabled' })).status).toBe(403); // no CSRF token
+    expect((await admin.agent.post(action, { csrf, status: 'gone' })).status).toBe(400);
+    expect((await admin.agent.post('/portal/admin/clients/gth_nosuchclient/status', { csrf, status: 'disabled' })).status).toBe(404);
+    expect(await users()).toBe(200);
+
+    const res = await admin.agent.post(action, { csrf, status: 'disabled' });
+    expect(res.status).toBe(303);
+    expect(res.location).toBe('/portal/admin/clients');
+    expect((await token()).status).toBe(401);
+    expect(await users()).toBe(401);
+    const row = rowOf((await admin.agent.get('/portal/admin/clients')).text);
+    expect(row).toContain('status-disabled');
+    expect(row).toContain('Enable');
+
+    expect((await admin.agent.post(action, { csrf, status: 'active' })).status).toBe(303);
+    expect(await users()).toBe(200);
+    expect((await token()).status).toBe(200);
   });
 
   it('lists every API key with owner, prefix and last use (never the key), and revokes any', async () => {

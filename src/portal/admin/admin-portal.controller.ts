@@ -103,6 +103,22 @@ export class AdminPortalController {
     seeOther(reply, '/portal/admin/clients');
   }
 
+  @Post('clients/:clientId/status')
+  @Public()
+  async clientStatus(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
+    const f = await this.posted(req, reply, '/portal/admin/clients', ['csrf', 'status'] as const);
+    if (!f) return;
+    const status = f.values.status;
+    if (status !== 'active' && status !== 'disabled') return this.renderClients(reply, f.gate, {}, 400, 'The form was incomplete or altered; try again.');
+    try {
+      await this.clients.setStatus(f.gate.caller, clientId, status);
+    } catch (err) {
+      if (err instanceof ProblemError && err.status < 500) return this.renderClients(reply, f.gate, {}, err.status, err.detail);
+      throw err;
+    }
+    seeOther(reply, '/portal/admin/clients');
+  }
+
   @Get('keys')
   @Public()
   async keysList(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query() query: unknown): Promise<void> {

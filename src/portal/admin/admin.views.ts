@@ -151,15 +151,23 @@ export function clientsPage(v: { csrf: string; clients: ClientView[]; owners: Ma
         <td>${c.owner_id ? (v.owners.get(c.owner_id) ?? c.owner_id) : html`<span class="muted">none (system)</span>`}</td>
         <td>${c.scopes.join(' ')}</td>
         <td>${c.grant_types.join(' ')}</td>
+        <td><span class="status status-${c.status}">${c.status}</span></td>
         <td>${when(c.created_at)}</td>
-        <td class="actions">${button(`/portal/admin/clients/${encodeURIComponent(c.client_id)}/delete`, v.csrf, 'Delete', {}, true)}</td>
+        <td class="actions">
+          ${
+            c.status === 'active'
+              ? button(`/portal/admin/clients/${encodeURIComponent(c.client_id)}/status`, v.csrf, 'Disable', { status: 'disabled' })
+              : button(`/portal/admin/clients/${encodeURIComponent(c.client_id)}/status`, v.csrf, 'Enable', { status: 'active' })
+          }
+          ${button(`/portal/admin/clients/${encodeURIComponent(c.client_id)}/delete`, v.csrf, 'Delete', {}, true)}
+        </td>
       </tr>`,
   );
-  const table = dataTable(['Name', 'Client id', 'Type', 'Owner', 'Scopes', 'Grants', 'Created (UTC)', 'Actions'], rows, 'No applications yet.');
+  const table = dataTable(['Name', 'Client id', 'Type', 'Owner', 'Scopes', 'Grants', 'Status', 'Created (UTC)', 'Actions'], rows, 'No applications yet.');
   return frame(
     'clients',
     'Applications (OAuth clients)',
-    html`<p class="muted">Every owner's clients. Deleting one stops its secrets and tokens requests at once.</p>
+    html`<p class="muted">Every owner's clients. Disabling or deleting one stops its token requests, and the access tokens it holds, at once.</p>
       ${table} ${pager(v.next, v.first)}`,
     v.notice,
   );
