@@ -13,21 +13,19 @@ import autocannon from 'autocannon';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import pg from 'pg';
+import { join } from 'node:path';
 import { parseApiKey } from '../dist/src/api-keys/api-key-format.js';
+import { createDatabase, databaseUrl, dropDatabase, freePort, gatehouseCommand, HAS_TASKSET, ROOT, sql, TEST_DATABASE_URL } from './lib/server.mjs';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const WARMUP_SECONDS = 3;
 const ROUNDS = 5;
 const RECORDS = 20;
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN_URL = TEST_DATABASE_URL;
 // Once re-executed under `taskset -c 1` this process sees one CPU, hence BENCH_PINNED.
-const hasTaskset = process.env.BENCH_PINNED === '1' || (spawnSync('taskset', ['--version']).status === 0 && availableParallelism() >= 2);
+const hasTaskset = process.env.BENCH_PINNED === '1' || (HAS_TASKSET && availableParallelism() >= 2);
 
 // Pin this process (autocannon) to CPU 1, away from the server on CPU 0.
 if (hasTaskset && !process.env.BENCH_PINNED) {
@@ -36,28 +34,9 @@ if (hasTaskset && !process.env.BENCH_PINNED) {
 }
 
 const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
-const freePort = () =>
-  new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-
-async function admin(sql) {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 const dbName = `gh_bench_${randomBytes(5).toString('hex')}`;
-const dbUrl = Object.assign(new URL(ADMIN_URL), { pathname: `/${dbName}` }).href;
+const dbUrl = databaseUrl(ADMIN_URL, dbName);
 const dataDir = mkdtempSync(join(tmpdir(), 'gh-bench-'));
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
@@ -78,10 +57,9 @@ const env = {
 
 let server;
 try {
-  await admin(`CREATE DATABASE "${dbName}"`);
-  const main = join(ROOT, 'dist/src/main.js');
-  const cmd = hasTaskset ? ['taskset', ['-c', '0', process.execPath, main]] : [process.execPath, [main]];
-  server = spawn(cmd[0], cmd[1], { cwd: dataDir, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  await createDatabase(ADMIN_URL, dbName);
+  const [cmd, args] = gatehouseCommand({ pin: hasTaskset });
+  server = spawn(cmd, args, { cwd: dataDir, env, stdio: ['ignore', 'ignore', 'inherit'] });
   await waitReady();
   log(`server on ${base} (database ${dbName}${hasTaskset ? ', server on CPU 0, autocannon on CPU 1' : ', not pinned: no taskset'})`);
 
@@ -159,7 +137,7 @@ try {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
   }
-  await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch((err) => log(`could not drop ${dbName}: ${err.message}`));
+  await dropDatabase(ADMIN_URL, dbName).catch((err) => log(`could not drop ${dbName}: ${err.message}`));
   rmSync(dataDir, { recursive: true, force: true });
 }
 
@@ -186,13 +164,7 @@ async function waitReady() {
 }
 
 async function ownerIdOf(email) {
-  const c = new pg.Client({ connectionString: dbUrl });
-  await c.connect();
-  try {
-    return (await c.query('SELECT id FROM users WHERE email = $1', [email])).rows[0].id;
-  } finally {
-    await c.end();
-  }
+  return (await sql(dbUrl, 'SELECT id FROM users WHERE email = $1', [email]))[0].id;
 }
 
 async function post(key, data) {

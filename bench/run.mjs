@@ -7,10 +7,9 @@ import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
 import { createPublicKey, randomBytes, verify as verifySig } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import pg from 'pg';
 import { Browser, codeFlowTokens, hidden, setCookies } from './lib/flows.mjs';
 import { closedLoop, percentile, request } from './lib/loop.mjs';
+import { createDatabase, dropDatabase, freePort, gatehouseCommand, HAS_TASKSET, pinned, sql, TEST_DATABASE_URL } from './lib/server.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -18,40 +17,21 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 /** Seconds of unmeasured load on each Gatehouse route before the scenarios. */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? TEST_DATABASE_URL;
 /** Comma-separated scenario ids to run (B,2,2o,3,3o,4,5,6,F,7); all by default. */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : undefined;
 /** A directory: Gatehouse runs with --cpu-prof and writes its profile there when it stops. */
 const CPU_PROF = process.env.BENCH_CPU_PROF;
-/** Node's flags as production runs Gatehouse: those of package.json's start:prod (`node <flags> dist/src/main.js`). */
-const NODE_FLAGS = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
-  .scripts['start:prod'].replace(/^node\s+/, '')
-  .replace(/\s*dist\/src\/main\.js$/, '')
-  .split(/\s+/)
-  .filter(Boolean);
 /** libuv's thread pool (where @node-rs/argon2 hashes), the same for Gatehouse and the raw argon2 reference. */
 const THREADPOOL = process.env.UV_THREADPOOL_SIZE ?? '4';
-const HAS_TASKSET = spawnSync('taskset', ['--version']).status === 0;
 const ADMIN_EMAIL = 'admin@gatehouse.local';
 const ADMIN_PASSWORD = `bench-${randomBytes(12).toString('hex')}`;
 const SIGNIN_PASSWORD = `bench-${randomBytes(12).toString('hex')}`;
 const children = [];
 const runs = (id) => !ONLY || ONLY.has(id);
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
-const pinned = (args) => (HAS_TASKSET ? ['taskset', ['-c', '0', process.execPath, ...args]] : [process.execPath, args]);
-
-/** Starts a server on core 0; resolves when `ready` says so. */
-async function startServer(name, args, env, ready) {
-  const [cmd, argv] = pinned(args);
+/** Starts a server (`[cmd, argv]`, pinned to core 0: see bench/lib/server.mjs); resolves when `ready` says so. */
+async function startServer(name, [cmd, argv], env, ready) {
   const child = spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   children.push(child);
   let out = '';
@@ -144,11 +124,7 @@ async function main() {
   if (HAS_TASKSET) spawnSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' }); // the load generators on core 1
   const rows = [];
   const dbName = `gh_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const dbUrl = new URL(ADMIN_URL);
-  dbUrl.pathname = `/${dbName}`;
+  const dbUrl = await createDatabase(ADMIN_URL, dbName);
   const mem = {};
   let gh;
   try {
@@ -157,9 +133,9 @@ async function main() {
     const base = `http://127.0.0.1:${port}`;
     gh = await startServer(
       'gatehouse',
-      [...NODE_FLAGS, ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []), 'dist/src/main.js'],
+      gatehouseCommand({ extraFlags: CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [] }),
       {
-        DATABASE_URL: dbUrl.href,
+        DATABASE_URL: dbUrl,
         PORT: String(port),
         PUBLIC_URL: base,
         LOG_LEVEL: 'warn',
@@ -234,7 +210,7 @@ async function main() {
     if (runs('F')) {
       bare = await startServer(
         'bare fastify',
-        ['bench/servers/bare-fastify.mjs'],
+        pinned(['bench/servers/bare-fastify.mjs']),
         { PORT: String(fport) },
         async () => (await fetch(`http://127.0.0.1:${fport}/ping`)).ok,
       );
@@ -243,7 +219,7 @@ async function main() {
     const oport = await freePort();
     const obody = 'grant_type=client_credentials&client_id=bench-client&client_secret=bench-secret-bench-secret-bench-secret-0123&scope=users:read';
     if (runs('7')) {
-      peer = await startServer('oidc-provider', ['bench/servers/oidc-provider.mjs'], { PORT: String(oport), NODE_ENV: 'production' }, async () => {
+      peer = await startServer('oidc-provider', pinned(['bench/servers/oidc-provider.mjs']), { PORT: String(oport), NODE_ENV: 'production' }, async () => {
         const r = await fetch(`http://127.0.0.1:${oport}/token`, { method: 'POST', headers: FORM, body: obody });
         return r.status === 200;
       });
@@ -311,7 +287,7 @@ async function main() {
     }
 
     if (runs('5')) rows.push(await refreshRotation(base, codeClient, gh.pid));
-    if (runs('6')) rows.push(...(await signIns(base, bearer, signInAccounts, dbName, gh.pid)));
+    if (runs('6')) rows.push(...(await signIns(base, bearer, signInAccounts, dbUrl, gh.pid)));
     mem.load = rssMb(gh.pid);
 
     print(rows, mem);
@@ -327,8 +303,7 @@ async function main() {
           }),
       ),
     );
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await admin.end();
+    await dropDatabase(ADMIN_URL, dbName);
   }
 }
 
@@ -414,7 +389,7 @@ async function refreshRotation(base, client, pid) {
  * and token fetched first) against the raw argon2id verify rate on the same core with the same
  * concurrency; then Bearer GET /v1/users p99 alone and while sign-ins run.
  */
-async function signIns(base, bearer, accounts, dbName, pid) {
+async function signIns(base, bearer, accounts, dbUrl, pid) {
   const signInStep = async (state, agent) => {
     const res = await request(agent, `${base}/portal/signin`, {
       method: 'POST',
@@ -434,10 +409,7 @@ async function signIns(base, bearer, accounts, dbName, pid) {
     return { email: `bench-signin-${i % accounts}@gatehouse.local`, cookie, csrf: hidden(page.text, 'csrf'), returnTo: hidden(page.text, 'return_to') };
   };
   // Raw argon2id on the same core, same pool, same concurrency, on a hash from Gatehouse's own table.
-  const db = new pg.Client({ connectionString: ADMIN_URL.replace(/\/[^/]*$/, `/${dbName}`) });
-  await db.connect();
-  const hash = (await db.query(`SELECT password_hash FROM users WHERE email = 'bench-signin-0@gatehouse.local'`)).rows[0].password_hash;
-  await db.end();
+  const hash = (await sql(dbUrl, `SELECT password_hash FROM users WHERE email = 'bench-signin-0@gatehouse.local'`))[0].password_hash;
   const [cmd, argv] = pinned(['bench/servers/argon2-raw.mjs']);
   // Sign-ins and the raw reference take turns in two rounds each, so that other load on the machine
   // weighs on both alike.

@@ -14,43 +14,21 @@
 // Run: npm run soak (builds first). Environment: SOAK_SECONDS (60), SOAK_CONCURRENCY (32 loops in
 // flight), TEST_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres).
 import { execFileSync, spawn } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { join } from 'node:path';
+import { Browser, hidden, pkce } from './lib/flows.mjs';
+import { createDatabase, databaseUrl, dropDatabase, freePort, gatehouseCommand, ROOT, sql, TEST_DATABASE_URL } from './lib/server.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const CONCURRENCY = Math.max(5, Number(process.env.SOAK_CONCURRENCY ?? 32));
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN_URL = TEST_DATABASE_URL;
 const REDIRECT = 'http://127.0.0.1:9/cb';
 const log = (msg) => process.stderr.write(`soak: ${msg}\n`);
 
-const freePort = () =>
-  new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-
-async function sql(url, text, params = []) {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(text, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
-
 const dbName = `gh_soak_${randomBytes(5).toString('hex')}`;
-const dbUrl = Object.assign(new URL(ADMIN_URL), { pathname: `/${dbName}` }).href;
+const dbUrl = databaseUrl(ADMIN_URL, dbName);
 const dataDir = mkdtempSync(join(tmpdir(), 'gh-soak-'));
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
@@ -73,41 +51,9 @@ const env = {
   RATE_LIMIT_API_KEY_PER_MINUTE: '0',
 };
 
-/** A cookie-keeping form client for the sign-in and consent pages. */
-class Browser {
-  cookies = new Map();
-  async request(path, init = {}) {
-    const headers = { ...(init.headers ?? {}) };
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(path.startsWith('http') ? path : base + path, { ...init, headers, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const eq = pair.indexOf('=');
-      if (/Max-Age=0/i.test(c)) this.cookies.delete(pair.slice(0, eq));
-      else this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
-    }
-    return { status: res.status, location: res.headers.get('location'), text: await res.text() };
-  }
-  post(path, form) {
-    return this.request(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
-  }
-}
-
-function hidden(page, name) {
-  const m = new RegExp(`name="${name}" value="([^"]*)"`).exec(page);
-  if (!m) throw new Error(`no hidden field ${name}`);
-  return m[1]
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
-
 /** A new code-flow grant for the signed-in browser: its first access and refresh tokens. */
 async function newChain(browser, clientId) {
-  const verifier = randomBytes(32).toString('base64url');
-  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const { verifier, challenge } = pkce();
   const q = new URLSearchParams({
     response_type: 'code',
     client_id: clientId,
@@ -117,7 +63,7 @@ async function newChain(browser, clientId) {
     code_challenge: challenge,
     code_challenge_method: 'S256',
   });
-  let res = await browser.request(`/oauth2/authorize?${q}`);
+  let res = await browser.get(`/oauth2/authorize?${q}`);
   if (res.status === 200)
     res = await browser.post('/oauth2/authorize', { csrf: hidden(res.text, 'csrf'), authz: hidden(res.text, 'authz'), decision: 'allow' });
   if (!res.location) throw new Error(`authorize answered ${res.status}`);
@@ -181,8 +127,10 @@ const pct = (xs, p) => {
 let server;
 let exitCode = 1;
 try {
-  await sql(ADMIN_URL, `CREATE DATABASE "${dbName}"`);
-  server = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], { cwd: dataDir, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  await createDatabase(ADMIN_URL, dbName);
+  // Node's flags as production runs it; not pinned: the soak loads the whole machine.
+  const [cmd, args] = gatehouseCommand({ pin: false });
+  server = spawn(cmd, args, { cwd: dataDir, env, stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; ; i++) {
     try {
       if ((await fetch(`${base}/health/ready`)).ok) break;
@@ -211,8 +159,8 @@ try {
   ]);
   const ownerId = (await sql(dbUrl, 'SELECT id FROM users WHERE email = $1', [adminEmail]))[0].id;
 
-  const browser = new Browser();
-  const page = await browser.request('/portal/signin');
+  const browser = new Browser(base);
+  const page = await browser.get('/portal/signin');
   const signIn = await browser.post('/portal/signin', { csrf: hidden(page.text, 'csrf'), email: adminEmail, password: adminPassword });
   if (signIn.status !== 303) throw new Error(`sign-in answered ${signIn.status}`);
 
@@ -393,7 +341,7 @@ try {
 } finally {
   server?.kill('SIGTERM');
   await new Promise((r) => (server && server.exitCode === null ? server.once('exit', r) : r()));
-  await sql(ADMIN_URL, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
+  await dropDatabase(ADMIN_URL, dbName).catch(() => undefined);
   rmSync(dataDir, { recursive: true, force: true });
 }
 process.exit(exitCode);
