@@ -30,4 +30,6 @@ stop
 sleep 0.5
 if ss -ltn | grep -q "127.0.0.1:$port "; then echo "the server did not stop on SIGTERM"; exit 1; fi
 if grep -q '"level":50' "$log"; then echo "errors were logged:"; grep '"level":50' "$log"; exit 1; fi
+# Deprecated options are fixed when they appear (Fastify's FSTDEP warnings name what replaces them).
+if grep -qE 'DeprecationWarning|FSTDEP' "$log"; then echo "deprecation warnings at start-up:"; grep -E 'DeprecationWarning|FSTDEP' "$log"; exit 1; fi
 echo "embedded smoke test: ready, token issued, GET /v1/users answered 200"

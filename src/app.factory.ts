@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import { LogController, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { AuditService } from './audit/audit.service.js';
@@ -44,9 +44,10 @@ export async function createApp(config: AppConfig, opts: { logger?: Logger } = {
     const adapter = new FastifyAdapter({
       loggerInstance: logger,
       childLoggerFactory: lazyChildLoggerFactory,
-      disableRequestLogging: true,
+      // The access log is our own onResponse hook (one line per request, URL redacted).
+      logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: BODY_LIMIT,
-      maxParamLength: 200,
+      routerOptions: { maxParamLength: 200 },
       trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
       requestIdHeader: false,
       genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
