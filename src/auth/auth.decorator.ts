@@ -33,7 +33,9 @@ export function Auth(options: AuthOptions): MethodDecorator & ClassDecorator {
   if (options.schemes.includes('session')) decorators.push(ApiSecurity(SECURITY.session, options.scopes));
   decorators.push(
     ApiUnauthorizedResponse({ description: 'Missing, malformed, expired or revoked credentials (RFC 6750 `WWW-Authenticate` challenge)' }),
-    ApiForbiddenResponse({ description: `The credential lacks a scope: ${options.scopes.join(' ') || '(none needed)'}` }),
+    ApiForbiddenResponse({
+      description: `The credential lacks a scope (${options.scopes.join(' ') || 'none needed'}), or may not make this request (the body says why)`,
+    }),
   );
   return applyDecorators(...decorators);
 }

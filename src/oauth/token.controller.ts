@@ -20,7 +20,8 @@ export class TokenController {
     summary: 'Get an access token (RFC 6749)',
     description:
       'Grants: `client_credentials`, `authorization_code` (with PKCE `code_verifier`), `refresh_token`. Authenticate the client with HTTP Basic ' +
-      '(`client_secret_basic`) or `client_id` and `client_secret` in the body (`client_secret_post`). Errors are RFC 6749 5.2 JSON.',
+      '(`client_secret_basic`) or `client_id` and `client_secret` in the body (`client_secret_post`); a public client sends `client_id` only. ' +
+      'Errors are RFC 6749 5.2 JSON; a parameter sent twice is 400 `invalid_request`.',
   })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody({
