@@ -94,6 +94,25 @@ describe('Data API and key management by token kind', () => {
     expect((await call(app, 'GET', '/v1/data', { key: String(ok.body.key) })).status).toBe(200);
   });
 
+  it('stops a key bound to a client as soon as that client is disabled or deleted, though the key was cached', async () => {
+    const owner = await keyOwner(app);
+    const cc = await ccToken(owner.user.id, ['data:read', 'keys:manage']);
+    const key = String((await call(app, 'POST', '/v1/api-keys', { token: cc.token, body: { name: 'bound', scopes: ['data:read'] } })).body.key);
+    const read = async () => (await call(app, 'GET', '/v1/data', { key })).status;
+    expect(await read()).toBe(200);
+    expect(await read()).toBe(200); // now served from the verified-key cache
+    const admin = await app.createUser({ role: 'admin' });
+    const adminToken = await app.tokenActingFor(admin.id, ['clients:manage', 'admin']);
+    const setStatus = (status: string) => call(app, 'PATCH', `/v1/admin/clients/${cc.clientId}`, { token: adminToken, body: { status } });
+    expect((await setStatus('disabled')).status).toBe(200);
+    expect(await read()).toBe(401);
+    expect((await setStatus('active')).status).toBe(200);
+    expect(await read()).toBe(200);
+    const ownerClients = await app.tokenActingFor(owner.user.id, ['clients:manage']);
+    expect((await call(app, 'DELETE', `/v1/clients/${cc.clientId}`, { token: ownerClients })).status).toBe(204);
+    expect(await read()).toBe(401);
+  });
+
   it('refuses key scopes other than data:read / data:write, and other bad bodies, with field errors', async () => {
     const u = await keyOwner(app);
     const other = await keyOwner(app);

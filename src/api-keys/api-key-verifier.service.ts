@@ -6,6 +6,7 @@ import { ResourceAuthError } from '../auth/resource-auth.error.js';
 import { digestsEqual } from '../common/crypto.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
+import { ALL_CLIENTS, CLIENTS_CHANNEL } from '../clients/clients.service.js';
 import { ChangeBus } from '../database/change-bus.service.js';
 import { USERS_CHANNEL } from '../users/users.service.js';
 import { parseApiKey } from './api-key-format.js';
@@ -71,6 +72,8 @@ export class ApiKeyVerifier implements OnModuleInit {
   onModuleInit(): void {
     this.bus.subscribe(API_KEYS_CHANNEL, (keyId) => this.invalidate(keyId));
     this.bus.subscribe(USERS_CHANNEL, (userId) => this.invalidateOwner(userId));
+    // A key bound to a client stops with it: the client disabled, deleted or changed, on any instance.
+    this.bus.subscribe(CLIENTS_CHANNEL, (clientId) => this.invalidateClient(clientId));
     this.bus.onReset(() => this.clear());
   }
 
@@ -131,6 +134,15 @@ export class ApiKeyVerifier implements OnModuleInit {
   invalidateOwner(userId: string): void {
     this.generation++;
     for (const entry of [...this.cache.values()]) if (entry.principal.userId === userId) this.invalidate(entry.principal.apiKeyId!);
+  }
+
+  /** Drops every cached key bound to a client (or to any client, for ALL_CLIENTS). */
+  invalidateClient(clientId: string): void {
+    this.generation++;
+    for (const entry of [...this.cache.values()]) {
+      const bound = entry.principal.clientId;
+      if (bound !== undefined && (clientId === ALL_CLIENTS || bound === clientId)) this.invalidate(entry.principal.apiKeyId!);
+    }
   }
 
   clear(): void {

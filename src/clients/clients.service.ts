@@ -30,7 +30,9 @@ export const CLIENT_SECRET_PREFIX = 'gth_cs_';
 const CACHE_TTL_MS = 5_000;
 /** Change-bus channel: payload is the client_id of a client that changed (or `*`: forget every client). */
 export const CLIENTS_CHANNEL = 'clients';
-const ALL = '*';
+/** The CLIENTS_CHANNEL payload that means "any client may have changed". */
+export const ALL_CLIENTS = '*';
+const ALL = ALL_CLIENTS;
 
 /**
  * OAuth clients and their secrets. Secrets are 256-bit random strings, shown once, stored as
