@@ -87,4 +87,30 @@ describe('loadConfig', () => {
       /REDIS_KEY_PREFIX[\s\S]*RATE_LIMIT_API_KEY_PER_MINUTE|RATE_LIMIT_API_KEY_PER_MINUTE[\s\S]*REDIS_KEY_PREFIX/,
     );
   });
+
+  describe('.env.example and the README', () => {
+    const root = join(import.meta.dirname, '..', '..');
+    const source = readFileSync(join(root, 'src', 'config', 'config.ts'), 'utf8');
+    const example = readFileSync(join(root, '.env.example'), 'utf8');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const names = [...new Set([...source.matchAll(/\b(?:str|int)\('([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1]))];
+
+    it('name every variable the configuration reads', () => {
+      expect(names.length).toBeGreaterThan(30);
+      for (const name of names) {
+        expect({ name, inExample: new RegExp(`^${name}=`, 'm').test(example) }).toEqual({ name, inExample: true });
+        expect({ name, inReadme: readme.includes(`\`${name}\``) }).toEqual({ name, inReadme: true });
+      }
+    });
+
+    it('.env.example holds the defaults: loading it changes nothing', () => {
+      const fromExample = Object.fromEntries(
+        example
+          .split('\n')
+          .filter((l) => /^[A-Z][A-Z0-9_]*=./.test(l))
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      );
+      expect(loadConfig({ ...fromExample, MASTER_KEY: KEY })).toEqual(loadConfig({ MASTER_KEY: KEY }));
+    });
+  });
 });

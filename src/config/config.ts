@@ -66,7 +66,7 @@ export interface AppConfig {
   readonly corsOrigins: readonly string[];
   /** Seconds a verified API key is cached (revocations reach every instance at once anyway); 0 = no cache. */
   readonly apiKeyCacheTtl: number;
-  /** Adds the unauthenticated benchmark routes GET /v1/ping and /v1/data-open. Never in production. */
+  /** Adds the unauthenticated benchmark routes GET /v1/ping, /v1/users-open and /v1/data-open. Never in production. */
   readonly benchRoutes: boolean;
 }
 
