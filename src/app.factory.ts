@@ -4,12 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { LogController, type FastifyRequest } from 'fastify';
+import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { AuditService } from './audit/audit.service.js';
 import { BootstrapService, SWAGGER_CLIENT_ID, type FirstStart } from './bootstrap/bootstrap.service.js';
-import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
+import { AllExceptionsFilter, sendError } from './common/all-exceptions.filter.js';
 import { installCors } from './common/cors.js';
 import { FormBody } from './common/form.js';
 import { lazyChildLoggerFactory } from './common/lazy-child-logger.js';
@@ -48,6 +48,9 @@ export async function createApp(config: AppConfig, opts: { logger?: Logger } = {
       logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: BODY_LIMIT,
       routerOptions: { maxParamLength: 200 },
+      // The router's own refusals (a malformed percent-encoding, a path parameter over maxParamLength)
+      // happen before Nest: answered here in the documented format, not as Fastify's raw JSON.
+      frameworkErrors: (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => sendError(error, req, reply, logger),
       trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
       requestIdHeader: false,
       genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {

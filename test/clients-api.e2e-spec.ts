@@ -269,6 +269,23 @@ describe('management API: /v1/clients', () => {
     expect(res.headers.get('content-type')).toContain('application/problem+json');
   });
 
+  it("answers a malformed percent-encoding or a 201-character client_id in the path with 400 problem+json, not Fastify's raw JSON (found by test/fuzz-authenticated)", async () => {
+    // Fastify's router refused these before Nest ran: {"statusCode":400,"code":"FST_ERR_BAD_URL"} and an undocumented 414 FST_ERR_MAX_PARAM_LENGTH.
+    for (const [method, path, detail] of [
+      ['GET', '/v1/clients/%', 'percent-encoding'],
+      ['GET', `/v1/clients/${'a'.repeat(201)}`, 'longer than 200 characters'],
+      ['POST', `/v1/clients/${'a'.repeat(201)}/secret/rotate`, 'longer than 200 characters'],
+    ]) {
+      const res = await call(alice, method, path, method === 'POST' ? {} : undefined);
+      expect([path, res.status]).toEqual([path, 400]);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(res.body).toMatchObject({ code: 'bad_request', status: 400 });
+      expect(String(res.body.detail)).toContain(detail);
+    }
+    // 200 characters are still routed: an unknown client.
+    expect((await call(alice, 'GET', `/v1/clients/${'a'.repeat(200)}`)).status).toBe(404);
+  });
+
   it('serves a client at once when its client_id was asked for (and cached as unknown) just before it was created', async () => {
     const clientId = `late-${Date.now()}`;
     const before = await postForm(`${app.url}/oauth2/token`, { grant_type: 'client_credentials', client_id: clientId, client_secret: 'x' });

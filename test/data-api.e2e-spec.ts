@@ -60,6 +60,21 @@ describe('Data API and key management by token kind', () => {
     }
   });
 
+  it('refuses a body nested more than 64 levels deep with 400 problem+json, never a 500 (found by test/fuzz-authenticated)', async () => {
+    const u = await keyOwner(app);
+    const post = (body: string) =>
+      fetch(`${app.url}/v1/data`, { method: 'POST', headers: { authorization: `Bearer ${u.token}`, 'content-type': 'application/json' }, body });
+    // 2000 nested arrays overflowed the stack of the validation pipe's class-transformer: 500.
+    for (const body of ['['.repeat(2000) + ']'.repeat(2000), `{"data":${'{"a":'.repeat(64)}1${'}'.repeat(64)}}`]) {
+      const res = await post(body);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(((await res.json()) as { detail: string }).detail).toContain('nested too deeply');
+    }
+    // 64 levels (the body's object and 63 below it) are still stored.
+    expect((await post(`{"data":${'{"a":'.repeat(63)}1${'}'.repeat(63)}}`)).status).toBe(201);
+  });
+
   it('needs data:read / data:write on tokens too', async () => {
     const u = await app.createUser();
     const readOnly = await userToken(app, u.id, ['data:read']);

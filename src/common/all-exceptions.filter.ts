@@ -130,6 +130,8 @@ function describeClientError(error: unknown, status: number): { detail: string; 
   if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (error instanceof SyntaxError && status === 400))
     return { detail: 'The request body is not valid JSON', headers: {} };
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { detail: 'This content type is not accepted here', headers: {} };
+  if (code === 'FST_ERR_BAD_URL') return { detail: 'The URL is not valid: a path segment holds a malformed percent-encoding', headers: {} };
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH') return { detail: 'A path parameter is longer than 200 characters: no identifier is that long', headers: {} };
   if (status === 404) return { detail: 'No such endpoint: check the path and the method (see /docs)', headers: {} };
   if (error instanceof HttpException) {
     const res = error.getResponse();

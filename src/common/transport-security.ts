@@ -5,6 +5,12 @@ import { ProblemCode, ProblemError } from './problem.js';
 
 /** Methods any route may answer; anything else (TRACE, CONNECT, PROPFIND, ...) is 405 at once. */
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+/**
+ * The deepest nesting of objects and arrays a JSON body may have. class-transformer (the global
+ * ValidationPipe) walks a body recursively: a body of a few thousand nested arrays overflowed the
+ * stack there and was answered 500. No request of the API needs more than a few levels.
+ */
+export const MAX_BODY_DEPTH = 64;
 /** Probes from a load balancer may use plain HTTP even in production. */
 const PLAIN_HTTP_ALLOWED = /^\/health\/(live|ready)(\?|$)/;
 
@@ -40,11 +46,18 @@ export function installTransportSecurity(fastify: FastifyInstance, config: AppCo
     }
     done();
   });
-  // PostgreSQL text cannot hold NUL: refuse it in JSON bodies here rather than fail in the database.
+  // Refused here rather than fail later: bodies nested too deeply for the validation pipe's recursion,
+  // and NUL, which PostgreSQL text cannot hold.
   fastify.addHook('preValidation', (req, reply, done) => {
-    if (req.body !== null && typeof req.body === 'object' && !Buffer.isBuffer(req.body) && holdsNul(req.body, 0)) {
-      sendError(ProblemError.badRequest('The request body holds a NUL character (\\u0000), which no field may contain'), req, reply, logger);
-      return;
+    if (req.body !== null && typeof req.body === 'object' && !Buffer.isBuffer(req.body)) {
+      if (nestedDeeperThan(req.body, MAX_BODY_DEPTH)) {
+        sendError(ProblemError.badRequest(`The request body is nested too deeply: at most ${MAX_BODY_DEPTH} levels of objects and arrays`), req, reply, logger);
+        return;
+      }
+      if (holdsNul(req.body, 0)) {
+        sendError(ProblemError.badRequest('The request body holds a NUL character (\\u0000), which no field may contain'), req, reply, logger);
+        return;
+      }
     }
     done();
   });
@@ -52,6 +65,14 @@ export function installTransportSecurity(fastify: FastifyInstance, config: AppCo
     if (isHttps(req)) reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     done(null, payload);
   });
+}
+
+/** Whether objects and arrays nest more than `max` levels deep; walks at most `max + 1` levels, so never deeper than that. */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (max === 0) return true;
+  for (const v of Object.values(value)) if (nestedDeeperThan(v, max - 1)) return true;
+  return false;
 }
 
 function holdsNul(value: unknown, depth: number): boolean {
