@@ -50,7 +50,10 @@ export async function createApp(config: AppConfig, opts: { logger?: Logger } = {
       routerOptions: { maxParamLength: 200 },
       // The router's own refusals (a malformed percent-encoding, a path parameter over maxParamLength)
       // happen before Nest: answered here in the documented format, not as Fastify's raw JSON.
-      frameworkErrors: (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => sendError(error, req, reply, logger),
+      frameworkErrors: (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+        securityHeaders(req, reply);
+        sendError(error, req, reply, logger);
+      },
       trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
       requestIdHeader: false,
       genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
@@ -104,14 +107,7 @@ function installHooks(app: NestFastifyApplication, logger: Logger, config: AppCo
   // Every header of every response in one onSend hook (one hook fewer per request than an onRequest
   // hook for X-Request-Id; onSend also runs for the answers that onRequest hooks send themselves).
   fastify.addHook('onSend', (req, reply, payload, done) => {
-    reply.header('X-Request-Id', req.id);
-    reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Referrer-Policy', 'no-referrer');
-    if (!reply.hasHeader('X-Frame-Options')) reply.header('X-Frame-Options', 'DENY');
-    if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', "frame-ancestors 'none'");
-    // A key or token in the URL must not be cached by anything on the way.
-    const query = req.query as Record<string, unknown> | undefined;
-    if (query && (query.api_key !== undefined || query.access_token !== undefined)) reply.header('Cache-Control', 'no-store');
+    securityHeaders(req, reply);
     done(null, payload);
   });
   fastify.addHook('onResponse', (req: FastifyRequest, reply, done) => {
@@ -125,6 +121,18 @@ function installHooks(app: NestFastifyApplication, logger: Logger, config: AppCo
     }
     done();
   });
+}
+
+/** The headers every response carries (set in one onSend hook; by hand for the router's own refusals, which skip the hooks). */
+function securityHeaders(req: FastifyRequest, reply: FastifyReply): void {
+  reply.header('X-Request-Id', req.id);
+  reply.header('X-Content-Type-Options', 'nosniff');
+  reply.header('Referrer-Policy', 'no-referrer');
+  if (!reply.hasHeader('X-Frame-Options')) reply.header('X-Frame-Options', 'DENY');
+  if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', "frame-ancestors 'none'");
+  // A key or token in the URL must not be cached by anything on the way.
+  const query = req.query as Record<string, unknown> | undefined;
+  if (query && (query.api_key !== undefined || query.access_token !== undefined)) reply.header('Cache-Control', 'no-store');
 }
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {

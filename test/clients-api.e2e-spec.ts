@@ -281,6 +281,10 @@ describe('management API: /v1/clients', () => {
       expect(res.headers.get('content-type')).toContain('application/problem+json');
       expect(res.body).toMatchObject({ code: 'bad_request', status: 400 });
       expect(String(res.body.detail)).toContain(detail);
+      // The router's refusals skip Fastify's hooks: the headers every response carries are set for them too.
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
     }
     // 200 characters are still routed: an unknown client.
     expect((await call(alice, 'GET', `/v1/clients/${'a'.repeat(200)}`)).status).toBe(404);
