@@ -5,6 +5,7 @@ import { ApiKeyUsageService } from '../src/api-keys/api-key-usage.service.js';
 import { ConsentsService } from '../src/oauth/store/consents.service.js';
 import { Agent, hidden, type AgentResponse } from './support/agent.js';
 import { postForm, startTestApp, type TestApp } from './support/app.js';
+import { codeClient, me, refresh, tokensFor } from './support/code-flow.js';
 
 const run = promisify(execFile);
 
@@ -610,6 +611,21 @@ describe('developer portal pages', () => {
     const after = await dev.agent.get(res.location!);
     expect(after.text).toContain('Consent withdrawn');
     expect(after.text).not.toContain('Photo &lt;Printer&gt;');
+  });
+
+  it('lists a first-party app that skipped the consent page while it holds tokens, and withdrawing signs it out', async () => {
+    const dev = await developer();
+    const internal = await codeClient(app, { name: 'Internal dashboard', firstParty: true });
+    const tokens = await tokensFor(app, internal, dev.agent); // no consent page, so no consent row
+    const page = await dev.agent.get('/portal/connected-apps');
+    expect(page.text).toContain('Internal dashboard');
+    expect(page.text).toContain(`action="/portal/connected-apps/${internal.clientId}/revoke"`);
+    expect(page.text).toContain('<code>profile</code>');
+    const res = await dev.agent.post(`/portal/connected-apps/${internal.clientId}/revoke`, { csrf: hidden(page.text, 'csrf') });
+    expect(res.status).toBe(303);
+    expect((await me(app, tokens.access)).status).toBe(401);
+    expect((await refresh(app, internal, tokens.refresh)).body.error).toBe('invalid_grant');
+    expect((await dev.agent.get('/portal/connected-apps')).text).not.toContain('Internal dashboard');
   });
 
   describe("another user's applications and keys are 404 pages, and nothing changes", () => {

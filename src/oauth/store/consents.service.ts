@@ -30,11 +30,27 @@ export class ConsentsService {
     );
   }
 
-  /** The clients this user has consented to, newest consent first (for the portal's "connected apps"). */
+  /**
+   * The clients that can act for this user, newest first (the portal's "connected apps"): those the
+   * user consented to, and those holding a live grant without a consent, which are the first-party
+   * clients that skip the consent page (Swagger UI among them, with the admin scope for an admin).
+   * The scopes are the consented ones, or those of the live grants.
+   */
   async listForUser(userId: string): Promise<{ clientId: string; name: string; scopes: string[]; since: Date; updated: Date }[]> {
     const rows = await this.dataSource.query<{ client_id: string; name: string; scopes: string[]; created_at: Date; updated_at: Date }[]>(
-      `SELECT c.client_id, c.name, k.scopes, k.created_at, k.updated_at FROM consents k JOIN clients c ON c.id = k.client_pk
-        WHERE k.user_id = $1 ORDER BY k.updated_at DESC, k.id LIMIT 500`,
+      `WITH live AS (
+         SELECT g.client_pk, array_agg(DISTINCT s ORDER BY s) AS scopes, min(g.created_at) AS created_at, max(g.created_at) AS updated_at
+           FROM grants g, unnest(g.scopes) AS s
+          WHERE g.user_id = $1 AND g.revoked_at IS NULL AND g.expires_at > now()
+          GROUP BY g.client_pk)
+       SELECT c.client_id, c.name, COALESCE(k.scopes, live.scopes) AS scopes,
+              COALESCE(k.created_at, live.created_at) AS created_at, COALESCE(k.updated_at, live.updated_at) AS updated_at
+         FROM clients c
+         LEFT JOIN consents k ON k.client_pk = c.id AND k.user_id = $1
+         LEFT JOIN live ON live.client_pk = c.id
+        WHERE k.id IS NOT NULL OR live.client_pk IS NOT NULL
+        ORDER BY 5 DESC, c.client_id
+        LIMIT 500`,
       [userId],
     );
     return rows.map((r) => ({ clientId: r.client_id, name: r.name, scopes: r.scopes, since: new Date(r.created_at), updated: new Date(r.updated_at) }));
