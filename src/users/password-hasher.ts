@@ -5,11 +5,15 @@ import { Worker } from 'node:worker_threads';
 
 /**
  * Niceness of the hashing threads (Linux; 0 = as the event loop, 19 = lowest). argon2id takes about
- * 25 ms of CPU per password; at equal priority, a few sign-ins in flight take most of a core from the
- * event loop, and every API request waits behind them. At 10 the event loop gets about 90 % of a
- * contended core and hashing the rest (more whenever the event loop is idle).
+ * 8 to 25 ms of CPU per password; at equal priority, a few sign-ins in flight take most of a core
+ * from the event loop, and every API request waits behind them. At 15 the event loop gets about 97 %
+ * of a contended core (hashing still gets the rest, and all of it whenever the loop is idle).
+ * Measured with `npm run bench` scenario 6 on one core (Bearer p99 while sign-ins run, against alone):
+ * nice 10 gave 1.39 to 2.18 x over five runs, 15 gave 1.26 to 1.43 x over four, 19 gave 0.79 to
+ * 1.15 x over four; sign-ins alone ran at raw argon2id speed at every setting. 19 was not taken:
+ * under a saturated event loop it leaves hashing about 1.4 % of the core (2 sign-ins a second).
  */
-export const HASHING_NICE = 10;
+export const HASHING_NICE = 15;
 
 /**
  * An idle hashing thread exits after this long (a V8 isolate of its own is about 8 MB of resident
