@@ -82,7 +82,7 @@ export class BootstrapService implements OnApplicationBootstrap {
         firstParty: true,
       });
     } else if (!existing.redirectUris.includes(redirectUri)) {
-      await this.clients.update(existing.id, { redirectUris: [...existing.redirectUris, redirectUri] });
+      await this.clients.update(existing, { redirectUris: [...existing.redirectUris, redirectUri] });
     }
   }
 }

@@ -55,7 +55,7 @@ export class ClientManagementService {
   async setStatus(admin: Caller, clientId: string, status: 'active' | 'disabled'): Promise<ClientView> {
     const client = await this.get(admin, clientId, true);
     if (client.status !== status) {
-      await this.clients.update(client.id, { status });
+      await this.clients.update(client, { status });
       void this.audit.record({
         type: status === 'disabled' ? 'client.disabled' : 'client.enabled',
         actorUserId: admin.userId,

@@ -156,10 +156,13 @@ export class ClientsService implements OnModuleInit {
     return { clientSecret, previousSecretExpiresAt };
   }
 
-  /** Changes stored fields of a client (by its row id) and drops it from every instance's cache. */
-  async update(id: string, fields: Partial<Pick<Client, 'name' | 'grantTypes' | 'scopes' | 'redirectUris' | 'status'>>): Promise<void> {
-    await this.clients.update({ id }, fields);
-    await this.changed(ALL);
+  /** Changes stored fields of a client and drops it (only it) from every instance's cache. */
+  async update(
+    client: Pick<Client, 'id' | 'clientId'>,
+    fields: Partial<Pick<Client, 'name' | 'grantTypes' | 'scopes' | 'redirectUris' | 'status'>>,
+  ): Promise<void> {
+    await this.clients.update({ id: client.id }, fields);
+    await this.changed(client.clientId);
   }
 
   /** Drops a client from this instance's cache. */
