@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { type ValidationError } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { readFileSync } from 'node:fs';
@@ -15,7 +14,7 @@ import { FormBody } from './common/form.js';
 import { lazyChildLoggerFactory } from './common/lazy-child-logger.js';
 import { MemoValidationPipe } from './common/memo-validation.pipe.js';
 import { createLogger, PinoNestLogger, redactUrl } from './common/logger.js';
-import { ProblemError, type FieldError } from './common/problem.js';
+import { fieldErrorsOf, ProblemError } from './common/problem.js';
 import { setupSwagger } from './common/swagger.js';
 import { installTransportSecurity } from './common/transport-security.js';
 import type { AppConfig } from './config/config.js';
@@ -73,7 +72,7 @@ export async function createApp(config: AppConfig, opts: { logger?: Logger } = {
         whitelist: true,
         forbidNonWhitelisted: true,
         transform: true,
-        exceptionFactory: (errors) => ProblemError.validation(flatten(errors)),
+        exceptionFactory: (errors) => ProblemError.validation(fieldErrorsOf(errors)),
       }),
     );
     installHooks(app, logger, config);
@@ -133,14 +132,4 @@ function securityHeaders(req: FastifyRequest, reply: FastifyReply): void {
   // A key or token in the URL must not be cached by anything on the way.
   const query = req.query as Record<string, unknown> | undefined;
   if (query && (query.api_key !== undefined || query.access_token !== undefined)) reply.header('Cache-Control', 'no-store');
-}
-
-function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
-  const out: FieldError[] = [];
-  for (const e of errors) {
-    const field = prefix ? `${prefix}.${e.property}` : e.property;
-    for (const message of Object.values(e.constraints ?? {})) out.push({ field, message });
-    if (e.children?.length) out.push(...flatten(e.children, field));
-  }
-  return out;
 }

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { freePort, postForm, startTestApp, type TestApp } from './support/app.js';
-import { ensureBuilt } from './support/build.js';
+import { ensureBuilt, runNode, type NodeRun } from './support/build.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { TEST_MASTER_KEY } from './support/env.js';
 
@@ -16,31 +15,16 @@ const ROOT = process.cwd();
 const MAIN = resolve(ROOT, 'dist/src/cli/main.js');
 const PASSWORD = 'correct horse battery staple';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the CLI in an empty directory (no stray .env) with only the variables given. */
-function cli(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [MAIN, ...args], {
-      cwd: tmpdir(),
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'silent', MASTER_KEY: TEST_MASTER_KEY, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
+function cli(args: string[], env: Record<string, string>): Promise<NodeRun> {
+  return runNode([MAIN, ...args], {
+    cwd: tmpdir(),
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'silent', MASTER_KEY: TEST_MASTER_KEY, ...env },
   });
 }
 
 /** With --json, stdout is one JSON object on one line, nothing else. */
-function json(run: Run): Record<string, unknown> {
+function json(run: NodeRun): Record<string, unknown> {
   expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
   expect(run.stdout.endsWith('\n')).toBe(true);
   expect(run.stdout.trim().split('\n')).toHaveLength(1);
@@ -50,7 +34,7 @@ function json(run: Run): Record<string, unknown> {
 }
 
 /** A failure: the given status, nothing on stdout, one message (no stack trace) on stderr. */
-function failed(run: Run, code: number, message: RegExp): void {
+function failed(run: NodeRun, code: number, message: RegExp): void {
   expect({ code: run.code, stdout: run.stdout }).toEqual({ code, stdout: '' });
   expect(run.stderr).toMatch(message);
   expect(run.stderr).not.toMatch(/\n\s+at /);

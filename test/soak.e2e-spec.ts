@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { ensureBuilt, ROOT } from './support/build.js';
+import { ensureBuilt, ROOT, runNode } from './support/build.js';
 
 /** Seconds of traffic inside `npm test` (the full soak is `npm run soak`, 60 s by default). */
 const SECONDS = Number(process.env.SOAK_TEST_SECONDS ?? 12);
@@ -31,18 +30,9 @@ interface SoakResult {
 describe('soak (bench/soak.mjs, bounded)', () => {
   it(`${SECONDS} s of mixed traffic: no 5xx, every 201 write stored and readable exactly once, every refresh chain single-use`, async () => {
     await ensureBuilt();
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
-      const child = spawn(process.execPath, [resolve(ROOT, 'bench/soak.mjs')], {
-        cwd: ROOT,
-        env: { ...process.env, SOAK_SECONDS: String(SECONDS), SOAK_CONCURRENCY: process.env.SOAK_CONCURRENCY ?? '24' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', fail);
-      child.on('close', (code) => done({ code, stdout, stderr }));
+    const run = await runNode([resolve(ROOT, 'bench/soak.mjs')], {
+      cwd: ROOT,
+      env: { ...process.env, SOAK_SECONDS: String(SECONDS), SOAK_CONCURRENCY: process.env.SOAK_CONCURRENCY ?? '24' },
     });
     const line = run.stdout.split('\n').find((l) => l.startsWith('SOAK_RESULT '));
     expect({ code: run.code, stdout: line ? '(result below)' : run.stdout.slice(-2000) }).toEqual({ code: 0, stdout: '(result below)' });

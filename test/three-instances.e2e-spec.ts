@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
@@ -6,7 +5,7 @@ import { SigningKeysService } from '../src/oauth/signing-keys.service.js';
 import { UsersService } from '../src/users/users.service.js';
 import { Agent, hidden } from './support/agent.js';
 import { postForm, startTestApp, type TestApp } from './support/app.js';
-import { ensureBuilt, ROOT } from './support/build.js';
+import { ensureBuilt, ROOT, runNode } from './support/build.js';
 import { codeClient, me, refresh, tokensFor, type FlowClient } from './support/code-flow.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { TEST_MASTER_KEY } from './support/env.js';
@@ -226,25 +225,16 @@ describe('three instances on one database and one Redis', () => {
     it('a signing key rotated by the command line (signing-keys:rotate) is published and used by every instance', async () => {
       await ensureBuilt();
       const c = await a.createClient();
-      const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
-        const child = spawn(process.execPath, [resolve(ROOT, 'dist/src/cli/main.js'), 'signing-keys:rotate', '--json'], {
-          cwd: tmpdir(),
-          env: {
-            PATH: process.env.PATH ?? '',
-            NODE_ENV: 'test',
-            LOG_LEVEL: 'silent',
-            MASTER_KEY: TEST_MASTER_KEY,
-            DATABASE_URL: db.url,
-            SIGNING_KEY_ACTIVATION_DELAY: '0',
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        child.on('error', fail);
-        child.on('close', (code) => done({ code, stdout, stderr }));
+      const run = await runNode([resolve(ROOT, 'dist/src/cli/main.js'), 'signing-keys:rotate', '--json'], {
+        cwd: tmpdir(),
+        env: {
+          PATH: process.env.PATH ?? '',
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'silent',
+          MASTER_KEY: TEST_MASTER_KEY,
+          DATABASE_URL: db.url,
+          SIGNING_KEY_ACTIVATION_DELAY: '0',
+        },
       });
       expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
       const kid = String((JSON.parse(run.stdout) as { kid: string }).kid);

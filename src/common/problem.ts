@@ -1,3 +1,4 @@
+import type { ValidationError } from 'class-validator';
 /**
  * RFC 9457 problem details for the management API. Domain errors carry a code (an enum) and are
  * mapped to HTTP here, at the edge; `errors` lists field problems for validation failures.
@@ -50,6 +51,17 @@ const TITLE: Record<ProblemCode, string> = {
 export interface FieldError {
   field: string;
   message: string;
+}
+
+/** class-validator's errors as field errors, nested properties as `parent.child` (the global ValidationPipe and the portal's forms). */
+export function fieldErrorsOf(errors: ValidationError[], prefix = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const e of errors) {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    for (const message of Object.values(e.constraints ?? {})) out.push({ field, message });
+    if (e.children?.length) out.push(...fieldErrorsOf(e.children, field));
+  }
+  return out;
 }
 
 export class ProblemError extends Error {

@@ -2,7 +2,7 @@ import { KEY_SCOPES, type ApiKeyView } from '../api-keys/api-key.dto.js';
 import { html, type SafeHtml } from '../web/html.js';
 import { csrfField } from '../web/page.js';
 import type { FieldErrors } from './portal-form.js';
-import { checkboxes, fieldError, graceSelect, invalid, otherErrors, secretBox, when } from './view-helpers.js';
+import { checkboxes, dataTable, fieldError, graceSelect, invalid, otherErrors, secretBox, when } from './view-helpers.js';
 
 export interface KeyFormValues {
   name: string;
@@ -16,34 +16,19 @@ export function keyPrefix(k: ApiKeyView): string {
 }
 
 export function keysTable(keys: readonly ApiKeyView[]): SafeHtml {
-  if (!keys.length) return html`<p class="muted">No API keys yet.</p>`;
-  return html`<table>
-    <thead>
-      <tr>
-        <th>Name</th>
-        <th>Key</th>
-        <th>Scopes</th>
-        <th>Status</th>
-        <th>Created</th>
-        <th>Last used</th>
-        <th>Expires</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${keys.map(
-        (k) =>
-          html`<tr class="${k.status === 'active' ? '' : 'inactive'}">
-            <td><a href="/portal/keys/${k.id}">${k.name}</a></td>
-            <td><code>${keyPrefix(k)}</code></td>
-            <td>${k.scopes.join(' ')}</td>
-            <td>${k.status}</td>
-            <td>${when(k.created_at)}</td>
-            <td>${when(k.last_used_at)}</td>
-            <td>${when(k.expires_at)}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  const rows = keys.map(
+    (k) =>
+      html`<tr class="${k.status === 'active' ? '' : 'inactive'}">
+        <td><a href="/portal/keys/${k.id}">${k.name}</a></td>
+        <td><code>${keyPrefix(k)}</code></td>
+        <td>${k.scopes.join(' ')}</td>
+        <td>${k.status}</td>
+        <td>${when(k.created_at)}</td>
+        <td>${when(k.last_used_at)}</td>
+        <td>${when(k.expires_at)}</td>
+      </tr>`,
+  );
+  return dataTable(['Name', 'Key', 'Scopes', 'Status', 'Created', 'Last used', 'Expires'], rows, 'No API keys yet.');
 }
 
 const NOTICES: Record<string, string> = { revoked: 'The API key was revoked: it stopped working now.' };

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import { validate, type ValidationError } from 'class-validator';
+import { validate } from 'class-validator';
 import { FormBody } from '../common/form.js';
-import { ProblemCode, ProblemError, type FieldError } from '../common/problem.js';
+import { fieldErrorsOf, ProblemCode, ProblemError, type FieldError } from '../common/problem.js';
 
 export type FormResult<S extends string, M extends string> =
   { ok: true; one: Record<S, string | undefined>; many: Record<M, string[]> } | { ok: false; message: string };
@@ -58,17 +58,6 @@ export function byField(errors: readonly FieldError[]): FieldErrors {
   return out;
 }
 
-/** class-validator's errors as the API's field errors (the same flattening as the global ValidationPipe). */
-export function validationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
-  const out: FieldError[] = [];
-  for (const e of errors) {
-    const field = prefix ? `${prefix}.${e.property}` : e.property;
-    for (const message of Object.values(e.constraints ?? {})) out.push({ field, message });
-    if (e.children?.length) out.push(...validationErrors(e.children, field));
-  }
-  return out;
-}
-
 /** Lines of a textarea: trimmed, blank lines dropped. */
 export function lines(value: string | undefined): string[] {
   return (value ?? '')
@@ -88,7 +77,7 @@ export function intOrRaw(value: string | undefined): number | string | undefined
  * errors, anything else is thrown on.
  */
 export async function validated<T>(dto: object, action: () => Promise<T>): Promise<{ ok: true; result: T } | { ok: false; errors: FieldErrors }> {
-  const errors = validationErrors(await validate(dto, { whitelist: true, forbidNonWhitelisted: true }));
+  const errors = fieldErrorsOf(await validate(dto, { whitelist: true, forbidNonWhitelisted: true }));
   if (errors.length) return { ok: false, errors: byField(errors) };
   try {
     return { ok: true, result: await action() };

@@ -3,7 +3,7 @@ import type { ClientView } from '../clients/client.dto.js';
 import { html, type SafeHtml } from '../web/html.js';
 import { csrfField } from '../web/page.js';
 import { keysTable } from './keys.views.js';
-import { meaning, when } from './view-helpers.js';
+import { dataTable, meaning, when } from './view-helpers.js';
 
 export function signInPage(v: { csrf: string; returnTo: string; email?: string; error?: string }): SafeHtml {
   return html`<h1>Sign in</h1>
@@ -68,31 +68,19 @@ export function dashboardPage(v: {
     <p class="muted">Signed in as <strong>${v.email}</strong>.</p>
     <h2>My applications</h2>
     <p class="actions"><a class="button" href="/portal/apps/new">New application</a></p>
-    ${
-      v.apps.length
-        ? html`<table>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Client id</th>
-                <th>Type</th>
-                <th>Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${v.apps.map(
-                (a) =>
-                  html`<tr>
-                    <td><a href="/portal/apps/${encodeURIComponent(a.client_id)}">${a.name}</a></td>
-                    <td><code>${a.client_id}</code></td>
-                    <td>${a.type}</td>
-                    <td>${when(a.created_at)}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
-        : html`<p class="muted">No applications yet.</p>`
-    }
+    ${dataTable(
+      ['Name', 'Client id', 'Type', 'Created'],
+      v.apps.map(
+        (a) =>
+          html`<tr>
+            <td><a href="/portal/apps/${encodeURIComponent(a.client_id)}">${a.name}</a></td>
+            <td><code>${a.client_id}</code></td>
+            <td>${a.type}</td>
+            <td>${when(a.created_at)}</td>
+          </tr>`,
+      ),
+      'No applications yet.',
+    )}
     <h2>My API keys</h2>
     <p class="actions"><a class="button" href="/portal/keys/new">New API key</a> <a href="/portal/keys">All keys</a></p>
     ${keysTable(v.keys)} ${v.more ? html`<p class="muted">Only the newest 100 of each are shown.</p>` : ''}`;
@@ -102,38 +90,26 @@ export function connectedAppsPage(v: { csrf: string; apps: readonly ConnectedApp
   return html`<h1>Connected apps</h1>
     ${notice(v.notice)}
     <p>Applications you allowed to act for you. Withdrawing consent signs the application out: its tokens for you stop working at once.</p>
-    ${
-      v.apps.length
-        ? html`<table>
-            <thead>
-              <tr>
-                <th>Application</th>
-                <th>Scopes you allowed</th>
-                <th>Since</th>
-                <th></th>
-              </tr>
-            </thead>
-            <tbody>
-              ${v.apps.map(
-                (a) =>
-                  html`<tr>
-                    <td>${a.name}<br /><code class="muted">${a.clientId}</code></td>
-                    <td>
-                      <ul class="scopes">
-                        ${a.scopes.map((s) => html`<li>${meaning(s) || s} <code>${s}</code></li>`)}
-                      </ul>
-                    </td>
-                    <td>${when(a.since)}</td>
-                    <td>
-                      <form method="post" action="/portal/connected-apps/${encodeURIComponent(a.clientId)}/revoke">
-                        ${csrfField(v.csrf)}
-                        <button type="submit" class="danger small">Withdraw</button>
-                      </form>
-                    </td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
-        : html`<p class="muted">You have not allowed any application to act for you.</p>`
-    }`;
+    ${dataTable(
+      ['Application', 'Scopes you allowed', 'Since', ''],
+      v.apps.map(
+        (a) =>
+          html`<tr>
+            <td>${a.name}<br /><code class="muted">${a.clientId}</code></td>
+            <td>
+              <ul class="scopes">
+                ${a.scopes.map((s) => html`<li>${meaning(s) || s} <code>${s}</code></li>`)}
+              </ul>
+            </td>
+            <td>${when(a.since)}</td>
+            <td>
+              <form method="post" action="/portal/connected-apps/${encodeURIComponent(a.clientId)}/revoke">
+                ${csrfField(v.csrf)}
+                <button type="submit" class="danger small">Withdraw</button>
+              </form>
+            </td>
+          </tr>`,
+      ),
+      'You have not allowed any application to act for you.',
+    )}`;
 }
