@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-/** Debian's Chromium (CI installs the `chromium` package); never a browser download. */
+/** Debian's Chromium (`npm test` installs the `chromium` package when it may: test/support/global-setup.ts); never a browser download. */
 export const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
   '--headless',
@@ -20,7 +20,9 @@ export const SHOTS = join(process.cwd(), 'artifacts', 'screenshots');
 /** Headless Chromium for a browser suite; fails with what to install when it is missing. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`The browser tests need Chromium at ${CHROMIUM}: install Debian's package with 'apt-get install -y chromium' (.ci/run does)`);
+    throw new Error(
+      `The browser tests need Chromium at ${CHROMIUM}: install Debian's package (sudo apt-get install -y chromium); npm test installs it by itself when run as root`,
+    );
   }
   mkdirSync(SHOTS, { recursive: true });
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });

@@ -1,9 +1,12 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import pg from 'pg';
 /** Same default as test/support/env.ts (global setup runs outside Jest's module mapper). */
 const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** Fails fast, with the fix, when the PostgreSQL the suites need is not there. */
 export default async function globalSetup(): Promise<void> {
+  ensureChromium();
   const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();
@@ -22,4 +25,36 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** Debian's Chromium, the one browser the browser suites drive (never a downloaded build). Same path as test/support/browser.ts. */
+const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Brings Debian's `chromium` package when it is missing and this process may install packages (root,
+ * with apt-get), so that `npm test` on a fresh machine of the kind the README names runs the browser
+ * suites too. Otherwise it says once what to install; the browser suites then fail with the same line.
+ * `GATEHOUSE_TEST_NO_INSTALL=1` turns the install off.
+ */
+function ensureChromium(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): void {
+  if (existsSync(CHROMIUM)) return;
+  const how = `the browser suites need Chromium at ${CHROMIUM}: install Debian's package (sudo apt-get install -y chromium)`;
+  const mayInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get') && process.env.GATEHOUSE_TEST_NO_INSTALL !== '1';
+  if (!mayInstall) {
+    log(`npm test: ${how}`);
+    return;
+  }
+  log(`npm test: ${CHROMIUM} is missing; installing Debian's chromium package (apt-get, once) for the browser suites`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', '--no-install-recommends', 'chromium'],
+  ]) {
+    const run = spawnSync('apt-get', args, { env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 15 * 60_000 });
+    if (run.status !== 0) {
+      log(`npm test: 'apt-get ${args.join(' ')}' failed (${run.stderr?.toString().trim().split('\n').pop() ?? run.error?.message}); ${how}`);
+      return;
+    }
+  }
+  log(existsSync(CHROMIUM) ? `npm test: installed ${CHROMIUM}` : `npm test: apt-get finished but ${CHROMIUM} is still missing; ${how}`);
 }
