@@ -97,6 +97,9 @@ export async function createApp(config: AppConfig, opts: { logger?: Logger } = {
   }
 }
 
+/** The static files the portal and Swagger UI load with every page (logged at debug). */
+const STATIC_ASSET = /^\/(?:portal\/assets\/|docs\/[^/?]+\.(?:css|js|png|html)(?:\?|$)|favicon\.ico)/;
+
 function installHooks(app: NestFastifyApplication, logger: Logger, config: AppConfig): void {
   const fastify = app.getHttpAdapter().getInstance();
   installTransportSecurity(fastify, config);
@@ -111,12 +114,12 @@ function installHooks(app: NestFastifyApplication, logger: Logger, config: AppCo
   });
   fastify.addHook('onResponse', (req: FastifyRequest, reply, done) => {
     const status = reply.statusCode;
-    const level = status >= 500 ? 'error' : 'info';
+    // Stylesheets, scripts and icons that answered well are noise at info: a page view is one line.
+    const level = status >= 500 ? 'error' : status < 400 && STATIC_ASSET.test(req.url) ? 'debug' : 'info';
     // The line (and the URL's redaction) is built only when it is written: at LOG_LEVEL=warn it costs nothing.
     if (logger.isLevelEnabled(level)) {
       const line = { reqId: req.id, method: req.method, url: redactUrl(req.url), status, ms: Math.round(reply.elapsedTime * 10) / 10, ip: req.ip };
-      if (level === 'error') logger.error(line, 'request failed');
-      else logger.info(line, 'request');
+      logger[level](line, level === 'error' ? 'request failed' : 'request');
     }
     done();
   });

@@ -1,4 +1,5 @@
 import { createApp } from './app.factory.js';
+import { firstStartLines, whereLines } from './bootstrap/banner.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { MasterKeyMismatchError } from './oauth/signing-keys.service.js';
 
@@ -16,34 +17,9 @@ async function main(): Promise<void> {
   }
   const running = await createApp(config);
   await running.app.listen({ port: config.port, host: config.host });
-  const { publicUrl } = config;
-  const lines = [
-    '',
-    `Gatehouse is running on ${publicUrl} (${config.databaseUrl ? 'PostgreSQL at DATABASE_URL' : `embedded PostgreSQL in ${config.dataDir}`})`,
-    `  Developer portal:      ${publicUrl}/portal`,
-    `  API docs (Swagger UI): ${publicUrl}/docs`,
-    `  Token endpoint:        ${publicUrl}/oauth2/token`,
-    `  Metadata:              ${publicUrl}/.well-known/oauth-authorization-server`,
-    `  Readiness:             ${publicUrl}/health/ready`,
-  ];
-  const first = running.firstStart;
-  if (first) {
-    lines.push('', 'First start: created the admin user', `  email:    ${first.adminEmail}`);
-    if (first.generatedAdminPassword) lines.push(`  password: ${first.generatedAdminPassword}   (shown once; set ADMIN_PASSWORD to choose it)`);
-    if (first.demoClient) {
-      lines.push(
-        '',
-        'A demo client (client credentials, scopes users:read data:read data:write); its secret is shown once:',
-        `  client_id:     ${first.demoClient.clientId}`,
-        `  client_secret: ${first.demoClient.clientSecret}`,
-        '',
-        'Try the guide:',
-        `  curl -s -X POST ${publicUrl}/oauth2/token -H 'Content-Type: application/x-www-form-urlencoded' \\`,
-        `    -d 'grant_type=client_credentials&client_id=${first.demoClient.clientId}&client_secret=${first.demoClient.clientSecret}'`,
-        `  curl -s ${publicUrl}/v1/users -H 'Authorization: Bearer <access_token>'`,
-      );
-    }
-  }
+  const lines = ['', ...whereLines(config)];
+  if (running.firstStart) lines.push(...firstStartLines(config.publicUrl, running.firstStart));
+  lines.push('', `Show this again (without the secrets): npm run -s cli -- status`);
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
   let closing = false;

@@ -1,7 +1,7 @@
 import { clientsCreate } from './clients.commands.js';
 import type { Command } from './command.js';
 import { keysCreate } from './keys.commands.js';
-import { migrationRun, signingKeysRotate } from './system.commands.js';
+import { migrationRun, signingKeysRotate, status } from './system.commands.js';
 import { usersCreate } from './users.commands.js';
 
 /** Every command of `npm run -s cli -- <command>`: a new one is one entry here. */
@@ -11,4 +11,5 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'keys:create': keysCreate,
   'signing-keys:rotate': signingKeysRotate,
   'migration:run': migrationRun,
+  status,
 };

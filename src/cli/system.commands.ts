@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { whereLines } from '../bootstrap/banner.js';
 import { ChangeBusModule } from '../database/change-bus.module.js';
 import { runMigrations } from '../database/data-source.js';
 import { SigningKeysService } from '../oauth/signing-keys.service.js';
@@ -31,5 +32,34 @@ export const migrationRun = command({
   async run({ db }) {
     const applied = await runMigrations(db.dataSource);
     return { json: { applied }, text: applied.length ? applied.map((name) => `Applied ${name}`) : ['No pending migrations'] };
+  },
+});
+
+export const status = command({
+  summary: 'Where the server is, its admins and the demo client (the start-up banner again; secrets are shown only once, at first start)',
+  usage: '',
+  flags: [],
+  parse: () => undefined,
+  async run({ config, db }) {
+    const admins = await db.dataSource.query<{ email: string; status: string }[]>("SELECT email, status FROM users WHERE role = 'admin' ORDER BY created_at");
+    const demo = (
+      await db.dataSource.query<{ client_id: string; status: string }[]>(
+        "SELECT client_id, status FROM clients WHERE name = 'Demo client' AND first_party = false ORDER BY created_at LIMIT 1",
+      )
+    )[0];
+    const text = [
+      '',
+      ...whereLines(config),
+      '',
+      `Admin users: ${admins.map((a) => `${a.email}${a.status === 'active' ? '' : ` (${a.status})`}`).join(', ') || '(none)'}`,
+    ];
+    if (demo)
+      text.push(
+        `Demo client: ${demo.client_id}${demo.status === 'active' ? '' : ` (${demo.status})`} (its secret was shown once at first start; rotate it in the portal to get a new one)`,
+      );
+    return {
+      json: { public_url: config.publicUrl, database: config.databaseUrl ? 'postgresql' : 'embedded', admins, demo_client_id: demo?.client_id ?? null },
+      text,
+    };
   },
 });

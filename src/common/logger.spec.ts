@@ -1,4 +1,5 @@
-import { redactUrl } from './logger.js';
+import { Writable } from 'node:stream';
+import { createLogger, prettyDestination, redactUrl, wantsPrettyLogs } from './logger.js';
 
 describe('redactUrl', () => {
   it('replaces the values of secret parameters, however their names are spelled', () => {
@@ -12,5 +13,25 @@ describe('redactUrl', () => {
     expect(redactUrl('/v1/data?api_key[]=k&__proto__[api_key]=k&x=encoded')).toBe('/v1/data?api_key[]=[REDACTED]&__proto__[api_key]=[REDACTED]&x=encoded');
     expect(redactUrl('/v1/data/gth_live_abcDEF123_xyz?limit=1')).toBe('/v1/data/gth_live_[REDACTED]?limit=1');
     expect(redactUrl('/x?q=gth_cs_secret')).toBe('/x?q=gth_cs_[REDACTED]');
+  });
+});
+
+describe('LOG_FORMAT', () => {
+  it('is readable on a terminal outside production, JSON otherwise, unless chosen', () => {
+    expect(wantsPrettyLogs({ logFormat: 'auto', production: false }, true)).toBe(true);
+    expect(wantsPrettyLogs({ logFormat: 'auto', production: false }, false)).toBe(false);
+    expect(wantsPrettyLogs({ logFormat: 'auto', production: true }, true)).toBe(false);
+    expect(wantsPrettyLogs({ logFormat: 'json', production: false }, true)).toBe(false);
+    expect(wantsPrettyLogs({ logFormat: 'pretty', production: true }, false)).toBe(true);
+  });
+
+  it('writes a request as one line with its method, redacted URL, status and time, and hides nothing it should not show', () => {
+    const chunks: string[] = [];
+    const out$ = new Writable({ write: (d: Buffer, _e, done) => (chunks.push(d.toString()), done()) });
+    const logger = createLogger({ logLevel: 'info' }, prettyDestination(false, out$));
+    logger.info({ reqId: 'r1', method: 'GET', url: redactUrl('/v1/data?api_key=gth_live_secret'), status: 200, ms: 1.5, ip: '127.0.0.1' }, 'request');
+    const out = chunks.join('');
+    expect(out).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: GET \/v1\/data\?api_key=\[REDACTED\] 200 1\.5 ms\n$/);
+    expect(out).not.toContain('secret');
   });
 });

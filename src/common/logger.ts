@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 import type { AppConfig } from '../config/config.js';
 
 /** Query parameters and form fields whose values never reach a log line. */
@@ -39,11 +40,42 @@ function decodeName(raw: string): string[] {
   return name.toLowerCase().split(/[^a-z0-9_]+/);
 }
 
+/** Whether lines are for a person: `pretty`, or `auto` on a terminal outside production. */
+export function wantsPrettyLogs(config: Pick<AppConfig, 'logFormat' | 'production'>, stdoutIsTty = process.stdout.isTTY === true): boolean {
+  return config.logFormat === 'pretty' || (config.logFormat === 'auto' && stdoutIsTty && !config.production);
+}
+
 /**
- * Structured JSON logs (pino). Credentials are redacted at the source: headers by path, URLs by
- * parameter; bodies are never logged.
+ * One readable line per event for a terminal: local time, level, the message, and for requests
+ * `GET /v1/users 200 3.1 ms`. The same redaction happens before it (pino's), so nothing secret reaches it.
  */
-export function createLogger(config: Pick<AppConfig, 'logLevel'>, destination?: DestinationStream): Logger {
+export function prettyDestination(colorize = process.stdout.isTTY === true, destination?: NodeJS.WritableStream): DestinationStream {
+  return pinoPretty({
+    colorize,
+    destination,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,service,reqId,method,url,status,ms,ip,context',
+    singleLine: true,
+    sync: true,
+    messageFormat: (log, messageKey) => {
+      const raw = log[messageKey];
+      const msg = typeof raw === 'string' ? raw : JSON.stringify(raw ?? '');
+      if (msg === 'request' || msg === 'request failed') {
+        return `${String(log.method)} ${String(log.url)} ${String(log.status)} ${String(log.ms)} ms${msg === 'request failed' ? ' (failed)' : ''}`;
+      }
+      return typeof log.context === 'string' && log.context ? `[${log.context}] ${msg}` : msg;
+    },
+  });
+}
+
+/**
+ * Structured JSON logs (pino), or readable lines on a terminal (LOG_FORMAT). Credentials are redacted
+ * at the source: headers by path, URLs by parameter; bodies are never logged.
+ */
+export function createLogger(
+  config: Pick<AppConfig, 'logLevel'> & Partial<Pick<AppConfig, 'logFormat' | 'production'>>,
+  destination?: DestinationStream,
+): Logger {
   const options: pino.LoggerOptions = {
     level: config.logLevel,
     base: { service: 'gatehouse' },
@@ -71,15 +103,21 @@ export function createLogger(config: Pick<AppConfig, 'logLevel'>, destination?: 
       }),
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  const pretty = wantsPrettyLogs({ logFormat: config.logFormat ?? 'json', production: config.production ?? false });
+  return pretty ? pino(options, prettyDestination()) : pino(options);
 }
+
+/** Nest's start-up chatter (a line per module and per route): useful when debugging, noise otherwise. */
+const STARTUP_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory']);
 
 /** Nest's logger interface over the same pino instance. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, context?: string): void {
-    this.logger.info({ context }, String(message));
+    if (context !== undefined && STARTUP_CONTEXTS.has(context)) this.logger.debug({ context }, String(message));
+    else this.logger.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string): void {
     this.logger.error({ context, trace }, String(message));

@@ -42,6 +42,8 @@ export interface AppConfig {
   readonly tlsKeyFile: string | undefined;
   readonly trustedProxies: readonly string[];
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `auto`: human-readable lines on a terminal outside production, JSON otherwise. */
+  readonly logFormat: 'auto' | 'json' | 'pretty';
   /** Create the admin user and (outside production) a demo client on an empty database. */
   readonly bootstrap: boolean;
   readonly rateLimits: {
@@ -81,6 +83,7 @@ type Env = Record<string, string | undefined>;
 
 const PLACEHOLDERS = /^(changeme|change-me|secret|password|placeholder|example|xxx+|test|default)$/i;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_FORMATS: readonly string[] = ['auto', 'json', 'pretty'];
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /** Reads `.env` in the working directory into the given environment, without overriding. */
@@ -195,6 +198,9 @@ export function loadConfig(env: Env = processEnv()): AppConfig {
   const logLevelRaw = (str('LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevelRaw)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const logLevel = ((LOG_LEVELS as readonly string[]).includes(logLevelRaw) ? logLevelRaw : 'info') as AppConfig['logLevel'];
+  const logFormatRaw = (str('LOG_FORMAT') ?? 'auto').toLowerCase();
+  if (!LOG_FORMATS.includes(logFormatRaw)) problems.push(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}`);
+  const logFormat = (LOG_FORMATS.includes(logFormatRaw) ? logFormatRaw : 'auto') as AppConfig['logFormat'];
 
   const bootstrapRaw = str('BOOTSTRAP') ?? 'true';
   if (!['true', 'false'].includes(bootstrapRaw)) problems.push('BOOTSTRAP must be true or false');
@@ -243,6 +249,7 @@ export function loadConfig(env: Env = processEnv()): AppConfig {
     tlsKeyFile,
     trustedProxies,
     logLevel,
+    logFormat,
     bootstrap: bootstrapRaw === 'true',
     rateLimits,
     corsOrigins,

@@ -10,13 +10,14 @@ import { PortalAuthService } from './portal-auth.service.js';
 import { PortalAppsController } from './apps.controller.js';
 import { PortalKeysController } from './keys.controller.js';
 import { PortalPages } from './portal-pages.service.js';
+import { RootController } from './root.controller.js';
 import { PortalController } from './portal.controller.js';
 import { SignInThrottle } from './sign-in-throttle.js';
 
 /** Server-rendered pages: sign-up, sign-in, sign-out, and the developer portal (dashboard, applications, API keys, connected apps). */
 @Module({
   imports: [SessionsModule, UsersModule, OAuthModule, ClientsModule, ApiKeysModule, AdminModule],
-  controllers: [PortalController, PortalAppsController, PortalKeysController, AdminPortalController],
+  controllers: [RootController, PortalController, PortalAppsController, PortalKeysController, AdminPortalController],
   providers: [PortalAuthService, SignInThrottle, PortalPages],
 })
 export class PortalModule {}
