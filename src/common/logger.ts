@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import pinoPretty from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type PinoPretty from 'pino-pretty';
 import type { AppConfig } from '../config/config.js';
 
 /** Query parameters and form fields whose values never reach a log line. */
@@ -50,6 +51,8 @@ export function wantsPrettyLogs(config: Pick<AppConfig, 'logFormat' | 'productio
  * `GET /v1/users 200 3.1 ms`. The same redaction happens before it (pino's), so nothing secret reaches it.
  */
 export function prettyDestination(colorize = process.stdout.isTTY === true, destination?: NodeJS.WritableStream): DestinationStream {
+  // Loaded only when wanted: a server logging JSON never carries the formatter in memory.
+  const pinoPretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
   return pinoPretty({
     colorize,
     destination,
