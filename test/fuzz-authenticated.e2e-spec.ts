@@ -56,12 +56,14 @@ interface OpenApi {
 type Who = 'admin' | 'developer' | 'user' | 'key';
 
 /**
- * A refusal of the credential itself (401/403 from the auth guard) is an RFC 6750 challenge by
+ * A refusal of the credential itself (400/401/403 from the auth guard) is an RFC 6750 challenge by
  * design (test/bearer, test/api-keys): WWW-Authenticate plus { error, error_description }.
  */
 function challenge(res: Response, text: string): boolean {
-  if (res.status !== 401 && res.status !== 403) return false;
   if (!res.headers.get('www-authenticate')) return false;
+  // RFC 6750 3.1: invalid_request is a 400 (a credential sent twice, or two kinds at once), the others 401 and 403.
+  if (res.status === 400) return /^\{"error":"invalid_request","error_description":"[^"]*"\}$/.test(text);
+  if (res.status !== 401 && res.status !== 403) return false;
   return /^\{"error":"(invalid_request|invalid_token|insufficient_scope)","error_description":"[^"]*"\}$/.test(text);
 }
 

@@ -1,7 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer, Reflector } from '@nestjs/core';
-import { AUTH_KEY, PUBLIC_KEY, SECURITY, type AuthOptions } from '../src/auth/auth.decorator.js';
+import { AUTH_KEY, PUBLIC_KEY, SECURITY, SESSION_EXTENSION, type AuthOptions } from '../src/auth/auth.decorator.js';
 import { startTestApp, type TestApp } from './support/app.js';
 
 interface RouteInfo {
@@ -50,9 +50,11 @@ export function nestRoutes(app: TestApp): RouteInfo[] {
 /** Which OpenAPI security requirements an @Auth() must produce (see auth.decorator.ts). */
 function expectedSecurity(auth: AuthOptions): Record<string, string[]>[] {
   const out: Record<string, string[]>[] = [];
-  if (auth.schemes.includes('bearer')) out.push({ [SECURITY.bearer]: auth.scopes }, { [SECURITY.oauth2]: auth.scopes });
-  if (auth.schemes.includes('apiKey')) out.push({ [SECURITY.apiKeyHeader]: auth.scopes }, { [SECURITY.apiKeyQuery]: auth.scopes });
-  if (auth.schemes.includes('session')) out.push({ [SECURITY.session]: auth.scopes });
+  // OpenAPI 3.0: scopes only on the oauth2 schemes.
+  if (auth.schemes.includes('bearer')) {
+    out.push({ [SECURITY.bearer]: [] }, { [SECURITY.oauth2Code]: auth.scopes }, { [SECURITY.oauth2ClientCredentials]: auth.scopes });
+  }
+  if (auth.schemes.includes('apiKey')) out.push({ [SECURITY.apiKey]: [] });
   return out;
 }
 
@@ -63,7 +65,12 @@ function expectedSecurity(auth: AuthOptions): Record<string, string[]>[] {
 describe('every route is public or guarded, and documented as it is guarded', () => {
   let app: TestApp;
   let routes: RouteInfo[];
-  let doc: { paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>> };
+  type Operation = {
+    security?: Record<string, string[]>[];
+    parameters?: { name: string; in: string; deprecated?: boolean }[];
+    [SESSION_EXTENSION]?: { scopes: string[] };
+  };
+  let doc: { paths: Record<string, Record<string, Operation>> };
 
   beforeAll(async () => {
     app = await startTestApp();
@@ -99,6 +106,14 @@ describe('every route is public or guarded, and documented as it is guarded', ()
       if (JSON.stringify(documented) !== JSON.stringify(expected)) {
         mismatches.push(`${r.method.toUpperCase()} ${r.path}: documented ${JSON.stringify(documented)}, guarded ${JSON.stringify(expected)}`);
       }
+      // The session (which Swagger UI cannot send) is an extension; the deprecated query key a deprecated parameter.
+      const session = op[SESSION_EXTENSION]?.scopes ?? null;
+      const sessionExpected = r.auth?.schemes.includes('session') ? r.auth.scopes : null;
+      if (JSON.stringify(session) !== JSON.stringify(sessionExpected))
+        mismatches.push(`${r.method.toUpperCase()} ${r.path}: session documented ${JSON.stringify(session)}, guarded ${JSON.stringify(sessionExpected)}`);
+      const queryKey = op.parameters?.some((p) => p.name === 'api_key' && p.in === 'query' && p.deprecated === true) ?? false;
+      if (queryKey !== (r.auth?.schemes.includes('apiKey') ?? false))
+        mismatches.push(`${r.method.toUpperCase()} ${r.path}: the deprecated api_key parameter is ${queryKey ? '' : 'not '}documented`);
     }
     expect(mismatches).toEqual([]);
   });

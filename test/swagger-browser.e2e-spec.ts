@@ -57,7 +57,8 @@ describe('Swagger UI in headless Chromium', () => {
 
   /** The Authorize dialog's section of one security scheme (by its name in the OpenAPI document). */
   function scheme(page: Page, name: string): Locator {
-    return page.locator('.modal-ux .auth-container', { has: page.locator('h4 > code', { hasText: new RegExp(`^${name}$`) }) });
+    // Its heading reads "bearer (http, Bearer)", "oauth2-client-credentials (OAuth2, clientCredentials)"...
+    return page.locator('.modal-ux .auth-container', { has: page.locator('h4', { hasText: new RegExp(`^${name}(\\s|$)`) }) });
   }
 
   /** Expands an operation, presses "Try it out" and "Execute"; returns the response shown. */
@@ -65,6 +66,11 @@ describe('Swagger UI in headless Chromium', () => {
     const op = page.locator(`.opblock-${method}:has(.opblock-summary-path[data-path="${path}"])`).first();
     await op.locator('.opblock-summary').first().click();
     await op.locator('button.try-out__btn').click();
+    return tryItOpen(op);
+  }
+
+  /** "Execute" on an operation already in "Try it out"; returns the response shown. */
+  async function tryItOpen(op: Locator): Promise<{ code: string; body: string }> {
     await op.locator('button.execute').click();
     const row = op.locator('.live-responses-table .response').first();
     await row.waitFor();
@@ -94,10 +100,13 @@ describe('Swagger UI in headless Chromium', () => {
     const dialog = page.locator('.modal-ux');
     await dialog.waitFor();
     // The section stays the same element once authorized (its inputs are replaced by "Authorized").
-    const section = dialog.locator('.auth-container', { has: page.locator('h4', { hasText: 'authorizationCode' }) });
+    const section = scheme(page, 'oauth2-authorization-code');
     expect(await section.locator('#client_id_authorizationCode').inputValue()).toBe('gatehouse-swagger-ui');
-    await section.locator('label[for="admin-authorizationCode-checkbox-oauth2"]').click();
-    expect(await section.locator('#admin-authorizationCode-checkbox-oauth2').isChecked()).toBe(true);
+    // A public client with PKCE: no client_secret field to puzzle over.
+    expect(await section.locator('#client_secret_authorizationCode').count()).toBe(1);
+    expect(await section.locator('#client_secret_authorizationCode').isVisible()).toBe(false);
+    await section.locator('label[for="admin-authorizationCode-checkbox-oauth2-authorization-code"]').click();
+    expect(await section.locator('#admin-authorizationCode-checkbox-oauth2-authorization-code').isChecked()).toBe(true);
     await shot(page, 'swagger-02-authorize-dialog');
 
     const [popup] = await Promise.all([page.waitForEvent('popup'), section.locator('button.authorize').click()]);
@@ -178,33 +187,46 @@ describe('Swagger UI in headless Chromium', () => {
     await ctx.close();
   });
 
-  it('authorizes with client credentials (id and secret typed into the dialog), then calls GET /v1/users', async () => {
-    const client = await app.createClient({ scopes: ['users:read', 'data:read'] });
+  it('authorizes with client credentials with the demo client exactly as npm start printed it, on the first try, then calls GET /v1/users', async () => {
+    const demo = app.running.firstStart?.demoClient;
+    expect(demo).toBeDefined();
     const ctx = await context();
     const page = await openDocs(ctx);
+    // The dialog's forms: one per scheme, each input's id used once, no field Swagger UI cannot send.
     await page.click('button.authorize');
-    const section = page.locator('.modal-ux .auth-container', { has: page.locator('h4', { hasText: 'clientCredentials' }) });
-    await section.locator('#client_id_clientCredentials').fill(client.clientId);
-    await section.locator('#client_secret_clientCredentials').fill(client.clientSecret!);
-    // Least privilege: ask for users:read only. initOAuth pre-checks `profile` (for the code flow) in
-    // every flow's section, and this client may not have it: uncheck it, as the user would after the
-    // invalid_scope message. Swagger UI then posts to /oauth2/token with HTTP Basic (its default).
-    const profile = section.locator('#profile-clientCredentials-checkbox-oauth2');
-    if (await profile.isChecked()) await section.locator('label[for="profile-clientCredentials-checkbox-oauth2"]').click();
-    await section.locator('label[for="users:read-clientCredentials-checkbox-oauth2"]').click();
+    const names = (await page.locator('.modal-ux .auth-container h4').allInnerTexts()).map((t) => t.trim().split(/\s/)[0]);
+    expect(names).toEqual(['bearer', 'oauth2-client-credentials', 'oauth2-authorization-code', 'apiKey']);
+    const ids: string[] = await page.locator('.modal-ux [id]').evaluateAll((els: { id: string }[]) => els.map((e) => e.id));
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+    const section = scheme(page, 'oauth2-client-credentials');
+    // Empty, nothing pre-checked: not the Swagger UI client's id, not the code flow's `profile`.
+    expect(await section.locator('#client_id_clientCredentials').inputValue()).toBe('');
+    expect(await section.locator('input[type=checkbox]:checked').count()).toBe(0);
+    await section.locator('#client_id_clientCredentials').fill(demo!.clientId);
+    await section.locator('#client_secret_clientCredentials').fill(demo!.clientSecret);
     const [tokenResponse] = await Promise.all([
       page.waitForResponse((r) => new URL(r.url()).pathname === '/oauth2/token'),
       section.locator('button.authorize').click(),
     ]);
     expect(tokenResponse.status()).toBe(200);
     const issued = (await tokenResponse.json()) as { scope?: string; access_token: string };
-    expect(issued.scope).toBe('users:read');
+    expect(issued.scope?.split(' ')).toEqual(expect.arrayContaining(['users:read']));
     await section.locator('button', { hasText: 'Logout' }).waitFor();
+    // Authorizing one flow does not show the other as authorized.
+    expect(await scheme(page, 'oauth2-authorization-code').locator('button', { hasText: 'Logout' }).count()).toBe(0);
     await shot(page, 'swagger-10-client-credentials-authorized');
     await page.locator('.modal-ux button.close-modal').click();
     const res = await tryIt(page, 'get', '/v1/users');
     expect(res.code).toBe('200');
     expect(res.body).toContain(admin.email);
+    await ctx.close();
+  });
+
+  it('lists no "Not allowed" operations and starts with a "Start here" guide', async () => {
+    const ctx = await context();
+    const page = await openDocs(ctx);
+    expect(await page.locator('.opblock-summary-description', { hasText: 'Not allowed' }).count()).toBe(0);
+    await expect(page.locator('.info .description').innerText()).resolves.toContain('Start here');
     await ctx.close();
   });
 
@@ -214,15 +236,14 @@ describe('Swagger UI in headless Chromium', () => {
     expect((await call(app, 'POST', '/v1/data', { key: key.key, body: { data: { note: 'read by query key' } } })).status).toBe(201);
     const ctx = await context();
     const page = await openDocs(ctx);
-    await page.click('button.authorize');
-    const section = scheme(page, 'apiKeyQuery');
-    await section.locator('input').first().fill(key.key);
-    await section.locator('button.authorize').click();
-    await section.locator('button', { hasText: 'Logout' }).waitFor();
-    await page.locator('.modal-ux button.close-modal').click();
+    // No Authorize: the deprecated parameter is a (struck-through) parameter of the operation.
+    const op = page.locator(`.opblock-get:has(.opblock-summary-path[data-path="/v1/data"])`).first();
+    await op.locator('.opblock-summary').first().click();
+    await op.locator('button.try-out__btn').click();
+    await op.locator('tr[data-param-name="api_key"] input').fill(key.key);
     const [request] = await Promise.all([
       page.waitForRequest((r) => new URL(r.url()).pathname === '/v1/data'),
-      tryIt(page, 'get', '/v1/data').then((res) => {
+      tryItOpen(op).then((res) => {
         expect(res.code).toBe('200');
         expect(res.body).toContain('read by query key');
       }),

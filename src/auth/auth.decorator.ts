@@ -1,5 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiExtension, ApiForbiddenResponse, ApiQuery, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Scope } from './scopes.js';
 
 /** `session`: the portal's `gh_session` cookie (management routes only; see session-auth.ts for its CSRF rules). */
@@ -15,8 +15,20 @@ export interface AuthOptions {
 export const AUTH_KEY = 'gatehouse:auth';
 export const PUBLIC_KEY = 'gatehouse:public';
 
-/** Names of the security schemes in the OpenAPI document. */
-export const SECURITY = { bearer: 'bearer', oauth2: 'oauth2', apiKeyHeader: 'apiKey', apiKeyQuery: 'apiKeyQuery', session: 'session' } as const;
+/**
+ * Names of the security schemes in the OpenAPI document: one per OAuth2 flow (Swagger UI shows each
+ * as its own form, authorized on its own), a pasted Bearer token, and the API key header. The
+ * deprecated `api_key` query parameter is a documented (deprecated) parameter of the API-key routes,
+ * and the portal session, which Swagger UI cannot send, is the `x-gatehouse-session` extension.
+ */
+export const SECURITY = {
+  bearer: 'bearer',
+  oauth2Code: 'oauth2-authorization-code',
+  oauth2ClientCredentials: 'oauth2-client-credentials',
+  apiKey: 'apiKey',
+} as const;
+/** OpenAPI extension on operations that also take the portal session cookie. */
+export const SESSION_EXTENSION = 'x-gatehouse-session';
 
 /**
  * States a route's authentication in one place, and the matching OpenAPI security, so the docs
@@ -24,13 +36,29 @@ export const SECURITY = { bearer: 'bearer', oauth2: 'oauth2', apiKeyHeader: 'api
  */
 export function Auth(options: AuthOptions): MethodDecorator & ClassDecorator {
   const decorators: (MethodDecorator & ClassDecorator)[] = [SetMetadata(AUTH_KEY, options)];
+  // OpenAPI 3.0: a requirement lists scopes only for oauth2 (and openIdConnect) schemes, [] otherwise.
   if (options.schemes.includes('bearer')) {
-    decorators.push(ApiSecurity(SECURITY.bearer, options.scopes), ApiSecurity(SECURITY.oauth2, options.scopes));
+    decorators.push(
+      ApiSecurity(SECURITY.bearer, []),
+      ApiSecurity(SECURITY.oauth2Code, options.scopes),
+      ApiSecurity(SECURITY.oauth2ClientCredentials, options.scopes),
+    );
   }
   if (options.schemes.includes('apiKey')) {
-    decorators.push(ApiSecurity(SECURITY.apiKeyHeader, options.scopes), ApiSecurity(SECURITY.apiKeyQuery, options.scopes));
+    decorators.push(
+      ApiSecurity(SECURITY.apiKey, []),
+      ApiQuery({
+        name: 'api_key',
+        required: false,
+        deprecated: true,
+        schema: { type: 'string' },
+        description: 'Deprecated: the API key as a query parameter (it leaks into logs and histories); send the X-API-Key header instead',
+      }),
+    );
   }
-  if (options.schemes.includes('session')) decorators.push(ApiSecurity(SECURITY.session, options.scopes));
+  if (options.schemes.includes('session')) {
+    decorators.push(ApiExtension(SESSION_EXTENSION, { csrf_header: 'X-CSRF-Token', scopes: options.scopes }));
+  }
   decorators.push(
     ApiUnauthorizedResponse({ description: 'Missing, malformed, expired or revoked credentials (RFC 6750 `WWW-Authenticate` challenge)' }),
     ApiForbiddenResponse({

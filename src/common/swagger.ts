@@ -3,7 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { SECURITY } from '../auth/auth.decorator.js';
+import { SECURITY, SESSION_EXTENSION } from '../auth/auth.decorator.js';
 import { SCOPES } from '../auth/scopes.js';
 import type { AppConfig } from '../config/config.js';
 
@@ -16,7 +16,20 @@ const ASSETS: Record<string, string> = {
   'favicon-32x32.png': 'image/png',
 };
 
-/** Options handed to Swagger UI; the portal issue adds `initOAuth` for the first-party client. */
+/** The API description's "Start here": which form of the Authorize dialog is for what. */
+const DESCRIPTION = [
+  'OAuth 2.0 authorization server and API-key gateway.',
+  '',
+  '**Start here.** Press **Authorize** and use one form:',
+  '- **oauth2-client-credentials**: a service calling as itself. Type your client_id and client_secret (the demo client `npm start` printed works as printed), tick the scopes, Authorize. Then try `GET /v1/users`.',
+  "- **oauth2-authorization-code**: you, signed in. The client_id is pre-filled (Swagger UI's own client, PKCE, no secret); tick scopes, Authorize, sign in. Admins can then use `/v1/admin/...`.",
+  '- **bearer**: paste an access token you already have.',
+  '- **apiKey**: an API key (`gth_live_...`) for `GET /v1/data`; the `api_key` query parameter is the deprecated form.',
+  '',
+  `The management routes (\`/v1/clients\`, \`/v1/api-keys\`) also take the developer portal's session cookie (marked \`${SESSION_EXTENSION}\`), which Swagger UI cannot send: from a browser signed in to /portal, with the header X-CSRF-Token on writes.`,
+].join('\n');
+
+/** Options handed to Swagger UI (`initOAuth` pre-fills the code-flow form with the first-party client). */
 export interface SwaggerUiOptions {
   initOAuth?: Record<string, unknown>;
 }
@@ -31,38 +44,29 @@ export function setupSwagger(app: NestFastifyApplication, config: AppConfig, ui:
   const scopes: Record<string, string> = { ...SCOPES };
   const doc = new DocumentBuilder()
     .setTitle('Gatehouse')
-    .setDescription(
-      'OAuth 2.0 authorization server and API-key gateway. Get a token at `POST /oauth2/token`, then call the APIs with ' +
-        '`Authorization: Bearer <token>`; legacy services take an API key in `X-API-Key` (or the deprecated `api_key` query parameter).',
-    )
+    .setDescription(DESCRIPTION)
     .setVersion('1')
     .addServer(base)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from POST /oauth2/token' }, SECURITY.bearer)
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (gth_live_... / gth_test_...)' }, SECURITY.apiKeyHeader)
-    .addApiKey({ type: 'apiKey', in: 'query', name: 'api_key', description: 'Deprecated: the API key as a query parameter' }, SECURITY.apiKeyQuery)
-    .addApiKey(
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Paste an access token from POST /oauth2/token' }, SECURITY.bearer)
+    .addOAuth2(
       {
-        type: 'apiKey',
-        in: 'cookie',
-        name: 'gh_session',
-        description:
-          'The developer portal session (sign in at /portal/signin; the browser sends the cookie by itself). Accepted on /v1/clients and ' +
-          '/v1/api-keys only, with the scopes clients:manage and keys:manage (never admin), and only when no Authorization header is sent. ' +
-          'POST, PATCH and DELETE must carry the header X-CSRF-Token: the session CSRF token, returned in the X-CSRF-Token response header ' +
-          'of any request made with the session. Requests from another site or origin are refused.',
+        type: 'oauth2',
+        description: 'Your own confidential client: its client_id and client_secret (the demo client that npm start printed works as printed)',
+        flows: { clientCredentials: { tokenUrl: `${base}/oauth2/token`, scopes } },
       },
-      SECURITY.session,
+      SECURITY.oauth2ClientCredentials,
     )
     .addOAuth2(
       {
         type: 'oauth2',
+        description: "Sign in as yourself through Swagger UI's own public client (its client_id is pre-filled; PKCE, no secret)",
         flows: {
-          clientCredentials: { tokenUrl: `${base}/oauth2/token`, scopes },
           authorizationCode: { authorizationUrl: `${base}/oauth2/authorize`, tokenUrl: `${base}/oauth2/token`, refreshUrl: `${base}/oauth2/token`, scopes },
         },
       },
-      SECURITY.oauth2,
+      SECURITY.oauth2Code,
     )
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (gth_live_... / gth_test_...) for GET /v1/data' }, SECURITY.apiKey)
     .build();
   const document = SwaggerModule.createDocument(app, doc);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', ui: false });
@@ -99,7 +103,23 @@ function serveSwaggerUi(app: NestFastifyApplication, ui: SwaggerUiOptions, csp: 
       void reply.header('Content-Type', type).header('Cache-Control', 'public, max-age=3600').header('Content-Security-Policy', csp).send(content);
     });
   }
-  const init = `window.onload = function () {
+  // initOAuth pre-fills every OAuth2 form of the dialog; only the code flow's (Swagger UI's own client)
+  // should be, so the client-credentials form starts empty for the developer's own client.
+  const init = `var codeFlowOnly = function () {
+  return { wrapComponents: { oauth2: function (Original, system) {
+    return function (props) {
+      if (props.name === ${JSON.stringify(SECURITY.oauth2Code)}) return system.React.createElement(Original, props);
+      var base = props.authSelectors;
+      var selectors = Object.assign({}, base, { getConfigs: function () {
+        var c = Object.assign({}, base.getConfigs());
+        delete c.clientId; delete c.clientSecret; delete c.scopes;
+        return c;
+      } });
+      return system.React.createElement(Original, Object.assign({}, props, { authSelectors: selectors }));
+    };
+  } } };
+};
+window.onload = function () {
   window.ui = SwaggerUIBundle({
     url: '/docs-json',
     dom_id: '#swagger-ui',
@@ -108,16 +128,22 @@ function serveSwaggerUi(app: NestFastifyApplication, ui: SwaggerUiOptions, csp: 
     validatorUrl: null,
     oauth2RedirectUrl: window.location.origin + '/docs/oauth2-redirect.html',
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+    plugins: [codeFlowOnly],
     layout: 'StandaloneLayout',
   });
   ${ui.initOAuth ? `window.ui.initOAuth(${JSON.stringify(ui.initOAuth)});` : ''}
 };\n`;
+  // The code flow's client is public (PKCE): its form has no use for a client_secret field.
+  const css = '.auth-container div:has(> label[for="client_secret_authorizationCode"]) { display: none; }\n';
+  fastify.get('/docs/gatehouse.css', (_req, reply) => {
+    void reply.header('Content-Type', 'text/css; charset=utf-8').header('Cache-Control', 'no-cache').send(css);
+  });
   fastify.get('/docs/swagger-ui-init.js', (_req, reply) => {
     void reply.header('Content-Type', 'text/javascript; charset=utf-8').header('Cache-Control', 'no-cache').send(init);
   });
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Gatehouse API</title>
-<link rel="stylesheet" href="/docs/swagger-ui.css"><link rel="icon" href="/docs/favicon-32x32.png"></head>
+<link rel="stylesheet" href="/docs/swagger-ui.css"><link rel="stylesheet" href="/docs/gatehouse.css"><link rel="icon" href="/docs/favicon-32x32.png"></head>
 <body><div id="swagger-ui"></div>
 <script src="/docs/swagger-ui-bundle.js"></script><script src="/docs/swagger-ui-standalone-preset.js"></script>
 <script src="/docs/swagger-ui-init.js"></script></body></html>\n`;

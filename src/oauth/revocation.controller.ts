@@ -1,5 +1,5 @@
 import { Controller, Get, Header, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExcludeEndpoint, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../auth/auth.decorator.js';
 import { methodNotAllowed } from '../common/method-not-allowed.js';
@@ -57,7 +57,7 @@ export class RevocationController {
 
   @Get(['revoke', 'introspect'])
   @Public()
-  @ApiOperation({ summary: 'Not allowed: POST only', deprecated: true })
+  @ApiExcludeEndpoint()
   get(): never {
     throw methodNotAllowed('POST');
   }

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExcludeEndpoint, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../auth/auth.decorator.js';
 import { methodNotAllowed } from '../common/method-not-allowed.js';
@@ -47,7 +47,7 @@ export class TokenController {
 
   @Get('token')
   @Public()
-  @ApiOperation({ summary: 'Not allowed: the token endpoint takes POST only', deprecated: true })
+  @ApiExcludeEndpoint()
   tokenGet(): never {
     throw methodNotAllowed('POST');
   }
