@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './support/build.js';
-import { anchors, markdownFiles, problems, references } from './support/markdown-links.js';
+import { anchors, markdownFiles, OUTSIDE, problems, references, repositoryFiles } from './support/markdown-links.js';
 
 /**
  * The repository stands alone: no Markdown file links to, or names a path in, anything outside the
@@ -74,6 +74,17 @@ describe('Markdown links and paths', () => {
 
     it('walks the Markdown files, not node_modules', () => {
       expect(markdownFiles(root)).toEqual([join('docs', 'guide.md')]);
+      expect(repositoryFiles(root)).toEqual([join('docs', 'guide.md'), join('src', 'a.ts')]);
+    });
+
+    it('recognises mentions of folders outside the clone', () => {
+      expect([outside, ['', 'work', 'main', 'README.md'].join('/'), '../sharedness', 'shared/x', 'work/main'].map((t) => OUTSIDE.test(t))).toEqual([
+        true,
+        true,
+        false,
+        false,
+        false,
+      ]);
     });
   });
 
@@ -85,5 +96,12 @@ describe('Markdown links and paths', () => {
 
   it.each(files)('%s points only at files of this repository', (file) => {
     expect(problems(ROOT, file, readFileSync(join(ROOT, file), 'utf8'))).toEqual([]);
+  });
+
+  it('has no file, Markdown or not, that refers to folders outside the clone', () => {
+    const all = repositoryFiles(ROOT);
+    expect(all).toEqual(expect.arrayContaining(['package.json', join('src', 'main.ts'), join('test', 'docs-links.e2e-spec.ts')]));
+    const offending = all.filter((f) => OUTSIDE.test(readFileSync(join(ROOT, f), 'latin1')));
+    expect(offending).toEqual([]);
   });
 });

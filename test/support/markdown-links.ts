@@ -10,19 +10,27 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 /** Folders that are not the repository's own text: installed, built or generated. */
 const SKIPPED = new Set(['node_modules', '.git', 'dist', 'coverage', 'artifacts', 'dist.build-lock']);
 
-/** Every Markdown file of the clone, relative to root (no symbolic links followed, no `data/`). */
-export function markdownFiles(root: string): string[] {
+/** The files of the clone, relative to root (no symbolic links followed, no `data/`, no `.git`). */
+export function repositoryFiles(root: string): string[] {
   const files: string[] = [];
   const walk = (dir: string): void => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
       if (e.isDirectory() && !SKIPPED.has(e.name) && !(dir === root && e.name === 'data')) walk(p);
-      else if (e.isFile() && e.name.toLowerCase().endsWith('.md')) files.push(relative(root, p));
+      else if (e.isFile() && !SKIPPED.has(e.name)) files.push(relative(root, p));
     }
   };
   walk(root);
   return files.sort();
 }
+
+/** Every Markdown file of the clone, relative to root. */
+export function markdownFiles(root: string): string[] {
+  return repositoryFiles(root).filter((f) => f.toLowerCase().endsWith('.md'));
+}
+
+/** Text that names the contract folder once beside the repository, or this machine's work folders. */
+export const OUTSIDE = /\.\.\/shared\b|\/work\/(shared|main|wt)\b/;
 
 export interface Reference {
   kind: 'link' | 'path';
@@ -85,7 +93,7 @@ export function anchors(markdown: string): Set<string> {
 export function problems(root: string, file: string, markdown: string): string[] {
   const out: string[] = [];
   const dir = dirname(resolve(root, file));
-  if (/\.\.\/shared\b|\/work\/shared\b/.test(markdown)) out.push(`${file}: mentions the contract folder outside the repository`);
+  if (OUTSIDE.test(markdown)) out.push(`${file}: mentions the contract folder outside the repository`);
   for (const { kind, target, line } of references(markdown)) {
     const where = `${file}:${line}: ${target}`;
     if (kind === 'link' && /^[a-z][a-z0-9+.-]*:/i.test(target)) {
