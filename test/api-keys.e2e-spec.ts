@@ -4,7 +4,7 @@ import { checksumOf } from '../src/api-keys/api-key-format.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { call, keyOwner, sleep } from './support/keys.js';
 
-/** API keys end to end on the real database: SECURITY-CHECKLIST D43-D47. */
+/** API keys end to end on the real database: docs/security.md D43-D47. */
 describe('API keys', () => {
   let app: TestApp;
   let alice: Awaited<ReturnType<typeof keyOwner>>;
@@ -20,7 +20,7 @@ describe('API keys', () => {
   const data = (c: Parameters<typeof call>[3], path = '/v1/data') => call(app, 'GET', path, c);
   const challenge = (h: Headers) => h.get('www-authenticate') ?? '';
 
-  it('creates a key shown once, in the SPEC format, and lists it by prefix and last 4 only', async () => {
+  it('creates a key shown once, in the documented format, and lists it by prefix and last 4 only', async () => {
     const res = await call(app, 'POST', '/v1/api-keys', { token: alice.token, body: { name: 'reporting', scopes: ['data:read'] } });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ name: 'reporting', scopes: ['data:read'], expires_at: null, status: 'active' });

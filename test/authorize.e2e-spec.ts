@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from './support/app.js';
 import { Agent, hidden, pkce } from './support/agent.js';
 import { authorize, authorizeUrl, codeClient, REDIRECT, signedIn, type FlowClient } from './support/code-flow.js';
 
-/** GET /oauth2/authorize and the consent form: SECURITY-CHECKLIST B26-B36, RFC 6749 4.1, RFC 9207. */
+/** GET /oauth2/authorize and the consent form: docs/security.md B26-B36, RFC 6749 4.1, RFC 9207. */
 describe('authorization endpoint', () => {
   let app: TestApp;
   let client: FlowClient;

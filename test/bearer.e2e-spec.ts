@@ -3,7 +3,7 @@ import { SigningKeysService } from '../src/oauth/signing-keys.service.js';
 import { postForm, startTestApp, type TestApp } from './support/app.js';
 import { decodePart, signEs256, signHs256, unsigned } from './support/jwt.js';
 
-/** Bearer tokens on GET /v1/users: RFC 6750 errors, and every forged token refused. SECURITY-CHECKLIST C. */
+/** Bearer tokens on GET /v1/users: RFC 6750 errors, and every forged token refused. docs/security.md C. */
 describe('Bearer access tokens on the APIs (RFC 6750, RFC 9068)', () => {
   let app: TestApp;
   let token: string;

@@ -1,11 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { ROOT } from './support/build.js';
 import { SECURITY_CHECKLIST } from './support/security-checklist.js';
 
 /**
- * Every line of SECURITY-CHECKLIST.md has a test that names it: `[A1]`, `[F50]`... in the name given
- * to it(), test() or describe() (a comment does not count). Reads the test sources, runs nothing.
+ * Every security property (`test/support/security-checklist.ts`) has a test that names it: `[A1]`,
+ * `[F50]`... in the name given to it(), test() or describe() (a comment does not count), and an entry
+ * in docs/security.md with the same title that names only suites holding such a test. Reads the test
+ * sources and the document, runs nothing.
  */
 
 /** Test files: test/**\/*.ts and the unit specs beside the code. */
@@ -57,7 +59,7 @@ describe('security checklist coverage', () => {
     expect(sources.length).toBeGreaterThan(20);
   });
 
-  it('has the 53 lines A1-H53, matching SECURITY-CHECKLIST.md where it is beside the repository', () => {
+  it('has the 53 properties A1-H53', () => {
     expect(SECURITY_CHECKLIST.map(([id]) => id)).toEqual([
       ...Array.from({ length: 25 }, (_, i) => `A${i + 1}`),
       ...Array.from({ length: 11 }, (_, i) => `B${i + 26}`),
@@ -71,21 +73,61 @@ describe('security checklist coverage', () => {
       'H52',
       'H53',
     ]);
-    const shared = resolve(ROOT, '../shared/SECURITY-CHECKLIST.md');
-    if (!existsSync(shared)) return; // a clone without the contract beside it: the copy above is the reference
-    const lines = readFileSync(shared, 'utf8').split('\n');
-    const fromFile: [string, string][] = [];
-    let section = '';
-    for (const line of lines) {
-      const s = /^([A-H])\. /.exec(line);
-      if (s) section = s[1];
-      const l = /^(\d{1,2}) (.*)$/.exec(line);
-      if (l && section) fromFile.push([`${section}${l[1]}`, l[2]]);
-    }
-    expect(fromFile).toEqual(SECURITY_CHECKLIST.map(([id, text]) => [id, text]));
   });
 
-  it.each(SECURITY_CHECKLIST.map(([id, line]) => [id, line]))('[%s] has a test named after it: %s', (id) => {
+  it.each(SECURITY_CHECKLIST.map(([id, title]) => [id, title]))('[%s] has a test named after it: %s', (id) => {
     expect({ id, tests: named.get(id) ?? [] }).toEqual({ id, tests: expect.arrayContaining([expect.any(String)]) });
   });
+
+  describe('docs/security.md', () => {
+    const entries = securityEntries(readFileSync(join(ROOT, 'docs/security.md'), 'utf8'));
+
+    it('reads entries, their titles and the suites they name', () => {
+      const sample = [
+        '# T',
+        '',
+        '- **[A1] First.** Text `src/x.ts`.',
+        '  Tested in `test/a.e2e-spec.ts`, `src/b.spec.ts`.',
+        '- **[B26] Second.**',
+        '',
+        'prose',
+      ];
+      expect(securityEntries(sample.join('\n'))).toEqual([
+        { id: 'A1', title: 'First', suites: ['test/a.e2e-spec.ts', 'src/b.spec.ts'] },
+        { id: 'B26', title: 'Second', suites: [] },
+      ]);
+    });
+
+    it('has one entry per property, in order, and nothing else', () => {
+      expect(entries.map((e) => e.id)).toEqual(SECURITY_CHECKLIST.map(([id]) => id));
+    });
+
+    it.each(SECURITY_CHECKLIST.map(([id, title]) => [id, title]))('[%s] has an entry titled "%s" naming the suites that test it', (id, title) => {
+      const entry = entries.find((e) => e.id === id);
+      expect({ id, title: entry?.title }).toEqual({ id, title });
+      expect(entry?.suites.length).toBeGreaterThan(0);
+      const testedIn = new Set((named.get(id) ?? []).map((t) => t.slice(0, t.indexOf(': '))));
+      expect({ id, suitesWithoutSuchTest: entry?.suites.filter((s) => !testedIn.has(s)) }).toEqual({ id, suitesWithoutSuchTest: [] });
+    });
+  });
 });
+
+/** The entries of docs/security.md: `- **[A1] Title.** text`, then lines up to the next entry or heading. */
+export function securityEntries(markdown: string): { id: string; title: string; suites: string[] }[] {
+  const entries: { id: string; title: string; suites: string[] }[] = [];
+  let text: string[] | undefined;
+  const close = (): void => {
+    if (!text) return;
+    const m = /^- \*\*\[([A-H]\d{1,2})\] ([\s\S]+?)\.\*\*/.exec(text.join(' '))!;
+    const tested = /Tested in (.*)$/.exec(text.join(' '))?.[1] ?? '';
+    entries.push({ id: m[1], title: m[2], suites: [...tested.matchAll(/`([^`]+[.-]spec\.ts)`/g)].map((s) => s[1]) });
+    text = undefined;
+  };
+  for (const line of markdown.split('\n')) {
+    if (/^- \*\*\[[A-H]\d/.test(line) || /^(#|\S)/.test(line)) close();
+    if (/^- \*\*\[[A-H]\d/.test(line)) text = [line];
+    else if (text && line.trim()) text.push(line.trim());
+  }
+  close();
+  return entries;
+}

@@ -1,7 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import { postForm, startTestApp, type TestApp } from './support/app.js';
 
-/** The guide's first example: client credentials at POST /oauth2/token, then GET /v1/users. SECURITY-CHECKLIST A. */
+/** The guide's first example: client credentials at POST /oauth2/token, then GET /v1/users. docs/security.md A. */
 describe('client credentials (RFC 6749 4.4)', () => {
   let app: TestApp;
   let as: oauth.AuthorizationServer;

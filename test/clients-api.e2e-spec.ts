@@ -5,8 +5,8 @@ interface Json {
 }
 
 /**
- * The clients management API: a developer's own clients, validation as the checklist says, secrets
- * shown once and rotated with a grace period, another owner's client always 404. SECURITY-CHECKLIST E47, E48.
+ * The clients management API: a developer's own clients, validation as docs/security.md says, secrets
+ * shown once and rotated with a grace period, another owner's client always 404. docs/security.md E47, E48.
  */
 describe('management API: /v1/clients', () => {
   let app: TestApp;

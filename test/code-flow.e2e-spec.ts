@@ -3,7 +3,7 @@ import { eventually, startTestApp, type TestApp } from './support/app.js';
 import { type Agent } from './support/agent.js';
 import { authorize, codeClient, exchange, me, REDIRECT, signedIn, tokensFor, type FlowClient } from './support/code-flow.js';
 
-/** The authorization code at the token endpoint: SECURITY-CHECKLIST A11-A17, and GET /v1/users/me. */
+/** The authorization code at the token endpoint: docs/security.md A11-A17, and GET /v1/users/me. */
 describe('authorization code grant (RFC 6749 4.1, RFC 7636)', () => {
   let app: TestApp;
   let client: FlowClient;

@@ -8,7 +8,7 @@ import { startThrowawayPostgres, type ThrowawayPostgres } from './support/throwa
 /**
  * The database goes away under a running server, then comes back: 503 with Retry-After (never a
  * 401 or a 500), readiness says so, JWT reads that need no database keep working, and everything
- * recovers without a restart. A real PostgreSQL stopped with pg_ctl. SECURITY-CHECKLIST H52, H53.
+ * recovers without a restart. A real PostgreSQL stopped with pg_ctl. docs/security.md H52, H53.
  */
 describe('database outage and recovery', () => {
   let pg: ThrowawayPostgres;

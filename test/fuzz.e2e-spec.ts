@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { postForm, startTestApp, type TestApp } from './support/app.js';
 
-/** Statuses the server documents; anything else (a 500 above all) is a bug. SECURITY-CHECKLIST G51. */
+/** Statuses the server documents; anything else (a 500 above all) is a bug. docs/security.md G51. */
 const DOCUMENTED = new Set([200, 201, 204, 302, 303, 400, 401, 403, 404, 405, 413, 415, 429, 431]);
 const STACK = /(\bat [\w.<>]+ \(|\.(ts|js):\d+:\d+|node_modules|QueryFailedError|TypeError|SyntaxError: Unexpected)/;
 

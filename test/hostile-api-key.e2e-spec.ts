@@ -30,7 +30,7 @@ const request = (target: string, headers: string[] = []) =>
     Buffer.from('\r\n'),
   ]);
 
-/** Hostile API keys in the header and the query: always a 4xx, never a 5xx, never the data. SECURITY-CHECKLIST D, G51. */
+/** Hostile API keys in the header and the query: always a 4xx, never a 5xx, never the data. docs/security.md D, G51. */
 describe('hostile API keys', () => {
   let app: TestApp;
   let key: string;

@@ -6,7 +6,7 @@ const DESCRIPTION = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 /**
  * Malformed token requests, as an attacker or a broken client would send them: each gets a 4xx with
- * an RFC 6749 error body, never a 5xx and never a token. SECURITY-CHECKLIST A2, A5, A6, G51.
+ * an RFC 6749 error body, never a 5xx and never a token. docs/security.md A2, A5, A6, G51.
  */
 describe('hostile requests to POST /oauth2/token', () => {
   let app: TestApp;
@@ -166,7 +166,7 @@ describe('hostile requests to POST /oauth2/token', () => {
       'token_type_hint',
       () => `token=a&token_type_hint=access_token&token_type_hint=refresh_token&client_id=${id}&client_secret=${secret}`,
     ],
-  ])('%s: %s sent twice -> 400 invalid_request naming it (RFC 6749 3.2, SPEC)', async (path, _what, body) => {
+  ])('%s: %s sent twice -> 400 invalid_request naming it (RFC 6749 3.2, docs/contract.md)', async (path, _what, body) => {
     const res = await fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': form }, body: body() });
     expect(res.status).toBe(400);
     const json = (await res.json()) as Record<string, unknown>;

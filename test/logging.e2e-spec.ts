@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { postForm, startTestApp, type TestApp } from './support/app.js';
 
-/** Structured JSON logs with a request id, and never a credential in them (CONVENTIONS habit 9). */
+/** Structured JSON logs with a request id, and never a credential in them (docs/security.md D45). */
 describe('logs', () => {
   const lines: string[] = [];
   let app: TestApp;

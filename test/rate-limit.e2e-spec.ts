@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from './support/database.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Abuse at the token endpoint: 429 with Retry-After and RateLimit headers, never a lock-out for good. SECURITY-CHECKLIST F49. */
+/** Abuse at the token endpoint: 429 with Retry-After and RateLimit headers, never a lock-out for good. docs/security.md F49. */
 describe('rate limits at the token endpoint', () => {
   describe('in one instance', () => {
     let app: TestApp;

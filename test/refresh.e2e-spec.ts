@@ -3,7 +3,7 @@ import { eventually, startTestApp, type TestApp } from './support/app.js';
 import { hidden } from './support/agent.js';
 import { codeClient, me, refresh, tokensFor, type FlowClient } from './support/code-flow.js';
 
-/** Refresh tokens: rotation, reuse detection, lifetimes (SECURITY-CHECKLIST A18-A23, RFC 9700 4.14). */
+/** Refresh tokens: rotation, reuse detection, lifetimes (docs/security.md A18-A23, RFC 9700 4.14). */
 describe('refresh token grant with rotation', () => {
   let app: TestApp;
   let client: FlowClient;

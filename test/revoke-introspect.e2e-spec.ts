@@ -3,7 +3,7 @@ import { REVOCATION_CACHE_SECONDS } from '../src/oauth/store/revocation-list.js'
 import { postForm, startTestApp, type TestApp } from './support/app.js';
 import { codeClient, me, refresh, tokensFor, type FlowClient } from './support/code-flow.js';
 
-/** POST /oauth2/revoke (RFC 7009) and POST /oauth2/introspect (RFC 7662): SECURITY-CHECKLIST A24, A25. */
+/** POST /oauth2/revoke (RFC 7009) and POST /oauth2/introspect (RFC 7662): docs/security.md A24, A25. */
 describe('revocation and introspection', () => {
   let app: TestApp;
   let client: FlowClient;

@@ -60,7 +60,7 @@ function expectedSecurity(auth: AuthOptions): Record<string, string[]>[] {
 
 /**
  * Secure by default, checked: every route is either @Public() or names its schemes and scopes, and
- * its OpenAPI security is exactly what its guard enforces (CONVENTIONS habits 1 and 2).
+ * its OpenAPI security is exactly what its guard enforces (CONTRIBUTING.md, "A route").
  */
 describe('every route is public or guarded, and documented as it is guarded', () => {
   let app: TestApp;

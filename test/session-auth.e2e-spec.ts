@@ -19,8 +19,8 @@ async function send(agent: Agent, method: string, path: string, opts: { body?: u
 }
 
 /**
- * The portal session as a credential of the management API (SPEC: /v1/clients and /v1/api-keys take
- * "Bearer ... or portal session"): acts for the signed-in user with clients:manage and keys:manage
+ * The portal session as a credential of the management API (docs/contract.md: /v1/clients and /v1/api-keys
+ * take a Bearer token or the portal session): acts for the signed-in user with clients:manage and keys:manage
  * only; unsafe methods need X-CSRF-Token; other sites are refused; Authorization always wins.
  */
 describe('portal session on the management API', () => {

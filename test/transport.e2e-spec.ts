@@ -28,7 +28,7 @@ function raw(url: string, opts: { method?: string; headers?: Record<string, stri
   });
 }
 
-/** HTTPS, HSTS, HTTPS-only in production, and the HTTP edge (methods, header size). SECURITY-CHECKLIST F50, G51. */
+/** HTTPS, HSTS, HTTPS-only in production, and the HTTP edge (methods, header size). docs/security.md F50, G51. */
 describe('transport security', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gh-tls-'));
   const cert = join(dir, 'cert.pem');

@@ -1,7 +1,7 @@
 import { randomBase62, sha256 } from '../common/crypto.js';
 
 /**
- * The API key format (SPEC "Tokens and credentials"): `gth_live_<40 base62>_<6 base62 checksum>`.
+ * The API key format (docs/contract.md, "Credentials"): `gth_live_<40 base62>_<6 base62 checksum>`.
  *
  * - `gth_live` / `gth_test` names the kind, so secret scanners can match leaked keys.
  * - The 40 random characters (238 bits) start with a 12-character public id, stored in clear with a

@@ -4,7 +4,7 @@ import { Client } from './client.entity.js';
 
 /**
  * A client secret, stored only as its SHA-256 digest (the secret itself has 256 bits of entropy, so a
- * fast hash is right: SPEC "Tokens and credentials"). A client has one current secret and, after a
+ * fast hash is right: docs/contract.md, "Credentials"). A client has one current secret and, after a
  * rotation, the previous one until `expires_at`.
  */
 @Entity({ name: 'client_secrets' })

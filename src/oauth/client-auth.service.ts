@@ -84,7 +84,7 @@ export class ClientAuthService {
 
     const entry = bodyId.length <= MAX_CREDENTIAL_LENGTH ? await this.clients.authLookup(bodyId) : null;
     // Unknown, disabled, or confidential with no secret: one answer, so that the lack of a secret
-    // does not tell which client ids exist (SPEC: never say whether a client id exists).
+    // does not tell which client ids exist (docs/contract.md: never say whether a client id exists).
     if (!entry || entry.client.status !== 'active' || entry.client.type !== 'public') throw OAuthError.invalidClient(NO_SECRET, false);
     return { client: entry.client, method: 'none' };
   }

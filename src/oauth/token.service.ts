@@ -8,11 +8,11 @@ import { ClientAuthService, repeated } from './client-auth.service.js';
 import { GRANT_HANDLERS, type GrantHandler, type TokenResponse } from './grants/grant.js';
 import { OAuthError } from './oauth.error.js';
 
-/** Reads the form body of an OAuth endpoint, refusing any other content type and any parameter sent twice (SPEC: 400 invalid_request). */
+/** Reads the form body of an OAuth endpoint, refusing any other content type and any parameter sent twice (docs/contract.md: 400 invalid_request). */
 export function requireForm(req: FastifyRequest): FormBody {
   if (req.body instanceof FormBody) {
     if (req.body.hasNul()) throw OAuthError.invalidRequest('The request holds a NUL character, which no parameter may contain');
-    // Every parameter, not only those the grant reads: RFC 6749 3.2 and SPEC ("a parameter given twice is 400").
+    // Every parameter, not only those the grant reads: RFC 6749 3.2 and docs/contract.md ("a parameter sent twice is 400").
     const twice = req.body.repeatedName();
     if (twice !== undefined) throw repeated(twice.slice(0, 60));
     return req.body;

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { randomToken, sha256 } from '../../common/crypto.js';
 
-/** RFC 9700 / SPEC: an authorization code lives 60 seconds. */
+/** RFC 9700 / docs/contract.md: an authorization code lives 60 seconds. */
 export const CODE_TTL_SECONDS = 60;
 
 export interface IssuedCodeInput {
