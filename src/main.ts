@@ -1,6 +1,7 @@
 import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { MasterKeyMismatchError } from './oauth/signing-keys.service.js';
+import { shellWord } from './web/shell.js';
 
 /** `npm start`: validated configuration, the database (embedded by default), then listen. */
 async function main(): Promise<void> {
@@ -38,9 +39,9 @@ async function main(): Promise<void> {
         `  client_secret: ${first.demoClient.clientSecret}`,
         '',
         'Try the guide:',
-        `  curl -s -X POST ${publicUrl}/oauth2/token -H 'Content-Type: application/x-www-form-urlencoded' \\`,
+        `  curl -s -X POST ${shellWord(`${publicUrl}/oauth2/token`)} -H 'Content-Type: application/x-www-form-urlencoded' \\`,
         `    -d 'grant_type=client_credentials&client_id=${first.demoClient.clientId}&client_secret=${first.demoClient.clientSecret}'`,
-        `  curl -s ${publicUrl}/v1/users -H 'Authorization: Bearer <access_token>'`,
+        `  curl -s ${shellWord(`${publicUrl}/v1/users`)} -H 'Authorization: Bearer <access_token>'`,
       );
     }
   }
