@@ -1,14 +1,7 @@
 import { startTestApp, type TestApp } from './support/app.js';
 import { Agent, hidden, pkce } from './support/agent.js';
 import { authorizeUrl, codeClient, REDIRECT, signedIn, type FlowClient } from './support/code-flow.js';
-
-/** The bytes of a response's header block as sent (name: value CRLF, cookies one line each). */
-export function headerBlockSize(headers: Headers): number {
-  let size = 0;
-  for (const [name, value] of headers) if (name !== 'set-cookie') size += name.length + value.length + 4;
-  for (const cookie of headers.getSetCookie()) size += 'set-cookie'.length + cookie.length + 4;
-  return size;
-}
+import { headerBlockSize } from './support/headers.js';
 
 const isPrintableAscii = (value: string): boolean => /^[\x21-\x7e]*$/.test(value);
 
