@@ -91,7 +91,8 @@ export function headerSafeUrl(url: string): string {
   return url.replace(/[^\x21-\x7e]+/g, (run) => encodeURIComponent(wellFormed(run)));
 }
 
-function wellFormed(text: string): string {
+/** `text` with each lone surrogate replaced by U+FFFD, so encodeURIComponent takes it. */
+export function wellFormed(text: string): string {
   return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
 

@@ -1,12 +1,9 @@
+export { wellFormed } from '../../src/web/page.js';
+
 /** The bytes of a response's header block as sent (name: value CRLF, cookies one line each). */
 export function headerBlockSize(headers: Headers): number {
   let size = 0;
   for (const [name, value] of headers) if (name !== 'set-cookie') size += name.length + value.length + 4;
   for (const cookie of headers.getSetCookie()) size += 'set-cookie'.length + cookie.length + 4;
   return size;
-}
-
-/** A string with its lone surrogates replaced by U+FFFD, so encodeURIComponent takes it. */
-export function wellFormed(text: string): string {
-  return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
