@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { ALL_SCOPES } from '../src/auth/scopes.js';
 import { startTestApp, type TestApp } from './support/app.js';
+import { Agent } from './support/agent.js';
 import { call, userToken } from './support/keys.js';
 
 /**
@@ -94,6 +95,15 @@ const hostileString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 50 }),
   fc.string({ unit: 'grapheme', maxLength: 30 }),
   fc.integer({ min: 199, max: 5_000 }).map((n) => 'é'.repeat(n)),
+  // Hidden characters in a URI (issue #13 item 6), text outside Latin-1 where it may reach a header (item 4).
+  fc
+    .tuple(fc.constantFrom('\n', '\r\n', '\t', ' ', '\u0000', '\u001b', '\u0085', '\u00a0', '\u2028', '\u200b', '\ufeff'), fc.boolean())
+    .map(([c, end]) => (end ? `https://app.example/cb${c}` : `https://app.example/c${c}b`)),
+  fc.constantFrom('https://app.example/中', 'https://例え.jp/cb', 'https://app.example/cb?x="><script>', "https://app.example/cb?a='$(id)'`id`"),
+  // Pathological strings for the regular expressions that see stored text (item 3).
+  fc
+    .tuple(fc.constantFrom('eyJ', 'eyJaaaaa.', 'gth_live_', 'a@', '.', ' ', '%'), fc.integer({ min: 100, max: 660 }), fc.constantFrom('', '!', '\u0000'))
+    .map(([unit, n, end]) => `https://app.example/${unit.repeat(n)}`.slice(0, 1_990) + end),
 );
 /** Percent-encoded junk, sent as it is (not encoded again): bad escapes, NUL, invalid UTF-8, traversal. */
 const percentJunk = fc.constantFrom(
@@ -384,7 +394,7 @@ describe('fuzzing the authenticated management API', () => {
   /** Objects the fuzzer may change or delete through their real ids. */
   const victims: string[] = [];
   /** Objects it never learns the ids of: they must still work afterwards. */
-  const keep = { devClient: '', devRecord: '', devKeyId: '', adminClient: '', adminRecord: '', userIds: [] as string[] };
+  const keep = { devClient: '', devRecord: '', devKeyId: '', adminClient: '', adminRecord: '', userIds: [] as string[], admin: { email: '', password: '' } };
 
   beforeAll(async () => {
     app = await startTestApp({
@@ -398,6 +408,7 @@ describe('fuzzing the authenticated management API', () => {
     const admin = await app.createUser({ role: 'admin' });
     const developer = await app.createUser({ role: 'developer' });
     keep.userIds = [admin.id, developer.id];
+    keep.admin = admin;
     const adminToken = await app.tokenActingFor(admin.id, [...ALL_SCOPES]);
     const devToken = await app.tokenActingFor(
       developer.id,
@@ -576,5 +587,15 @@ describe('fuzzing the authenticated management API', () => {
       "SELECT count(*)::int AS n FROM clients c WHERE c.type = 'confidential' AND NOT EXISTS (SELECT 1 FROM client_secrets s WHERE s.client_pk = c.id)",
     );
     expect(orphans[0].n).toBe(0);
+    // The admin pages that show what the fuzzer stored (audit details through the secret mask, every
+    // client's redirect URIs) answer promptly: no regular expression stalls on it (issue #13 item 3).
+    const agent = new Agent(app.url);
+    expect((await agent.signIn(keep.admin.email, keep.admin.password)).status).toBe(303);
+    for (const page of ['/portal/admin/audit', '/portal/admin/audit?type=client.updated', '/portal/admin/clients']) {
+      const started = performance.now();
+      const res = await agent.get(page);
+      expect([page, res.status]).toEqual([page, 200]);
+      expect(performance.now() - started).toBeLessThan(2_000);
+    }
   }, 60_000);
 });

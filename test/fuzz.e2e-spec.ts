@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { postForm, startTestApp, type TestApp } from './support/app.js';
+import { Agent } from './support/agent.js';
+import { headerBlockSize, wellFormed } from './support/headers.js';
 
 /** Statuses the server documents; anything else (a 500 above all) is a bug. docs/security.md G51. */
 const DOCUMENTED = new Set([200, 201, 204, 302, 303, 400, 401, 403, 404, 405, 413, 415, 429, 431]);
@@ -31,6 +33,30 @@ const printable = fc.string({
   maxLength: 200,
 });
 const anyText = fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 100 }), printable);
+
+/** Control characters, Unicode line and format characters: what a URL parser strips and a header refuses. */
+const hidden = fc.constantFrom('\n', '\r\n', '\t', ' ', '\u0000', '\u001b', '\u007f', '\u0085', '\u00a0', '\u2028', '\u200b', '\ufeff');
+/** Text outside Latin-1 (and lone surrogates), which Node refuses in a header value. */
+const nonLatin1 = fc.oneof(
+  fc.constantFrom('中', '🔑', 'é', '\u0100', '\ud800', '\udc00x', '\u202e', 'Ω'.repeat(300)),
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+);
+/** Inputs built to make a backtracking regular expression take quadratic time (see src/common/regex-linearity.spec.ts). */
+const pathological = fc
+  .tuple(
+    fc.constantFrom('eyJ', 'eyJaaaaa.', 'gth_live_', 'gth_cs_', 'a@', '.', ' ', '%', '=', '-', 'Bearer ', 'x\t'),
+    fc.integer({ min: 200, max: 4_000 }),
+    fc.constantFrom('', '!', '\u0000', '@', ' '),
+  )
+  .map(([unit, n, end]) => unit.repeat(n).slice(0, 12_000) + end);
+/** A value that may reach a response header (Location above all), or a regular expression. */
+const headerBound = fc.oneof(
+  printable,
+  hidden,
+  nonLatin1,
+  pathological,
+  fc.tuple(printable, hidden, printable).map((p) => p.join('')),
+);
 
 /**
  * Property-based fuzzing of every public endpoint with generated hostile requests (bounded in
@@ -82,6 +108,76 @@ describe('fuzzing the public endpoints', () => {
       { nil: undefined },
     ),
   });
+
+  /** What every answer must hold: a documented status, no stack trace, a header block under 8 KB, a header-safe Location. */
+  const check = (label: string, res: Response, text: string): void => {
+    if (!DOCUMENTED.has(res.status)) throw new Error(`${label} -> ${res.status}: ${text.slice(0, 300)}`);
+    if (STACK.test(text)) throw new Error(`${label} leaked internals: ${text.slice(0, 300)}`);
+    if (headerBlockSize(res.headers) >= 8192) throw new Error(`${label} -> a header block of ${headerBlockSize(res.headers)} bytes`);
+    const location = res.headers.get('location');
+    if (location !== null && !/^[\x21-\x7e]*$/.test(location)) throw new Error(`${label} -> Location ${JSON.stringify(location)}`);
+  };
+
+  it('answers values that reach headers (return_to, authorization requests, redirect URIs) and pathological strings, never a 5xx (issue #13)', async () => {
+    const client = await app.createClient({ grantTypes: ['authorization_code'], scopes: ['profile'], redirectUris: ['https://app.example/cb'] });
+    const enc = (v: string): string => encodeURIComponent(wellFormed(v));
+    const target = fc.oneof(
+      headerBound.map((v) => `/portal/signin?return_to=${enc(`/portal/${v}`)}`),
+      headerBound.map((v) => `/portal/signup?return_to=${enc(v)}`),
+      headerBound.map((v) => `/portal/keys/${enc(v)}`),
+      headerBound.map((v) => `/portal/admin/audit?type=${enc(v)}`),
+      fc
+        .record({
+          state: fc.option(headerBound, { nil: undefined }),
+          redirect: fc.option(
+            fc.oneof(
+              fc.constant('https://app.example/cb'),
+              headerBound.map((v) => `https://app.example/cb${v}`),
+            ),
+            { nil: undefined },
+          ),
+          unknown: fc.array(fc.tuple(printable, headerBound), { maxLength: 40 }),
+          many: fc.integer({ min: 0, max: 300 }),
+        })
+        .map(({ state, redirect, unknown, many }) => {
+          const q = [`response_type=code`, `client_id=${client.clientId}`, `code_challenge=${'a'.repeat(43)}`, 'code_challenge_method=S256'];
+          if (state !== undefined) q.push(`state=${enc(state)}`);
+          if (redirect !== undefined) q.push(`redirect_uri=${enc(redirect)}`);
+          for (const [k, v] of unknown) q.push(`${enc(k)}x=${enc(v)}`);
+          for (let i = 0; i < many; i++) q.push(`unknown_${i}=${'x'.repeat(30)}`);
+          return `/oauth2/authorize?${q.join('&')}`.slice(0, 15_000);
+        }),
+    );
+    const auth = fc.option(
+      pathological.map((p) => `Bearer ${p}`.replace(/[^\x20-\x7e]/g, '').slice(0, 8_000)),
+      { nil: undefined },
+    );
+    await fc.assert(
+      fc.asyncProperty(target, auth, async (path, authorization) => {
+        const res = await fetch(`${app.url}${path}`, { redirect: 'manual', headers: authorization ? { authorization } : {} });
+        check(`GET ${path.slice(0, 200)}`, res, await res.text());
+      }),
+      { numRuns: 300, interruptAfterTimeLimit: 15_000, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31) },
+    );
+    // Signing in with a hostile return_to: the answer's Location too.
+    const agent = new Agent(app.url);
+    const user = await app.createUser();
+    await fc.assert(
+      fc.asyncProperty(headerBound, async (v) => {
+        const page = await agent.get('/portal/signin');
+        const csrf = /name="csrf" value="([^"]*)"/.exec(page.text)![1];
+        const res = await fetch(`${app.url}/portal/signin`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: [...agent.cookies].map(([k, c]) => `${k}=${c}`).join('; ') },
+          body: new URLSearchParams({ email: user.email, password: user.password, csrf, return_to: `/${v}` }).toString(),
+        });
+        check(`POST /portal/signin return_to=${JSON.stringify(v.slice(0, 80))}`, res, await res.text());
+      }),
+      { numRuns: 40, interruptAfterTimeLimit: 8_000, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31) },
+    );
+    expect((await fetch(`${app.url}/health/ready`)).status).toBe(200);
+  }, 60_000);
 
   it('answers generated hostile requests with documented statuses only, and no stack traces [G51]', async () => {
     const seen = new Map<number, number>();

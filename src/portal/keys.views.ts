@@ -1,6 +1,7 @@
 import { KEY_SCOPES, type ApiKeyView } from '../api-keys/api-key.dto.js';
 import { html, type SafeHtml } from '../web/html.js';
 import { csrfField } from '../web/page.js';
+import { shellWord } from '../web/shell.js';
 import type { FieldErrors } from './portal-form.js';
 import { checkboxes, dataTable, fieldError, graceSelect, invalid, otherErrors, secretBox, when } from './view-helpers.js';
 
@@ -105,8 +106,8 @@ export function keyCreatedPage(v: { key: ApiKeyView; secret: string; title: stri
     <p>Use it (paste the key into <code>API_KEY</code>):</p>
     <pre><code>${
       v.key.scopes.includes('data:read')
-        ? `curl -s ${v.publicUrl}/v1/data -H "X-API-Key: $API_KEY"`
-        : `curl -s -X POST ${v.publicUrl}/v1/data -H "X-API-Key: $API_KEY" -H 'Content-Type: application/json' -d '{"data": {"hello": "world"}}'`
+        ? `curl -s ${shellWord(`${v.publicUrl}/v1/data`)} -H "X-API-Key: $API_KEY"`
+        : `curl -s -X POST ${shellWord(`${v.publicUrl}/v1/data`)} -H "X-API-Key: $API_KEY" -H 'Content-Type: application/json' -d '{"data": {"hello": "world"}}'`
     }</code></pre>
     <p><a class="button" href="/portal/keys/${v.key.id}">Continue to the key</a></p>`;
 }

@@ -8,7 +8,7 @@ import type { SafeHtml } from '../web/html.js';
 import { sessionNav, type NavItem } from '../web/nav.js';
 import { PAGE_CSP, PAGE_CSP_WITH_SCRIPT, sendErrorPage, sendPage, seeOther } from '../web/page.js';
 import { readForm } from './portal-form.js';
-import { safeReturnTo } from './return-to.js';
+import { signInLocation } from './return-to.js';
 
 /** The signed-in user of a portal page, and what the management services need to act for them. */
 export interface PortalContext {
@@ -34,8 +34,7 @@ export class PortalPages {
   async forPage(req: FastifyRequest, reply: FastifyReply): Promise<PortalContext | undefined> {
     const active = await this.sessions.current(req);
     if (!active) {
-      const back = safeReturnTo(req.url);
-      seeOther(reply, back === '/portal' ? '/portal/signin' : `/portal/signin?return_to=${encodeURIComponent(back)}`);
+      seeOther(reply, signInLocation(req.url));
       return undefined;
     }
     return this.context(req, reply, active);

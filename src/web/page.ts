@@ -79,7 +79,21 @@ export function sendErrorPage(
 
 /** 303 See Other: the redirect after a POST (never 307, which would re-post the form; RFC 9700 4.12). */
 export function seeOther(reply: FastifyReply, location: string): FastifyReply {
-  return reply.status(303).header('Location', location).header('Cache-Control', 'no-store').send();
+  return reply.status(303).header('Location', headerSafeUrl(location)).header('Cache-Control', 'no-store').send();
+}
+
+/**
+ * A URL as an HTTP header can carry it: every run of characters outside printable ASCII
+ * percent-encoded as UTF-8 (a lone surrogate as U+FFFD), as a browser would. Node refuses a header
+ * value with characters past Latin-1 (a 500), and Latin-1 would be read differently by each client.
+ */
+export function headerSafeUrl(url: string): string {
+  return url.replace(/[^\x21-\x7e]+/g, (run) => encodeURIComponent(wellFormed(run)));
+}
+
+/** `text` with each lone surrogate replaced by U+FFFD, so encodeURIComponent takes it. */
+export function wellFormed(text: string): string {
+  return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
 
 export function csrfField(token: string): SafeHtml {

@@ -12,6 +12,8 @@ export interface AuthorizeRequest {
   /** False when redirect_uri was left out and the only registered one is used (RFC 6749 4.1.1). */
   redirectUriExplicit: boolean;
   scopes: string[];
+  /** False when scope was left out and the client's own scopes are asked for. */
+  scopeExplicit: boolean;
   state: string | undefined;
   codeChallenge: string | undefined;
 }
@@ -27,7 +29,10 @@ export type Validated =
   | { kind: 'error'; redirectUri: string; state: string | undefined; error: AuthorizeErrorCode; description: string }
   | { kind: 'ok'; request: AuthorizeRequest };
 
-const MAX_STATE = 4096;
+/** The longest state, measured as it travels back in a redirect's query (form-encoded UTF-8). */
+const MAX_STATE = 2048;
+const encodedLength = (value: string): number => new URLSearchParams({ s: value }).toString().length - 2;
+const stateTooLong = (value: string): boolean => value.length > MAX_STATE || encodedLength(value) > MAX_STATE;
 const dup = (): Error => new Error('repeated');
 
 /**
@@ -69,10 +74,11 @@ export class AuthorizeRequestValidator {
       return { kind: 'page', message: `The redirect URI registered for ${client.name} is not a valid URL; its owner must fix it.` };
 
     const states = form.all('state');
-    const state = states.length === 1 && states[0] !== '' && states[0].length <= MAX_STATE ? states[0] : undefined;
+    const state = states.length === 1 && states[0] !== '' && !stateTooLong(states[0]) ? states[0] : undefined;
     const fail = (error: AuthorizeErrorCode, description: string): Validated => ({ kind: 'error', redirectUri, state, error, description });
     if (states.length > 1) return fail('invalid_request', 'The state parameter was sent more than once');
-    if (states.length === 1 && states[0].length > MAX_STATE) return fail('invalid_request', `The state parameter is longer than ${MAX_STATE} characters`);
+    if (states.length === 1 && stateTooLong(states[0]))
+      return fail('invalid_request', `The state parameter is longer than ${MAX_STATE} characters once URL-encoded`);
     const repeated = form.repeatedName();
     if (repeated !== undefined) return fail('invalid_request', `The parameter ${repeated.slice(0, 40)} was sent more than once; send it once`);
 
@@ -108,7 +114,32 @@ export class AuthorizeRequestValidator {
     }
     return {
       kind: 'ok',
-      request: { client, redirectUri, redirectUriExplicit: uris[0] !== undefined && uris[0] !== '', scopes, state, codeChallenge: challenge },
+      request: {
+        client,
+        redirectUri,
+        redirectUriExplicit: uris[0] !== undefined && uris[0] !== '',
+        scopes,
+        scopeExplicit: scopeParam !== undefined,
+        state,
+        codeChallenge: challenge,
+      },
     };
   }
+}
+
+/**
+ * The authorization request as a query string, with only the parameters Gatehouse understands
+ * (RFC 6749 3.1: unknown ones are ignored): what is carried through sign-in and the consent form,
+ * so nothing else the link held is echoed back in a header or a page.
+ */
+export function canonicalQuery(request: AuthorizeRequest): string {
+  const q = new URLSearchParams({ response_type: 'code', client_id: request.client.clientId });
+  if (request.redirectUriExplicit) q.set('redirect_uri', request.redirectUri);
+  if (request.scopeExplicit) q.set('scope', request.scopes.join(' '));
+  if (request.state !== undefined) q.set('state', request.state);
+  if (request.codeChallenge !== undefined) {
+    q.set('code_challenge', request.codeChallenge);
+    q.set('code_challenge_method', 'S256');
+  }
+  return q.toString();
 }

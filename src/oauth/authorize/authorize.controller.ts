@@ -3,7 +3,7 @@ import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../auth/auth.decorator.js';
 import { methodNotAllowed } from '../../common/method-not-allowed.js';
-import { sendErrorPage, sendPage } from '../../web/page.js';
+import { headerSafeUrl, sendErrorPage, sendPage } from '../../web/page.js';
 import { AuthorizeService, type AuthorizeOutcome } from './authorize.service.js';
 
 /** The authorization endpoint (RFC 6749 4.1.1): sign-in, consent, redirect back with a code. */
@@ -18,7 +18,8 @@ export class AuthorizeController {
     summary: 'Start the authorization code flow (RFC 6749 4.1, PKCE S256 per RFC 7636)',
     description:
       'Query: response_type=code, client_id, redirect_uri, scope, state, code_challenge, code_challenge_method=S256. ' +
-      'Redirects back with code, state and iss (RFC 9207), or with error, error_description, state and iss.',
+      'Redirects back with code, state and iss (RFC 9207), or with error, error_description, state and iss. ' +
+      'Unknown parameters are ignored (RFC 6749 3.1); state is at most 2048 characters once URL-encoded.',
   })
   async start(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     respond(reply, await this.authorize.start(req, reply), 302);
@@ -50,7 +51,7 @@ export class AuthorizeController {
 function respond(reply: FastifyReply, outcome: AuthorizeOutcome, redirectStatus: 302 | 303): void {
   switch (outcome.kind) {
     case 'redirect':
-      void reply.status(redirectStatus).header('Location', outcome.location).header('Cache-Control', 'no-store').send();
+      void reply.status(redirectStatus).header('Location', headerSafeUrl(outcome.location)).header('Cache-Control', 'no-store').send();
       return;
     case 'page':
       sendErrorPage(reply, outcome.status, outcome.title, outcome.message);

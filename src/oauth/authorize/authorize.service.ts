@@ -9,7 +9,8 @@ import { SessionsService, type ActiveSession } from '../../sessions/sessions.ser
 import type { SafeHtml } from '../../web/html.js';
 import { AuthorizationCodesService } from '../store/authorization-codes.service.js';
 import { ConsentsService } from '../store/consents.service.js';
-import { AuthorizeRequestValidator, type AuthorizeErrorCode, type AuthorizeRequest } from './authorize-request.js';
+import { signInLocationFor } from '../../portal/return-to.js';
+import { AuthorizeRequestValidator, canonicalQuery, type AuthorizeErrorCode, type AuthorizeRequest } from './authorize-request.js';
 import { consentPage } from './consent.page.js';
 import { withParams } from './redirect-uri.js';
 
@@ -35,18 +36,18 @@ export class AuthorizeService {
     const query = rawQuery(req.url);
     const v = await this.validator.validate(query);
     if (v.kind !== 'ok') return this.invalid(v);
-    return this.unlessDatabaseDown(v.request, () => this.continueStart(req, reply, query, v.request));
+    return this.unlessDatabaseDown(v.request, () => this.continueStart(req, reply, v.request));
   }
 
-  private async continueStart(req: FastifyRequest, reply: FastifyReply, query: string, request: AuthorizeRequest): Promise<AuthorizeOutcome> {
+  private async continueStart(req: FastifyRequest, reply: FastifyReply, request: AuthorizeRequest): Promise<AuthorizeOutcome> {
     const active = await this.sessions.current(req);
-    if (!active) return { kind: 'redirect', location: `/portal/signin?return_to=${encodeURIComponent(`/oauth2/authorize?${query}`)}` };
+    if (!active) return this.signIn(request);
     const refused = this.refusedFor(request, active);
     if (refused) return refused;
     const { client, scopes } = request;
     if (client.firstParty || (await this.consents.covers(active.user.id, client.id, scopes))) return this.issue(request, active);
     const csrf = this.sessions.csrfToken(req, reply, active);
-    return { kind: 'consent', body: consentPage({ request: request, query, csrf, userEmail: active.user.email }) };
+    return { kind: 'consent', body: consentPage({ request: request, query: canonicalQuery(request), csrf, userEmail: active.user.email }) };
   }
 
   async decide(req: FastifyRequest): Promise<AuthorizeOutcome | { kind: 'forbidden' }> {
@@ -55,10 +56,10 @@ export class AuthorizeService {
     const single = (name: string): string | undefined => (form.all(name).length === 1 ? form.all(name)[0] : undefined);
     const query = single('authz') ?? '';
     const active = await this.sessions.current(req);
-    if (!active) return { kind: 'redirect', location: `/portal/signin?return_to=${encodeURIComponent(`/oauth2/authorize?${query}`)}` };
-    if (!this.sessions.csrfValid(req, single('csrf'), active, false)) return { kind: 'forbidden' };
+    if (active && !this.sessions.csrfValid(req, single('csrf'), active, false)) return { kind: 'forbidden' };
     const v = await this.validator.validate(query);
     if (v.kind !== 'ok') return this.invalid(v);
+    if (!active) return this.signIn(v.request);
     return this.unlessDatabaseDown(v.request, () => this.continueDecide(req, form, v.request, active));
   }
 
@@ -93,6 +94,21 @@ export class AuthorizeService {
       if (!isDatabaseUnavailable(err)) throw err;
       return this.error(request.redirectUri, request.state, 'temporarily_unavailable', 'The authorization server cannot reach its database; try again shortly');
     }
+  }
+
+  /**
+   * Signed out: to the sign-in page, carrying the request with only the parameters Gatehouse
+   * understands. Too long for a `Location` header even so: the client hears invalid_request.
+   */
+  private signIn(request: AuthorizeRequest): AuthorizeOutcome {
+    const location = signInLocationFor(`/oauth2/authorize?${canonicalQuery(request)}`);
+    if (location) return { kind: 'redirect', location };
+    return this.error(
+      request.redirectUri,
+      request.state,
+      'invalid_request',
+      'The authorization request is too long to carry through sign-in; send a shorter state',
+    );
   }
 
   /** The admin scope is for admins only, whatever the client may ask. */

@@ -14,6 +14,7 @@ import { UsersService } from '../../users/users.service.js';
 import type { SafeHtml } from '../../web/html.js';
 import { sessionNav } from '../../web/nav.js';
 import { sendErrorPage, sendPage, seeOther } from '../../web/page.js';
+import { signInLocation } from '../return-to.js';
 import { parseAuditQuery, parseUsersQuery, queryString, readQuery, type UsersQuery } from './admin-query.js';
 import { auditPage, clientsPage, keysPage, usersPage } from './admin.views.js';
 import { fields } from '../portal-form.js';
@@ -220,7 +221,7 @@ export class AdminPortalController {
   private async gate(req: FastifyRequest, reply: FastifyReply, returnTo: string): Promise<Gate | undefined> {
     const active = await this.sessions.current(req);
     if (!active) {
-      seeOther(reply, `/portal/signin?return_to=${encodeURIComponent(returnTo)}`);
+      seeOther(reply, signInLocation(returnTo));
       return undefined;
     }
     if (active.user.role !== 'admin') {
