@@ -5,6 +5,7 @@ import { digestsEqual, randomBase62, sha256 } from '../common/crypto.js';
 import { ChangeBus } from '../database/change-bus.service.js';
 import { Client, type ClientType, type GrantType } from './client.entity.js';
 import { ClientSecret } from './client-secret.entity.js';
+import type { Lineage } from './lineage.js';
 
 export interface CreateClientInput {
   name: string;
@@ -16,6 +17,8 @@ export interface CreateClientInput {
   firstParty?: boolean;
   /** A fixed client_id (first-party clients); generated otherwise. */
   clientId?: string;
+  /** How it was made (none: it belongs to its owner directly, as before lineage). */
+  lineage?: Lineage;
 }
 
 export interface ClientWithSecrets {
@@ -71,6 +74,9 @@ export class ClientsService implements OnModuleInit {
           scopes: input.scopes,
           redirectUris: input.redirectUris,
           firstParty: input.firstParty ?? false,
+          createdVia: input.lineage?.createdVia ?? null,
+          parentGrantId: input.lineage?.parentGrantId ?? null,
+          parentClientPk: input.lineage?.parentClientPk ?? null,
         }),
       );
       let clientSecret: string | undefined;
