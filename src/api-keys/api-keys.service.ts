@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import type { Client } from '../clients/client.entity.js';
 import { CallerService } from '../clients/caller.service.js';
 import { ClientsService } from '../clients/clients.service.js';
-import { auditLineage, refuseMoreThanHeld, type Lineage } from '../clients/lineage.js';
+import { auditLineage, provenanceOf, refuseMoreThanHeld, type Lineage } from '../clients/lineage.js';
 import { decodeCursor, toPage, type Page, type PageQuery } from '../common/pagination.js';
 import { ProblemError } from '../common/problem.js';
 import { ChangeBus } from '../database/change-bus.service.js';
@@ -100,7 +100,7 @@ export class ApiKeysService {
         ...auditLineage(lineage),
       },
     });
-    return { ...toView(row, client?.clientId ?? null), key };
+    return { ...toView(await this.find({ id: row.id }, row.id)), key };
   }
 
   /** Creates a key with no further checks: for the command line and the services above. */
@@ -208,6 +208,7 @@ export class ApiKeysService {
     const qb = this.keys
       .createQueryBuilder('k')
       .leftJoinAndSelect('k.client', 'c')
+      .leftJoinAndSelect('k.parentClient', 'pc')
       .orderBy('k.created_at', 'DESC')
       .addOrderBy('k.id', 'DESC')
       .limit(limit + 1);
@@ -217,7 +218,7 @@ export class ApiKeysService {
   }
 
   private async find(where: FindOptionsWhere<ApiKey>, id: string): Promise<ApiKey> {
-    const row = isUuid(id) ? await this.keys.findOne({ where, relations: { client: true } }) : null;
+    const row = isUuid(id) ? await this.keys.findOne({ where, relations: { client: true, parentClient: true } }) : null;
     if (!row) throw notFound(id);
     return row;
   }
@@ -253,5 +254,6 @@ export function toView(k: ApiKey, clientId: string | null = k.client?.clientId ?
     rotated_from: k.rotatedFrom,
     created_at: k.createdAt.toISOString(),
     last_used_at: k.lastUsedAt?.toISOString() ?? null,
+    ...provenanceOf(k),
   };
 }

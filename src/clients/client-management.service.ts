@@ -40,6 +40,7 @@ export class ClientManagementService {
     const after = decodeCursor(cursor);
     const qb = this.repo
       .createQueryBuilder('c')
+      .leftJoinAndSelect('c.parentClient', 'pc')
       .orderBy('c.created_at', 'DESC')
       .addOrderBy('c.id', 'DESC')
       .limit(limit + 1);
@@ -69,7 +70,8 @@ export class ClientManagementService {
   }
 
   async get(caller: Caller, clientId: string, asAdmin = false): Promise<Client> {
-    const client = clientId.length <= 200 ? await this.repo.findOneBy(asAdmin ? { clientId } : { clientId, ownerId: caller.userId }) : null;
+    const where = asAdmin ? { clientId } : { clientId, ownerId: caller.userId };
+    const client = clientId.length <= 200 ? await this.repo.findOne({ where, relations: { parentClient: true } }) : null;
     if (!client) throw ProblemError.notFound(`Client ${clientId.slice(0, 80)}`);
     return client;
   }
@@ -91,7 +93,8 @@ export class ClientManagementService {
       ip: caller.ip,
       details: { type, grantTypes, scopes, ...auditLineage(lineage) },
     });
-    return { ...toClientView(client), ...(clientSecret ? { client_secret: clientSecret } : {}) };
+    const view = toClientView(await this.get(caller, client.clientId));
+    return { ...view, ...(clientSecret ? { client_secret: clientSecret } : {}) };
   }
 
   async update(caller: Caller, clientId: string, dto: UpdateClientDto): Promise<ClientView> {

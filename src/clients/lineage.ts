@@ -69,3 +69,25 @@ export function refuseMoreThanHeld(principal: Principal | undefined, role: UserR
 export function auditLineage(l: Lineage): { created_via: CreatedVia; parent_grant_id: string | null } {
   return { created_via: l.createdVia, parent_grant_id: l.parentGrantId };
 }
+
+/** Where a client or key came from, as the API shows it (added fields; nothing renamed). */
+export interface Provenance {
+  /** `session`, `cli`, `grant`, `client`, or null: made before lineage was recorded (its owner's directly). */
+  created_via: CreatedVia | null;
+  /** The app that made it through a token, or null (made by its owner or the operator). */
+  created_by: { client_id: string; name: string } | null;
+  /** The consent (grant) of the user token it was made with: withdrawing it stops this. */
+  parent_grant_id: string | null;
+}
+
+export function provenanceOf(row: {
+  createdVia: CreatedVia | null;
+  parentGrantId: string | null;
+  parentClient?: { clientId: string; name: string } | null;
+}): Provenance {
+  return {
+    created_via: row.createdVia,
+    created_by: row.parentClient ? { client_id: row.parentClient.clientId, name: row.parentClient.name } : null,
+    parent_grant_id: row.parentGrantId,
+  };
+}
