@@ -2,7 +2,7 @@ import { KEY_SCOPES, type ApiKeyView } from '../api-keys/api-key.dto.js';
 import { html, type SafeHtml } from '../web/html.js';
 import { csrfField } from '../web/page.js';
 import type { FieldErrors } from './portal-form.js';
-import { checkboxes, dataTable, fieldError, graceSelect, invalid, otherErrors, secretBox, when } from './view-helpers.js';
+import { checkboxes, dataTable, fieldError, graceSelect, invalid, otherErrors, provenance, secretBox, when } from './view-helpers.js';
 
 export interface KeyFormValues {
   name: string;
@@ -23,7 +23,7 @@ export function keysTable(keys: readonly ApiKeyView[]): SafeHtml {
         <td><code>${keyPrefix(k)}</code></td>
         <td>${k.scopes.join(' ')}</td>
         <td>${k.status}</td>
-        <td>${when(k.created_at)}</td>
+        <td>${when(k.created_at)}<br /><small class="muted">${provenance(k)}</small></td>
         <td>${when(k.last_used_at)}</td>
         <td>${when(k.expires_at)}</td>
       </tr>`,
@@ -75,6 +75,8 @@ function keyDetails(k: ApiKeyView): SafeHtml {
     <dd id="key-status">${k.status}</dd>
     <dt>Created</dt>
     <dd>${when(k.created_at)}</dd>
+    <dt>Origin</dt>
+    <dd id="key-origin">${provenance(k)}</dd>
     <dt>Last used</dt>
     <dd id="key-last-used">${when(k.last_used_at)}</dd>
     <dt>Expires</dt>
