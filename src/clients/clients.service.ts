@@ -120,19 +120,6 @@ export class ClientsService implements OnModuleInit {
     return value;
   }
 
-  /** True when the client exists and is not disabled (from the same short cache as authLookup). */
-  async isActive(clientId: string): Promise<boolean> {
-    const entry = clientId.length <= 200 ? await this.authLookup(clientId) : null;
-    return entry !== null && entry.client.status === 'active';
-  }
-
-  /** isActive's cached answer, synchronously; undefined when it must be looked up (not cached, or stale). */
-  activeNow(clientId: string): boolean | undefined {
-    const hit = this.cache.get(clientId);
-    if (!hit || Date.now() - hit.at >= CACHE_TTL_MS) return undefined;
-    return hit.value !== null && hit.value.client.status === 'active';
-  }
-
   /** True when `secret` is one of the client's valid secrets (constant time per candidate). */
   secretMatches(entry: ClientWithSecrets, secret: string): boolean {
     const digest = sha256(secret);

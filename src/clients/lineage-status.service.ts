@@ -106,6 +106,8 @@ export class LineageStatus implements OnModuleInit {
 
   /** Whether the chain is alive, loading what is not cached. */
   async chainAlive(ref: ChainRef): Promise<boolean> {
+    const known = this.walk(ref, Date.now());
+    if (typeof known === 'boolean') return known;
     const loaded: Loaded = new Map();
     for (let i = 0; i < MAX_DEPTH * 3; i++) {
       const answer = this.walk(ref, Date.now(), loaded);
@@ -127,10 +129,23 @@ export class LineageStatus implements OnModuleInit {
   private walk(ref: ChainRef, now: number, loaded?: Loaded, depth = 0): boolean | Missing {
     if (depth > MAX_DEPTH) return false;
     let answer: boolean | Missing = true;
-    if (ref.ownerId) answer = this.userAlive(ref.ownerId, now, loaded);
-    if (answer === true && ref.clientId) answer = this.clientWalk(ref.clientId, now, loaded, depth);
-    if (answer === true && ref.parentGrantId) answer = this.grantWalk(ref.parentGrantId, now, loaded, depth);
-    if (answer === true && ref.parentClientId) answer = this.clientWalk(ref.parentClientId, now, loaded, depth);
+    if (ref.clientId) answer = this.clientWalk(ref.clientId, now, loaded, depth);
+    return answer === true ? this.parentsWalk(ref.ownerId, ref.parentGrantId, ref.parentClientId, now, loaded, depth) : answer;
+  }
+
+  /** The owner, then the consent and the client something was made through (each optional). */
+  private parentsWalk(
+    ownerId: string | null | undefined,
+    grantId: string | null | undefined,
+    clientId: string | null | undefined,
+    now: number,
+    loaded: Loaded | undefined,
+    depth: number,
+  ): boolean | Missing {
+    let answer: boolean | Missing = true;
+    if (ownerId) answer = this.userAlive(ownerId, now, loaded);
+    if (answer === true && grantId) answer = this.grantWalk(grantId, now, loaded, depth);
+    if (answer === true && clientId) answer = this.clientWalk(clientId, now, loaded, depth);
     return answer;
   }
 
@@ -145,7 +160,8 @@ export class LineageStatus implements OnModuleInit {
     if (!hit) return { kind: 'client', id };
     const c = hit.value;
     if (c === null || !c.active) return false;
-    return this.walk({ ownerId: c.ownerId, parentGrantId: c.parentGrantId, parentClientId: c.parentClientId }, now, loaded, depth + 1);
+    if (depth >= MAX_DEPTH) return false;
+    return this.parentsWalk(c.ownerId, c.parentGrantId, c.parentClientId, now, loaded, depth + 1);
   }
 
   private grantWalk(id: string, now: number, loaded: Loaded | undefined, depth: number): boolean | Missing {
