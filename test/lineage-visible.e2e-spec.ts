@@ -40,7 +40,7 @@ describe('credential lineage: visible', () => {
     ).text;
     expect(page).toContain('will be able to create API keys and applications in your name, with at most the permissions listed here');
     expect(page).toContain('<code>data:read</code> on your data');
-    expect(page).toContain('they stop working as soon as you withdraw this permission');
+    expect(page).toMatch(/they stop working as soon as you withdraw this\s+permission/);
     const none = (await agent.get(authorizeUrl(client.clientId, { scope: 'data:read', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' }))).text;
     expect(none).not.toContain('id="delegation"');
   });
