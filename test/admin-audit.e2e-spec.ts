@@ -17,7 +17,7 @@ describe('management API: /v1/admin/audit-events', () => {
     const a = await app.createUser({ role: 'admin' });
     admin = await tokenFor(a.id, ['admin']);
     const d = await app.createUser();
-    dev = await tokenFor(d.id, ['admin', 'clients:manage']);
+    dev = await tokenFor(d.id, ['admin', 'clients:manage', 'data:read']); // data:read: the new client's default scope (it holds what it registers)
   });
   afterAll(() => app.close());
 

@@ -49,7 +49,8 @@ describe('management API: /v1/admin/users', () => {
     expect((await call(theirs, 'GET', '/v1/clients')).status).toBe(200);
     const off = await call(adminToken, 'PATCH', `/v1/admin/users/${victim.id}`, { status: 'disabled' });
     expect(off.body.status).toBe('disabled');
-    expect((await call(theirs, 'GET', '/v1/clients')).status).toBe(403);
+    // Issue 12: the token itself stops (its client's owner is disabled), no longer merely acting for nobody.
+    expect((await call(theirs, 'GET', '/v1/clients')).status).toBe(401);
     await call(adminToken, 'PATCH', `/v1/admin/users/${victim.id}`, { status: 'active', role: 'admin' });
     expect((await call(theirs, 'GET', '/v1/clients')).status).toBe(200);
   });

@@ -138,7 +138,7 @@ describe('audit trail: every listed event, through GET /v1/admin/audit-events', 
 
   it('client created and secret rotated', async () => {
     const dev = await app.createUser();
-    const token = await app.tokenActingFor(dev.id, ['clients:manage']);
+    const token = await app.tokenActingFor(dev.id, ['clients:manage', 'data:read']); // data:read: the new client's default scope
     const t0 = Date.now();
     const created = await call(app, 'POST', '/v1/clients', { token, body: { name: 'Audited client' } });
     expect(created.status).toBe(201);

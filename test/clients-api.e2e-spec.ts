@@ -32,8 +32,9 @@ describe('management API: /v1/clients', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    alice = await tokenFor('developer', ['clients:manage']);
-    bob = await tokenFor('developer', ['clients:manage']);
+    // Whatever a token registers, it holds itself (issue 12: never more than the creating token).
+    alice = await tokenFor('developer', ['clients:manage', 'users:read', 'data:read']);
+    bob = await tokenFor('developer', ['clients:manage', 'users:read', 'data:read']);
     admin = await tokenFor('admin', ['clients:manage', 'admin']);
   });
   afterAll(() => app.close());
@@ -197,7 +198,7 @@ describe('management API: /v1/clients', () => {
 
   it('lets admins filter every client by q (name or client_id), owner_id and status', async () => {
     const owner = await app.createUser({ role: 'developer' });
-    const ownerToken = await app.tokenActingFor(owner.id, ['clients:manage']);
+    const ownerToken = await app.tokenActingFor(owner.id, ['clients:manage', 'data:read']); // data:read: the new client's default scope
     const mine = await call(ownerToken, 'POST', '/v1/clients', { name: 'Filterable 100%_app' });
     const id = String(mine.body.client_id);
     const ids = (r: { body: Json }) => (r.body.data as { client_id: string }[]).map((c) => c.client_id);

@@ -101,8 +101,10 @@ describe('Data API and key management by token kind', () => {
     const owner = await keyOwner(app);
     const cc = await ccToken(owner.user.id, ['data:read', 'keys:manage']);
     const tooMuch = await call(app, 'POST', '/v1/api-keys', { token: cc.token, body: { name: 'k', scopes: ['data:write'] } });
-    expect(tooMuch.status).toBe(400);
-    expect(tooMuch.body.errors).toEqual([expect.objectContaining({ field: 'scopes' })]);
+    // Issue 12: 403 insufficient_scope naming the scope the token lacks (was a 400 validation error).
+    expect(tooMuch.status).toBe(403);
+    expect(tooMuch.body).toMatchObject({ error: 'insufficient_scope' });
+    expect(String(tooMuch.body.error_description)).toContain('data:write');
     const ok = await call(app, 'POST', '/v1/api-keys', { token: cc.token, body: { name: 'k', scopes: ['data:read'] } });
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ client_id: cc.clientId, owner_id: owner.user.id });

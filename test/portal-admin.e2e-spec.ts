@@ -167,7 +167,7 @@ describe('portal admin pages', () => {
 
   it("lists every owner's clients with the owner, and deletes any", async () => {
     const owner = await app.createUser({ email: 'client.owner@example.com' });
-    const token = await app.tokenActingFor(owner.id, ['clients:manage']);
+    const token = await app.tokenActingFor(owner.id, ['clients:manage', 'data:read']); // data:read: the new client's default scope
     const created = await call(app, 'POST', '/v1/clients', { token, body: { name: 'Owned app' } });
     const clientId = String(created.body.client_id);
     const page = await admin.agent.get('/portal/admin/clients');

@@ -6,7 +6,7 @@ import { UsersService } from '../src/users/users.service.js';
 import { Agent, hidden } from './support/agent.js';
 import { postForm, startTestApp, type TestApp } from './support/app.js';
 import { ensureBuilt, ROOT, runNode } from './support/build.js';
-import { codeClient, me, refresh, tokensFor, type FlowClient } from './support/code-flow.js';
+import { codeClient, me, refresh, signedIn, tokensFor, type FlowClient } from './support/code-flow.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { TEST_MASTER_KEY } from './support/env.js';
 import { decodePart } from './support/jwt.js';
@@ -148,6 +148,36 @@ describe('three instances on one database and one Redis', () => {
       await seenByOthers('user disabled -> access token refused', async (app) => (await me(app, t.access)).status === 401);
     });
 
+    it("a user disabled on one: that user's client tokens, keys and sessions stop on the others (issue 12)", async () => {
+      const { agent, user } = await signedIn(a);
+      const own = await a.createClient({ ownerId: user.id, scopes: ['users:read', 'keys:manage', 'data:read'] });
+      const token = String((await cc(a, own.clientId, own.clientSecret!)).body.access_token);
+      const { key } = (await call(a, 'POST', '/v1/api-keys', { token, body: { name: 'k', scopes: ['data:read'] } })).body as { key: string };
+      // The session cookie, sent to each instance.
+      const session = (app: TestApp) => fetch(`${app.url}/v1/api-keys`, { headers: { cookie: [...agent.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+      for (const app of apps) {
+        expect([(await cc(app, own.clientId, own.clientSecret!)).status, await status(bearer(app, token, '/v1/users'))]).toEqual([200, 200]);
+        expect([(await call(app, 'GET', '/v1/data', { key })).status, (await session(app)).status]).toEqual([200, 200]);
+      }
+      await a.get(UsersService).setStatusAndRole(user.id, { status: 'disabled' });
+      await seenByOthers('user disabled -> client token, new tokens, key, session refused', async (app) => {
+        const answers = [(await cc(app, own.clientId, own.clientSecret!)).status, await status(bearer(app, token, '/v1/users'))];
+        answers.push((await call(app, 'GET', '/v1/data', { key })).status, (await session(app)).status);
+        return answers.every((s) => s === 401);
+      });
+    });
+
+    it('consent withdrawn on one: the key the app made through it is refused by the others (issue 12)', async () => {
+      const client = await codeClient(a, { scopes: ['keys:manage', 'data:read'] });
+      const t = await tokensFor(a, client, undefined, { scope: 'keys:manage data:read' });
+      const made = await call(a, 'POST', '/v1/api-keys', { token: t.access, body: { name: 'by app', scopes: ['data:read'] } });
+      const key = String(made.body.key);
+      for (const app of apps) expect((await call(app, 'GET', '/v1/data', { key })).status).toBe(200);
+      const csrf = hidden((await t.agent.get('/portal')).text, 'csrf');
+      expect((await t.agent.post(`/portal/connected-apps/${client.clientId}/revoke`, { csrf })).status).toBe(303);
+      await seenByOthers('consent withdrawn -> key made through it refused', async (app) => (await call(app, 'GET', '/v1/data', { key })).status === 401);
+    });
+
     it('an API key revoked on one is refused by the others', async () => {
       const owner = await keyOwner(a);
       const { id, key } = await owner.createKey();
@@ -169,7 +199,7 @@ describe('three instances on one database and one Redis', () => {
     /** A confidential client owned by a user, with a token to manage it; its secret authenticated on every instance. */
     async function managedClient() {
       const user = await a.createUser();
-      const manager = await a.tokenActingFor(user.id, ['clients:manage']);
+      const manager = await a.tokenActingFor(user.id, ['clients:manage', 'data:read', 'users:read']); // it holds what it registers (issue 12)
       const created = await call(a, 'POST', '/v1/clients', { token: manager, body: { name: 'managed', scopes: ['data:read', 'users:read'] } });
       expect(created.status).toBe(201);
       const clientId = String(created.body.client_id);

@@ -7,6 +7,7 @@ import { digestsEqual } from '../common/crypto.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { ALL_CLIENTS, CLIENTS_CHANNEL } from '../clients/clients.service.js';
+import { LineageStatus, type ChainRef } from '../clients/lineage-status.service.js';
 import { ChangeBus } from '../database/change-bus.service.js';
 import { USERS_CHANNEL } from '../users/users.service.js';
 import { parseApiKey } from './api-key-format.js';
@@ -20,6 +21,8 @@ const EMBEDDED_MAX_TTL_S = 5;
 
 interface Cached {
   principal: Principal;
+  /** What the key derives from: checked on every use, from LineageStatus's memory. */
+  chain: ChainRef;
   hash: Buffer;
   expiresAt: number | undefined;
   at: number;
@@ -36,6 +39,8 @@ interface KeyRow {
   owner_status: string;
   client_id: string | null;
   client_status: string | null;
+  parent_grant_id: string | null;
+  parent_client_id: string | null;
 }
 
 export const API_KEY_ERRORS = {
@@ -43,6 +48,8 @@ export const API_KEY_ERRORS = {
     'The API key is malformed: it must read gth_live_ (or gth_test_), 40 letters and digits, _, and a 6-character checksum, exactly as shown at creation',
   checksum: 'The API key is malformed or mistyped (its checksum does not match)',
   unknown: 'The API key is not known to this server: check that the whole key was copied, or create a new one',
+  stopped:
+    'The API key no longer works: the app or authorization it was created through was withdrawn, revoked, disabled or deleted, or its client or owner is disabled',
 } as const;
 
 /**
@@ -64,6 +71,7 @@ export class ApiKeyVerifier implements OnModuleInit {
     @InjectConfig() config: AppConfig,
     private readonly bus: ChangeBus,
     private readonly usage: ApiKeyUsageService,
+    private readonly lineage: LineageStatus,
   ) {
     const ttl = bus.inProcessOnly ? Math.min(config.apiKeyCacheTtl, EMBEDDED_MAX_TTL_S) : config.apiKeyCacheTtl;
     this.ttlMs = ttl * 1000;
@@ -88,6 +96,8 @@ export class ApiKeyVerifier implements OnModuleInit {
     const row = await this.load(parsed.lookupId);
     if (!row || !digestsEqual(row.key_hash, parsed.hash)) throw ResourceAuthError.invalidToken(API_KEY_ERRORS.unknown, 'ApiKey');
     refuseUnusable(row, now);
+    const chain = chainOf(row);
+    if (!(await this.lineage.chainAlive(chain))) throw ResourceAuthError.invalidToken(API_KEY_ERRORS.stopped, 'ApiKey');
     const principal: Principal = {
       kind: 'api_key',
       subject: row.owner_id,
@@ -97,7 +107,7 @@ export class ApiKeyVerifier implements OnModuleInit {
       scopes: new Set(row.scopes),
       scheme: 'apiKey',
     };
-    if (this.ttlMs > 0 && this.bus.live && generation === this.generation) this.remember(cacheKey, row, principal, now);
+    if (this.ttlMs > 0 && this.bus.live && generation === this.generation) this.remember(cacheKey, row, principal, chain, now);
     this.usage.touch(row.id, now);
     return principal;
   }
@@ -117,6 +127,10 @@ export class ApiKeyVerifier implements OnModuleInit {
     if (!hit || !this.bus.live || now - hit.at >= this.ttlMs || (hit.expiresAt !== undefined && hit.expiresAt <= now) || !digestsEqual(hit.hash, hash)) {
       return undefined;
     }
+    // Never longer: the lineage, from memory (undefined: a fact must be loaded, verify() does it).
+    const alive = this.lineage.chainAliveNow(hit.chain);
+    if (alive === undefined) return undefined;
+    if (!alive) throw ResourceAuthError.invalidToken(API_KEY_ERRORS.stopped, 'ApiKey');
     this.usage.touch(hit.principal.apiKeyId!, now);
     return hit.principal;
   }
@@ -151,7 +165,7 @@ export class ApiKeyVerifier implements OnModuleInit {
     this.byKeyId.clear();
   }
 
-  private remember(cacheKey: string, row: KeyRow, principal: Principal, now: number): void {
+  private remember(cacheKey: string, row: KeyRow, principal: Principal, chain: ChainRef, now: number): void {
     if (this.cache.size >= MAX_ENTRIES) {
       const oldest = this.cache.keys().next().value;
       if (oldest !== undefined) {
@@ -160,20 +174,25 @@ export class ApiKeyVerifier implements OnModuleInit {
         if (victim) this.byKeyId.delete(victim.principal.apiKeyId!);
       }
     }
-    this.cache.set(cacheKey, { principal, hash: row.key_hash, expiresAt: row.expires_at?.getTime(), at: now });
+    this.cache.set(cacheKey, { principal, chain, hash: row.key_hash, expiresAt: row.expires_at?.getTime(), at: now });
     this.byKeyId.set(row.id, cacheKey);
   }
 
   private async load(lookupId: string): Promise<KeyRow | undefined> {
     const rows: KeyRow[] = await this.dataSource.query(
       `SELECT k.id, k.owner_id, k.key_hash, k.scopes, k.expires_at, k.revoked_at, k.rotated_at,
-              u.status AS owner_status, c.client_id, c.status AS client_status
+              u.status AS owner_status, c.client_id, c.status AS client_status, k.parent_grant_id, p.client_id AS parent_client_id
          FROM api_keys k JOIN users u ON u.id = k.owner_id LEFT JOIN clients c ON c.id = k.client_pk
+         LEFT JOIN clients p ON p.id = k.parent_client_pk
         WHERE k.lookup_id = $1`,
       [lookupId],
     );
     return rows[0];
   }
+}
+
+function chainOf(row: KeyRow): ChainRef {
+  return { ownerId: row.owner_id, clientId: row.client_id, parentGrantId: row.parent_grant_id, parentClientId: row.parent_client_id };
 }
 
 function refuseUnusable(row: KeyRow, now: number): void {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config.js';
+import type { LineageStatus } from '../clients/lineage-status.service.js';
 import type { ChangeBus } from '../database/change-bus.service.js';
 import { generateApiKey } from './api-key-format.js';
 import type { ApiKeyUsageService } from './api-key-usage.service.js';
@@ -39,7 +40,9 @@ function setup(opts: { ttl?: number; live?: boolean; inProcessOnly?: boolean } =
   } as unknown as ChangeBus;
   const touched: string[] = [];
   const usage = { touch: (id: string) => touched.push(id) } as unknown as ApiKeyUsageService;
-  const verifier = new ApiKeyVerifier(dataSource, { apiKeyCacheTtl: opts.ttl ?? 30 } as AppConfig, bus, usage);
+  // Lineage is LineageStatus's own suite: here every key's lineage is alive.
+  const lineage = { chainAliveNow: () => true, chainAlive: () => Promise.resolve(true) } as unknown as LineageStatus;
+  const verifier = new ApiKeyVerifier(dataSource, { apiKeyCacheTtl: opts.ttl ?? 30 } as AppConfig, bus, usage, lineage);
   verifier.onModuleInit();
   return {
     key: k.key,

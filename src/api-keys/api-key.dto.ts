@@ -18,6 +18,7 @@ import {
 import { Type } from 'class-transformer';
 import { PageQuery } from '../common/pagination.js';
 import { API_KEY_ENVIRONMENTS, type ApiKeyEnvironment } from './api-key-format.js';
+import type { Provenance } from '../clients/lineage.js';
 
 /** The scopes an API key may carry: the Data API's. Management and admin need a Bearer token. */
 export const KEY_SCOPES = ['data:read', 'data:write'] as const;
@@ -77,7 +78,7 @@ export class AdminApiKeysQuery extends PageQuery {
   owner_id?: string;
 }
 
-export interface ApiKeyView {
+export interface ApiKeyView extends Provenance {
   id: string;
   name: string;
   /** The kind prefix and the public id part, never the secret: `gth_live_AbC123xYz789`. */

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { Relation } from 'typeorm';
 import { Client } from '../clients/client.entity.js';
+import type { CreatedVia } from '../clients/lineage.js';
 import { User } from '../users/user.entity.js';
 import type { ApiKeyEnvironment } from './api-key-format.js';
 
@@ -63,6 +64,24 @@ export class ApiKey {
   /** When the key was rotated (its grace period ends at `expires_at`). */
   @Column({ name: 'rotated_at', type: 'timestamptz', nullable: true })
   rotatedAt: Date | null;
+
+  /** Lineage (see `lineage.ts`): how it was made; null = made before lineage was recorded (belongs to its owner directly). */
+  @Column({ name: 'created_via', type: 'text', nullable: true })
+  createdVia: CreatedVia | null;
+
+  /** The consent (grant) of the user token it was made with; it stops when that grant is revoked. No foreign key: a grant gone is a grant revoked. */
+  @Index()
+  @Column({ name: 'parent_grant_id', type: 'uuid', nullable: true })
+  parentGrantId: string | null;
+
+  /** The client (app) that made it through a token; deleting that client deletes it. */
+  @Index()
+  @Column({ name: 'parent_client_pk', type: 'uuid', nullable: true })
+  parentClientPk: string | null;
+
+  @ManyToOne(() => Client, { onDelete: 'CASCADE', nullable: true })
+  @JoinColumn({ name: 'parent_client_pk' })
+  parentClient?: Relation<Client>;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) // milliseconds, as in the page cursors
   createdAt: Date;

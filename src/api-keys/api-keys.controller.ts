@@ -22,7 +22,10 @@ export class ApiKeysController {
 
   @Post()
   @Auth({ schemes: ['bearer', 'session'], scopes: ['keys:manage'] })
-  @ApiOperation({ summary: 'Create an API key; the key is in this response only, never again' })
+  @ApiOperation({
+    summary: 'Create an API key; the key is in this response only, never again',
+    description: `With a token, every scope asked must be one the token holds itself (403 insufficient_scope names the rest); the portal session may give any scope the user may hold. The response says where the key came from: created_via, created_by, parent_grant_id.`,
+  })
   @ApiCreatedResponse({ description: '{ id, key, name, scopes, expires_at, created_at, ... }' })
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateApiKeyDto): Promise<CreatedApiKey> {
     return this.keys.create(p, dto);
@@ -38,7 +41,10 @@ export class ApiKeysController {
 
   @Post(':id/rotate')
   @Auth({ schemes: ['bearer', 'session'], scopes: ['keys:manage'] })
-  @ApiOperation({ summary: 'Rotate: a new key with the same owner, scopes and expiry; the old one works until previous_key_expires_at' })
+  @ApiOperation({
+    summary: 'Rotate: a new key with the same owner, scopes and expiry; the old one works until previous_key_expires_at',
+    description: 'The caller must hold every scope of the key (403 insufficient_scope otherwise): rotation never hands out more than the caller holds.',
+  })
   @ApiCreatedResponse({ description: '{ id, key, ..., previous_key_expires_at }' })
   rotate(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: RotateApiKeyDto): Promise<RotatedApiKey> {
     return this.keys.rotate(p, id, dto);

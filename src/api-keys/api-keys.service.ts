@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import type { Client } from '../clients/client.entity.js';
 import { CallerService } from '../clients/caller.service.js';
 import { ClientsService } from '../clients/clients.service.js';
+import { auditLineage, provenanceOf, refuseMoreThanHeld, type Lineage } from '../clients/lineage.js';
 import { decodeCursor, toPage, type Page, type PageQuery } from '../common/pagination.js';
 import { ProblemError } from '../common/problem.js';
 import { ChangeBus } from '../database/change-bus.service.js';
@@ -25,6 +26,8 @@ export interface IssueKeyInput {
   expiresAt: Date | null;
   environment: ApiKeyEnvironment;
   rotatedFrom?: string;
+  /** How it was made (none: it belongs to its owner directly). */
+  lineage?: Lineage;
 }
 
 /**
@@ -57,14 +60,15 @@ export class ApiKeysService {
   }
 
   async create(principal: Principal, dto: CreateApiKeyDto): Promise<CreatedApiKey> {
-    const ownerId = (await this.callers.of(principal)).userId;
+    const caller = await this.callers.of(principal);
+    const ownerId = caller.userId;
     const client = await this.clientFor(principal, ownerId, dto.client_id);
-    // Least privilege: a client-credentials token grants at most the data scopes it holds itself, and
-    // a key made for a client at most that client's scopes.
-    let grantable: string[] = [...KEY_SCOPES];
-    if (principal.kind === 'client') grantable = grantable.filter((s) => principal.scopes.has(s));
-    if (client) grantable = grantable.filter((s) => client.scopes.includes(s));
     const scopes = [...new Set(dto.scopes)];
+    // Never more: a token makes a key with at most the scopes it holds itself (the portal session: the user's).
+    refuseMoreThanHeld(principal, caller.role, scopes, 'create a key');
+    // A key made for a client has at most that client's scopes.
+    let grantable: string[] = [...KEY_SCOPES];
+    if (client) grantable = grantable.filter((s) => client.scopes.includes(s));
     const refused = scopes.filter((s) => !grantable.includes(s));
     if (refused.length > 0) {
       throw ProblemError.validation([
@@ -79,7 +83,8 @@ export class ApiKeysService {
       }
     }
     const name = dto.name.trim() || dto.name;
-    const { row, key } = await this.issue({ ownerId, clientPk: client?.id ?? null, name, scopes, expiresAt, environment: dto.environment ?? 'live' });
+    const lineage = await this.callers.lineage(caller);
+    const { row, key } = await this.issue({ ownerId, clientPk: client?.id ?? null, name, scopes, expiresAt, environment: dto.environment ?? 'live', lineage });
     void this.audit.record({
       type: 'api_key.created',
       actorUserId: ownerId,
@@ -92,9 +97,10 @@ export class ApiKeysService {
         start: displayStart(row.environment, row.lookupId),
         expires_at: expiresAt?.toISOString() ?? null,
         client_id: client?.clientId ?? null,
+        ...auditLineage(lineage),
       },
     });
-    return { ...toView(row, client?.clientId ?? null), key };
+    return { ...toView(await this.find({ id: row.id }, row.id)), key };
   }
 
   /** Creates a key with no further checks: for the command line and the services above. */
@@ -113,6 +119,9 @@ export class ApiKeysService {
         expiresAt: input.expiresAt,
         revokedAt: null,
         rotatedFrom: input.rotatedFrom ?? null,
+        createdVia: input.lineage?.createdVia ?? null,
+        parentGrantId: input.lineage?.parentGrantId ?? null,
+        parentClientPk: input.lineage?.parentClientPk ?? null,
         rotatedAt: null,
         lastUsedAt: null,
       }),
@@ -121,9 +130,11 @@ export class ApiKeysService {
   }
 
   async rotate(principal: Principal, id: string, dto: RotateApiKeyDto | undefined): Promise<RotatedApiKey> {
-    const ownerId = (await this.callers.of(principal)).userId;
+    const caller = await this.callers.of(principal);
+    const ownerId = caller.userId;
     if (!isUuid(id)) throw notFound(id);
     const grace = dto?.grace_period_seconds ?? DEFAULT_GRACE_SECONDS;
+    const lineage = await this.callers.lineage(caller);
     const { row, key, previousExpiresAt } = await this.keys.manager.transaction(async (em) => {
       const repo = em.getRepository(ApiKey);
       const old = await repo.findOne({ where: { id, ownerId }, lock: { mode: 'pessimistic_write' } });
@@ -132,10 +143,13 @@ export class ApiKeysService {
       if (old.revokedAt) throw ProblemError.conflict('This API key is revoked and cannot be rotated; create a new key');
       if (old.rotatedAt) throw ProblemError.conflict('This API key was already rotated; rotate the key that replaced it');
       if (old.expiresAt && old.expiresAt.getTime() <= now) throw ProblemError.conflict('This API key has expired and cannot be rotated; create a new key');
+      // Never more: the new key is handed to the caller, so the caller must hold every scope it has.
+      refuseMoreThanHeld(principal, caller.role, old.scopes, 'rotate a key that has');
       const deadline = new Date(now + grace * 1000);
       const previous = old.expiresAt && old.expiresAt < deadline ? old.expiresAt : deadline;
       await repo.update({ id: old.id }, { expiresAt: previous, rotatedAt: new Date(now) });
-      const issued = await this.issue({ ...old, rotatedFrom: old.id }, repo);
+      // The new key is the rotating caller's: it derives from the request that made it (and keeps rotated_from).
+      const issued = await this.issue({ ...old, rotatedFrom: old.id, lineage }, repo);
       return { ...issued, previousExpiresAt: previous };
     });
     await this.bus.publish(API_KEYS_CHANNEL, id);
@@ -145,7 +159,7 @@ export class ApiKeysService {
       actorClientId: principal.clientId ?? null,
       ip: principal.ip,
       target: id,
-      details: { new_key_id: row.id, grace_period_seconds: grace, previous_key_expires_at: previousExpiresAt.toISOString() },
+      details: { new_key_id: row.id, grace_period_seconds: grace, previous_key_expires_at: previousExpiresAt.toISOString(), ...auditLineage(lineage) },
     });
     const fresh = await this.find({ id: row.id }, row.id);
     return { ...toView(fresh), key, previous_key_expires_at: previousExpiresAt.toISOString() };
@@ -194,6 +208,7 @@ export class ApiKeysService {
     const qb = this.keys
       .createQueryBuilder('k')
       .leftJoinAndSelect('k.client', 'c')
+      .leftJoinAndSelect('k.parentClient', 'pc')
       .orderBy('k.created_at', 'DESC')
       .addOrderBy('k.id', 'DESC')
       .limit(limit + 1);
@@ -203,7 +218,7 @@ export class ApiKeysService {
   }
 
   private async find(where: FindOptionsWhere<ApiKey>, id: string): Promise<ApiKey> {
-    const row = isUuid(id) ? await this.keys.findOne({ where, relations: { client: true } }) : null;
+    const row = isUuid(id) ? await this.keys.findOne({ where, relations: { client: true, parentClient: true } }) : null;
     if (!row) throw notFound(id);
     return row;
   }
@@ -239,5 +254,6 @@ export function toView(k: ApiKey, clientId: string | null = k.client?.clientId ?
     rotated_from: k.rotatedFrom,
     created_at: k.createdAt.toISOString(),
     last_used_at: k.lastUsedAt?.toISOString() ?? null,
+    ...provenanceOf(k),
   };
 }

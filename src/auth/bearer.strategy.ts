@@ -45,6 +45,7 @@ function toPrincipal(claims: AccessTokenClaims): Principal {
     subject: claims.sub,
     userId: isClient ? undefined : claims.sub,
     clientId: claims.client_id,
+    ...(typeof claims.gid === 'string' ? { grantId: claims.gid } : {}),
     scopes: new Set(claims.scope.split(' ').filter(Boolean)),
     scheme: 'bearer',
   });

@@ -7,6 +7,8 @@ export interface Principal {
   /** The user whose data this request may reach (absent for client-credentials tokens). */
   readonly userId: string | undefined;
   readonly clientId: string | undefined;
+  /** The grant (consent, `gid` claim) a code-flow token comes from: what a credential made through it derives from. */
+  readonly grantId?: string;
   readonly apiKeyId?: string;
   readonly scopes: ReadonlySet<string>;
   readonly scheme: 'bearer' | 'apiKey' | 'session';

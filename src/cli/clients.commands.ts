@@ -5,6 +5,7 @@ import { UsersModule } from '../users/users.module.js';
 import { UsersService } from '../users/users.service.js';
 import { grantsProblem, redirectUrisProblem, scopesProblem } from '../clients/client-rules.js';
 import { CliError, command, list, oneOf, optional, required } from './command.js';
+import { CLI_LINEAGE } from '../clients/lineage.js';
 
 const TYPES: readonly ClientType[] = ['confidential', 'public'];
 const DEFAULT_GRANTS: Record<ClientType, string> = { confidential: 'client_credentials', public: 'authorization_code refresh_token' };
@@ -36,7 +37,7 @@ export const clientsCreate = command({
       if (!user) throw new CliError(`No user has the email ${owner}: create one first with users:create`);
       ownerId = user.id;
     }
-    const { client, clientSecret } = await app.get(ClientsService).create({ ...input, ownerId });
+    const { client, clientSecret } = await app.get(ClientsService).create({ ...input, ownerId, lineage: CLI_LINEAGE });
     const text = [`Created ${client.type} client "${client.name}"`, `  client_id:     ${client.clientId}`];
     if (clientSecret) text.push(`  client_secret: ${clientSecret}   (shown once: store it now)`);
     return { json: { client_id: client.clientId, ...(clientSecret ? { client_secret: clientSecret } : {}) }, text };

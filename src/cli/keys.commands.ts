@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { ChangeBusModule } from '../database/change-bus.module.js';
 import { UsersService } from '../users/users.service.js';
 import { CliError, command, list, optional, required } from './command.js';
+import { CLI_LINEAGE } from '../clients/lineage.js';
 
 const MAX_NAME = 100;
 const MAX_EXPIRES_IN = 10 * 365 * 86400;
@@ -31,7 +32,7 @@ export const keysCreate = command({
   async run({ app }, { owner, ...input }) {
     const user = await app.get(UsersService).findByEmail(owner);
     if (!user) throw new CliError(`No user has the email ${owner}: create one first with users:create`);
-    const { row, key } = await app.get(ApiKeysService).issue({ ...input, ownerId: user.id, clientPk: null, environment: 'live' });
+    const { row, key } = await app.get(ApiKeysService).issue({ ...input, ownerId: user.id, clientPk: null, environment: 'live', lineage: CLI_LINEAGE });
     await app
       .get(AuditService)
       .record({ type: 'api_key.created', target: row.id, details: { via: 'cli', owner_id: user.id, name: row.name, scopes: row.scopes } });

@@ -4,12 +4,15 @@ import { ProblemError } from '../common/problem.js';
 import type { UserRole } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { ClientsService } from './clients.service.js';
+import { lineageOf, type Lineage } from './lineage.js';
 
 export interface Caller {
   userId: string;
   role: UserRole;
   /** Where the request came from, for the audit trail. */
   ip?: string;
+  /** The credential the request came with; absent for the portal's own pages (the session: the user's full rights). */
+  principal?: Principal;
 }
 
 /**
@@ -37,7 +40,15 @@ export class CallerService {
     if (!userId) throw ProblemError.forbidden('This credential does not act for a user');
     const user = await this.users.find(userId);
     if (!user || user.status !== 'active') throw ProblemError.forbidden('The user this credential acts for is disabled or no longer exists');
-    return { userId: user.id, role: user.role, ip: principal.ip };
+    return { userId: user.id, role: user.role, ip: principal.ip, principal };
+  }
+
+  /** The lineage of what this caller makes: the portal, or the token's client (and its grant). */
+  async lineage(caller: Caller): Promise<Lineage> {
+    const p = caller.principal;
+    if (!p || p.scheme === 'session' || !p.clientId) return lineageOf(p ?? { scheme: 'session' }, null);
+    const client = await this.clients.findByClientId(p.clientId);
+    return lineageOf(p, client?.id ?? null);
   }
 
   /** Admin endpoints: the `admin` scope (checked by the guard) and, now, the admin role. */

@@ -4,11 +4,12 @@ import { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import { ProblemError, type FieldError } from '../common/problem.js';
-import type { Caller } from './caller.service.js';
+import { CallerService, type Caller } from './caller.service.js';
 import { Client, type ClientType, type GrantType } from './client.entity.js';
 import { CreateClientDto, toClientView, UpdateClientDto, type ClientView } from './client.dto.js';
 import { grantsProblem, redirectUrisProblem, scopesProblem } from './client-rules.js';
 import { ClientsService } from './clients.service.js';
+import { auditLineage, refuseMoreThanHeld } from './lineage.js';
 import { containsPattern } from '../database/like.js';
 
 const DEFAULT_GRANTS: Record<ClientType, GrantType[]> = { confidential: ['client_credentials'], public: ['authorization_code', 'refresh_token'] };
@@ -31,6 +32,7 @@ export class ClientManagementService {
     @InjectRepository(Client) private readonly repo: Repository<Client>,
     private readonly clients: ClientsService,
     private readonly audit: AuditService,
+    private readonly callers: CallerService,
   ) {}
 
   /** The caller's clients; with `all` (admins), every owner's, narrowed by `filter`. */
@@ -38,6 +40,7 @@ export class ClientManagementService {
     const after = decodeCursor(cursor);
     const qb = this.repo
       .createQueryBuilder('c')
+      .leftJoinAndSelect('c.parentClient', 'pc')
       .orderBy('c.created_at', 'DESC')
       .addOrderBy('c.id', 'DESC')
       .limit(limit + 1);
@@ -67,7 +70,8 @@ export class ClientManagementService {
   }
 
   async get(caller: Caller, clientId: string, asAdmin = false): Promise<Client> {
-    const client = clientId.length <= 200 ? await this.repo.findOneBy(asAdmin ? { clientId } : { clientId, ownerId: caller.userId }) : null;
+    const where = asAdmin ? { clientId } : { clientId, ownerId: caller.userId };
+    const client = clientId.length <= 200 ? await this.repo.findOne({ where, relations: { parentClient: true } }) : null;
     if (!client) throw ProblemError.notFound(`Client ${clientId.slice(0, 80)}`);
     return client;
   }
@@ -78,15 +82,19 @@ export class ClientManagementService {
     const scopes = dto.scopes ?? DEFAULT_SCOPES;
     const redirectUris = [...new Set(dto.redirect_uris ?? [])];
     check(caller, type, grantTypes, scopes, redirectUris);
-    const { client, clientSecret } = await this.clients.create({ name: dto.name, type, ownerId: caller.userId, grantTypes, scopes, redirectUris });
+    refuseMoreThanHeld(caller.principal, caller.role, scopes, 'register a client');
+    const lineage = await this.callers.lineage(caller);
+    const { client, clientSecret } = await this.clients.create({ name: dto.name, type, ownerId: caller.userId, grantTypes, scopes, redirectUris, lineage });
     void this.audit.record({
       type: 'client.created',
       actorUserId: caller.userId,
+      actorClientId: caller.principal?.clientId ?? null,
       target: client.clientId,
       ip: caller.ip,
-      details: { type, grantTypes, scopes },
+      details: { type, grantTypes, scopes, ...auditLineage(lineage) },
     });
-    return { ...toClientView(client), ...(clientSecret ? { client_secret: clientSecret } : {}) };
+    const view = toClientView(await this.get(caller, client.clientId));
+    return { ...view, ...(clientSecret ? { client_secret: clientSecret } : {}) };
   }
 
   async update(caller: Caller, clientId: string, dto: UpdateClientDto): Promise<ClientView> {
@@ -95,6 +103,9 @@ export class ClientManagementService {
     const scopes = dto.scopes ?? client.scopes;
     const redirectUris = dto.redirect_uris ? [...new Set(dto.redirect_uris)] : client.redirectUris;
     check(caller, client.type, grantTypes, scopes, redirectUris);
+    // The whole result, not only what changed: new redirect URIs or grant types on a client with more
+    // than the caller holds would hand the caller that client's tokens.
+    refuseMoreThanHeld(caller.principal, caller.role, scopes, 'change a client that has');
     Object.assign(client, { name: dto.name ?? client.name, grantTypes, scopes, redirectUris });
     const saved = await this.repo.save(client);
     await this.clients.changed(client.clientId);
@@ -122,6 +133,8 @@ export class ClientManagementService {
   ): Promise<{ client_id: string; client_secret: string; previous_secret_expires_at: string }> {
     const client = await this.get(caller, clientId);
     if (client.type !== 'confidential') throw ProblemError.badRequest('A public client has no secret to rotate');
+    // A new secret is the client's every scope: never to a caller that holds less.
+    refuseMoreThanHeld(caller.principal, caller.role, client.scopes, 'rotate the secret of a client that has');
     const { clientSecret, previousSecretExpiresAt } = await this.clients.rotateSecret(client, graceSeconds);
     void this.audit.record({ type: 'client.secret_rotated', actorUserId: caller.userId, target: client.clientId, ip: caller.ip, details: { graceSeconds } });
     return { client_id: client.clientId, client_secret: clientSecret, previous_secret_expires_at: previousSecretExpiresAt.toISOString() };

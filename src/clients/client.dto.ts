@@ -4,6 +4,7 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Lengt
 import { PageQuery } from '../common/pagination.js';
 import { ALL_SCOPES } from '../auth/scopes.js';
 import { GRANT_TYPES, type Client, type ClientType, type GrantType } from './client.entity.js';
+import { provenanceOf, type Provenance } from './lineage.js';
 
 /** POST /v1/clients. Unknown fields (client_id, owner, ...) are refused by the global ValidationPipe. */
 export class CreateClientDto {
@@ -87,7 +88,7 @@ export class AdminClientUpdate {
   status: 'active' | 'disabled';
 }
 
-export interface ClientView {
+export interface ClientView extends Provenance {
   client_id: string;
   name: string;
   type: ClientType;
@@ -112,5 +113,6 @@ export function toClientView(c: Client): ClientView {
     status: c.status,
     created_at: c.createdAt.toISOString(),
     updated_at: c.updatedAt.toISOString(),
+    ...provenanceOf(c),
   };
 }

@@ -1,7 +1,8 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { Relation } from 'typeorm';
 import { User } from '../users/user.entity.js';
 import { ClientSecret } from './client-secret.entity.js';
+import type { CreatedVia } from './lineage.js';
 
 export type ClientType = 'confidential' | 'public';
 export type GrantType = 'client_credentials' | 'authorization_code' | 'refresh_token';
@@ -44,6 +45,24 @@ export class Client {
 
   @Column({ type: 'text', default: 'active' })
   status: 'active' | 'disabled';
+
+  /** Lineage (see `lineage.ts`): how it was made; null = made before lineage was recorded (belongs to its owner directly). */
+  @Column({ name: 'created_via', type: 'text', nullable: true })
+  createdVia: CreatedVia | null;
+
+  /** The consent (grant) of the user token it was made with; it stops when that grant is revoked. No foreign key: a grant gone is a grant revoked. */
+  @Index()
+  @Column({ name: 'parent_grant_id', type: 'uuid', nullable: true })
+  parentGrantId: string | null;
+
+  /** The client (app) that made it through a token; deleting that client deletes it. */
+  @Index()
+  @Column({ name: 'parent_client_pk', type: 'uuid', nullable: true })
+  parentClientPk: string | null;
+
+  @ManyToOne(() => Client, { onDelete: 'CASCADE', nullable: true })
+  @JoinColumn({ name: 'parent_client_pk' })
+  parentClient?: Relation<Client>;
 
   @OneToMany(() => ClientSecret, (s) => s.client)
   secrets?: Relation<ClientSecret>[];

@@ -27,7 +27,10 @@ export class ClientsController {
 
   @Post()
   @auth()
-  @ApiOperation({ summary: 'Register a client; a confidential client gets its client_secret here, once' })
+  @ApiOperation({
+    summary: 'Register a client; a confidential client gets its client_secret here, once',
+    description: `With a token, every scope asked must be one the token holds itself (403 insufficient_scope names the rest); the portal session may give any scope the user may hold.`,
+  })
   @ApiCreatedResponse({ description: 'The client, with client_secret for confidential clients (shown once)' })
   async create(@Req() req: FastifyRequest, @Body() dto: CreateClientDto): Promise<ClientView & { client_secret?: string }> {
     return this.manage.create(await this.callers.of(req.principal), dto);
@@ -42,7 +45,10 @@ export class ClientsController {
 
   @Patch(':clientId')
   @auth()
-  @ApiOperation({ summary: 'Change name, grant types, scopes or redirect URIs' })
+  @ApiOperation({
+    summary: 'Change name, grant types, scopes or redirect URIs',
+    description: "With a token, the client's resulting scopes must all be ones the token holds (403 insufficient_scope otherwise).",
+  })
   async update(@Req() req: FastifyRequest, @Param('clientId') clientId: string, @Body() dto: UpdateClientDto): Promise<ClientView> {
     return this.manage.update(await this.callers.of(req.principal), clientId, dto);
   }
@@ -58,7 +64,10 @@ export class ClientsController {
 
   @Post(':clientId/secret/rotate')
   @auth()
-  @ApiOperation({ summary: 'New secret (shown once); the previous one works for grace_period_seconds (default 86400, 0 = stops now)' })
+  @ApiOperation({
+    summary: 'New secret (shown once); the previous one works for grace_period_seconds (default 86400, 0 = stops now)',
+    description: 'With a token, the token must hold every scope of the client (403 insufficient_scope otherwise).',
+  })
   async rotate(
     @Req() req: FastifyRequest,
     @Param('clientId') clientId: string,

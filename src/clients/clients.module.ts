@@ -8,11 +8,12 @@ import { Client } from './client.entity.js';
 import { ClientSecret } from './client-secret.entity.js';
 import { ClientsController } from './clients.controller.js';
 import { ClientsService } from './clients.service.js';
+import { LineageStatus } from './lineage-status.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Client, ClientSecret]), UsersModule],
   controllers: [ClientsController, AdminClientsController],
-  providers: [ClientsService, ClientManagementService, CallerService],
-  exports: [ClientsService, CallerService, ClientManagementService],
+  providers: [ClientsService, ClientManagementService, CallerService, LineageStatus],
+  exports: [ClientsService, CallerService, ClientManagementService, LineageStatus],
 })
 export class ClientsModule {}

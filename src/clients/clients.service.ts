@@ -5,6 +5,7 @@ import { digestsEqual, randomBase62, sha256 } from '../common/crypto.js';
 import { ChangeBus } from '../database/change-bus.service.js';
 import { Client, type ClientType, type GrantType } from './client.entity.js';
 import { ClientSecret } from './client-secret.entity.js';
+import type { Lineage } from './lineage.js';
 
 export interface CreateClientInput {
   name: string;
@@ -16,6 +17,8 @@ export interface CreateClientInput {
   firstParty?: boolean;
   /** A fixed client_id (first-party clients); generated otherwise. */
   clientId?: string;
+  /** How it was made (none: it belongs to its owner directly, as before lineage). */
+  lineage?: Lineage;
 }
 
 export interface ClientWithSecrets {
@@ -71,6 +74,9 @@ export class ClientsService implements OnModuleInit {
           scopes: input.scopes,
           redirectUris: input.redirectUris,
           firstParty: input.firstParty ?? false,
+          createdVia: input.lineage?.createdVia ?? null,
+          parentGrantId: input.lineage?.parentGrantId ?? null,
+          parentClientPk: input.lineage?.parentClientPk ?? null,
         }),
       );
       let clientSecret: string | undefined;
@@ -112,19 +118,6 @@ export class ClientsService implements OnModuleInit {
       this.cache.set(clientId, { value, at: Date.now() });
     }
     return value;
-  }
-
-  /** True when the client exists and is not disabled (from the same short cache as authLookup). */
-  async isActive(clientId: string): Promise<boolean> {
-    const entry = clientId.length <= 200 ? await this.authLookup(clientId) : null;
-    return entry !== null && entry.client.status === 'active';
-  }
-
-  /** isActive's cached answer, synchronously; undefined when it must be looked up (not cached, or stale). */
-  activeNow(clientId: string): boolean | undefined {
-    const hit = this.cache.get(clientId);
-    if (!hit || Date.now() - hit.at >= CACHE_TTL_MS) return undefined;
-    return hit.value !== null && hit.value.client.status === 'active';
   }
 
   /** True when `secret` is one of the client's valid secrets (constant time per candidate). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Client } from '../clients/client.entity.js';
 import { ClientsService } from '../clients/clients.service.js';
+import { LineageStatus } from '../clients/lineage-status.service.js';
 import type { FormBody } from '../common/form.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
@@ -34,6 +35,7 @@ export class ClientAuthService {
   constructor(
     private readonly clients: ClientsService,
     private readonly limits: RateLimitService,
+    private readonly lineage: LineageStatus,
     @InjectConfig() config: AppConfig,
   ) {
     const { clientAuthFailures, addressAuthFailures, failureWindowSeconds } = config.rateLimits;
@@ -51,14 +53,24 @@ export class ClientAuthService {
     const pair = `${claimed}|${ip}`;
     await this.limits.assertUnder(this.perAddress, ip, 'Too many failed client authentications from your address');
     await this.limits.assertUnder(this.perClient, pair, 'Too many failed authentications for this client_id from your address');
+    let authenticated: AuthenticatedClient;
     try {
-      return await this.check(authorization, form);
+      authenticated = await this.check(authorization, form);
     } catch (err) {
       if (err instanceof OAuthError && err.code === 'invalid_client') {
         await Promise.all([this.limits.record(this.perAddress, ip), this.limits.record(this.perClient, pair)]);
       }
       throw err;
     }
+    // Never longer: a client whose owner is disabled, or made through a consent or an app that was
+    // withdrawn, revoked, disabled or deleted, gets no token (said only to a client that authenticated).
+    if (!(await this.lineage.clientAlive(authenticated.client.clientId))) {
+      throw OAuthError.invalidClient(
+        'This client may not get tokens: its owner is disabled, or the app or authorization it was created through was disabled, deleted or withdrawn',
+        authenticated.method === 'client_secret_basic',
+      );
+    }
+    return authenticated;
   }
 
   private async check(authorization: string | undefined, form: FormBody): Promise<AuthenticatedClient> {

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ResourceAuthError } from '../auth/resource-auth.error.js';
-import { ClientsService } from '../clients/clients.service.js';
+import { LineageStatus } from '../clients/lineage-status.service.js';
 import { AccessTokenService, type AccessTokenClaims } from './access-token.service.js';
 import { RevocationList } from './store/revocation-list.js';
 
 /**
- * An access token that verifies AND is still alive: its jti not revoked, its client neither deleted
- * nor disabled, and (for the code flow) its grant not revoked, its user not disabled, the password
+ * An access token that verifies AND is still alive: its jti not revoked, its client's lineage alive
+ * (the client neither deleted nor disabled, its owner active, the consent and app it was made through
+ * not withdrawn: LineageStatus), and (for the code flow) its grant not revoked, its user not disabled, the password
  * not changed since. Used by the Bearer strategy and introspection. The answers are cached briefly
  * (RevocationList, the clients' look-up cache) and dropped on every instance when they change.
  */
@@ -15,13 +16,13 @@ export class LiveAccessTokens {
   constructor(
     private readonly tokens: AccessTokenService,
     private readonly revocations: RevocationList,
-    private readonly clients: ClientsService,
+    private readonly lineage: LineageStatus,
   ) {}
 
   async verify(token: string): Promise<AccessTokenClaims> {
     const claims = await this.tokens.verify(token);
     if (typeof claims.jti === 'string' && (await this.revocations.isJtiRevoked(claims.jti))) throw revoked();
-    if (!(await this.clients.isActive(claims.client_id))) throw clientGone();
+    if (typeof claims.client_id !== 'string' || claims.client_id.length > 200 || !(await this.lineage.clientAlive(claims.client_id))) throw clientGone();
     if (claims.gid !== undefined) {
       if (typeof claims.gid !== 'string' || !(await this.revocations.isGrantActive(claims.gid))) throw grantRevoked();
     }
@@ -41,7 +42,7 @@ export class LiveAccessTokens {
       if (isRevoked === undefined) return undefined;
       if (isRevoked) throw revoked();
     }
-    const clientActive = this.clients.activeNow(claims.client_id);
+    const clientActive = this.lineage.clientAliveNow(claims.client_id);
     if (clientActive === undefined) return undefined;
     if (!clientActive) throw clientGone();
     if (claims.gid !== undefined) {
@@ -65,5 +66,7 @@ function grantRevoked(): ResourceAuthError {
 }
 
 function clientGone(): ResourceAuthError {
-  return ResourceAuthError.invalidToken('The client this access token was issued to was deleted or disabled; its tokens no longer work');
+  return ResourceAuthError.invalidToken(
+    'The client this access token was issued to was deleted or disabled, its owner disabled, or the app or authorization it was created through withdrawn; its tokens no longer work',
+  );
 }

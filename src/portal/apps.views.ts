@@ -4,7 +4,7 @@ import { html, type SafeHtml } from '../web/html.js';
 import { csrfField } from '../web/page.js';
 import { inDoubleQuotes, shellComment, shellWord } from '../web/shell.js';
 import type { FieldErrors } from './portal-form.js';
-import { checkboxes, fieldError, graceSelect, invalid, otherErrors, secretBox, when } from './view-helpers.js';
+import { checkboxes, fieldError, graceSelect, invalid, otherErrors, provenance, secretBox, when } from './view-helpers.js';
 
 export interface AppFormValues {
   name: string;
@@ -78,6 +78,8 @@ function details(c: ClientView): SafeHtml {
     <dd>${c.redirect_uris.length ? c.redirect_uris.map((u) => html`<code>${u}</code><br />`) : html`<span class="muted">none</span>`}</dd>
     <dt>Created</dt>
     <dd>${when(c.created_at)}</dd>
+    <dt>Origin</dt>
+    <dd id="client-origin">${provenance(c)}</dd>
     <dt>Updated</dt>
     <dd>${when(c.updated_at)}</dd>
   </dl>`;

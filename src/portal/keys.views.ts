@@ -3,7 +3,7 @@ import { html, type SafeHtml } from '../web/html.js';
 import { csrfField } from '../web/page.js';
 import { shellWord } from '../web/shell.js';
 import type { FieldErrors } from './portal-form.js';
-import { checkboxes, dataTable, fieldError, graceSelect, invalid, otherErrors, secretBox, when } from './view-helpers.js';
+import { checkboxes, dataTable, fieldError, graceSelect, invalid, otherErrors, provenance, secretBox, when } from './view-helpers.js';
 
 export interface KeyFormValues {
   name: string;
@@ -24,7 +24,7 @@ export function keysTable(keys: readonly ApiKeyView[]): SafeHtml {
         <td><code>${keyPrefix(k)}</code></td>
         <td>${k.scopes.join(' ')}</td>
         <td>${k.status}</td>
-        <td>${when(k.created_at)}</td>
+        <td>${when(k.created_at)}<br /><small class="muted">${provenance(k)}</small></td>
         <td>${when(k.last_used_at)}</td>
         <td>${when(k.expires_at)}</td>
       </tr>`,
@@ -76,6 +76,8 @@ function keyDetails(k: ApiKeyView): SafeHtml {
     <dd id="key-status">${k.status}</dd>
     <dt>Created</dt>
     <dd>${when(k.created_at)}</dd>
+    <dt>Origin</dt>
+    <dd id="key-origin">${provenance(k)}</dd>
     <dt>Last used</dt>
     <dd id="key-last-used">${when(k.last_used_at)}</dd>
     <dt>Expires</dt>

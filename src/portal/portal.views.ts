@@ -4,6 +4,7 @@ import { html, type SafeHtml } from '../web/html.js';
 import { csrfField } from '../web/page.js';
 import { keysTable } from './keys.views.js';
 import { dataTable, meaning, when } from './view-helpers.js';
+import type { MadeThrough } from '../oauth/store/consents.service.js';
 
 export function signInPage(v: { csrf: string; returnTo: string; email?: string; error?: string }): SafeHtml {
   return html`<h1>Sign in</h1>
@@ -43,6 +44,8 @@ export interface ConnectedApp {
   scopes: string[];
   since: Date;
   updated: Date;
+  /** What the app made through this consent, still working: withdrawing stops it. */
+  made: readonly MadeThrough[];
 }
 
 const NOTICES: Record<string, string> = {
@@ -89,9 +92,12 @@ export function dashboardPage(v: {
 export function connectedAppsPage(v: { csrf: string; apps: readonly ConnectedApp[]; notice?: string }): SafeHtml {
   return html`<h1>Connected apps</h1>
     ${notice(v.notice)}
-    <p>Applications you allowed to act for you. Withdrawing consent signs the application out: its tokens for you stop working at once.</p>
+    <p>
+      Applications you allowed to act for you. Withdrawing consent signs the application out: its tokens for you stop working at once, and so do the API keys
+      and applications it created in your name.
+    </p>
     ${dataTable(
-      ['Application', 'Scopes you allowed', 'Since', ''],
+      ['Application', 'Scopes you allowed', 'What it created for you', 'Since', ''],
       v.apps.map(
         (a) =>
           html`<tr>
@@ -101,15 +107,36 @@ export function connectedAppsPage(v: { csrf: string; apps: readonly ConnectedApp
                 ${a.scopes.map((s) => html`<li>${meaning(s) || s} <code>${s}</code></li>`)}
               </ul>
             </td>
+            <td>${madeList(a.made)}</td>
             <td>${when(a.since)}</td>
             <td>
               <form method="post" action="/portal/connected-apps/${encodeURIComponent(a.clientId)}/revoke">
                 ${csrfField(v.csrf)}
                 <button type="submit" class="danger small">Withdraw</button>
+                <p class="muted small">${withdrawStops(a.made)}</p>
               </form>
             </td>
           </tr>`,
       ),
       'You have not allowed any application to act for you.',
     )}`;
+}
+
+function madeList(made: readonly MadeThrough[]): SafeHtml {
+  if (made.length === 0) return html`<span class="muted">nothing</span>`;
+  return html`<ul class="made">
+    ${made.map((m) =>
+      m.kind === 'key'
+        ? html`<li>API key <a href="/portal/keys/${m.id}">${m.name}</a></li>`
+        : html`<li>application <a href="/portal/apps/${encodeURIComponent(m.id)}">${m.name}</a></li>`,
+    )}
+  </ul>`;
+}
+
+/** What the Withdraw button will stop, in words. */
+export function withdrawStops(made: readonly MadeThrough[]): string {
+  const keys = made.filter((m) => m.kind === 'key').length;
+  const apps = made.length - keys;
+  const parts = [keys ? `${keys} API key${keys > 1 ? 's' : ''}` : '', apps ? `${apps} application${apps > 1 ? 's' : ''}` : ''].filter(Boolean);
+  return parts.length ? `Stops its access and the ${parts.join(' and ')} it created.` : 'Stops its access.';
 }

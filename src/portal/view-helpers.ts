@@ -1,6 +1,7 @@
 import { SCOPES, isKnownScope } from '../auth/scopes.js';
 import { html, type SafeHtml } from '../web/html.js';
 import type { FieldErrors } from './portal-form.js';
+import type { Provenance } from '../clients/lineage.js';
 
 /** A time as `2026-11-28 13:05 UTC` in a <time> element; `fallback` when there is none. */
 export function when(iso: string | Date | null | undefined, fallback = 'never'): SafeHtml {
@@ -8,6 +9,21 @@ export function when(iso: string | Date | null | undefined, fallback = 'never'):
   const d = typeof iso === 'string' ? new Date(iso) : iso;
   const text = `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   return html`<time datetime="${d.toISOString()}">${text}</time>`;
+}
+
+/**
+ * Where a key or an application came from, in words (issue 12): "created by Reporting service on your
+ * behalf, 2026-12-03", "created by you in the portal", "created by the operator (command line)".
+ */
+export function provenance(p: Provenance & { created_at: string }, you = 'you'): SafeHtml {
+  const day = p.created_at.slice(0, 10);
+  if (p.created_by) {
+    const how = p.created_via === 'grant' ? `on ${you === 'you' ? 'your' : `${you}'s`} behalf` : 'with its own credentials';
+    return html`created by <strong>${p.created_by.name}</strong> <code class="muted">${p.created_by.client_id}</code> ${how}, ${day}`;
+  }
+  if (p.created_via === 'cli') return html`created by the operator (command line), ${day}`;
+  if (p.created_via === 'session') return html`created by ${you} in the portal, ${day}`;
+  return html`created by ${you}, ${day}`;
 }
 
 /** A table of `rows` under `headers`; `empty` (a muted line) when there is no row. */

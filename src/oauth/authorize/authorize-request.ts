@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isKnownScope, parseScope } from '../../auth/scopes.js';
 import type { Client } from '../../clients/client.entity.js';
 import { ClientsService } from '../../clients/clients.service.js';
+import { LineageStatus } from '../../clients/lineage-status.service.js';
 import { FormBody } from '../../common/form.js';
 import { S256_CHALLENGE } from '../pkce.js';
 import { matchRedirectUri } from './redirect-uri.js';
@@ -43,7 +44,10 @@ const dup = (): Error => new Error('repeated');
  */
 @Injectable()
 export class AuthorizeRequestValidator {
-  constructor(private readonly clients: ClientsService) {}
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly lineage: LineageStatus,
+  ) {}
 
   async validate(query: string): Promise<Validated> {
     if (query.length > 16_384) return { kind: 'page', message: 'The authorization request is too long.' };
@@ -54,7 +58,7 @@ export class AuthorizeRequestValidator {
     const clientId = ids[0];
     if (!clientId) return { kind: 'page', message: 'The client_id parameter is missing: the application sent an incomplete request.' };
     const client = clientId.length <= 200 ? await this.clients.findByClientId(clientId) : null;
-    if (!client || client.status !== 'active') {
+    if (!client || client.status !== 'active' || !(await this.lineage.clientAlive(client.clientId))) {
       return { kind: 'page', message: 'This application is not registered with Gatehouse (unknown client_id), so you cannot sign in to it here.' };
     }
 

@@ -8,11 +8,13 @@ export function consentPage(input: { request: AuthorizeRequest; query: string; c
   const { request, query, csrf, userEmail } = input;
   const host = new URL(request.redirectUri).host;
   const scopes = request.scopes.map((s) => html`<li>${isKnownScope(s) ? SCOPES[s] : s} <code>${s}</code></li>`);
+  const makes = delegationNote(request.client.name, request.scopes);
   return html`<h1>Allow ${request.client.name} to access your account?</h1>
     <p><strong>${request.client.name}</strong> asks to:</p>
     <ul class="scopes">
       ${scopes}
     </ul>
+    ${makes}
     <p class="muted">You will be sent back to ${host}. You can withdraw this permission at any time.</p>
     <form method="post" action="/oauth2/authorize">
       ${csrfField(csrf)}
@@ -23,4 +25,22 @@ export function consentPage(input: { request: AuthorizeRequest; query: string; c
       </div>
     </form>
     <p class="muted">Signed in as ${userEmail}.</p>`;
+}
+
+/**
+ * What an app with keys:manage or clients:manage can make, in plain words (issue 12): never more than
+ * the other permissions asked here, and nothing that outlives this permission.
+ */
+export function delegationNote(appName: string, scopes: readonly string[]): SafeHtml | '' {
+  const kinds = [scopes.includes('keys:manage') ? 'API keys' : '', scopes.includes('clients:manage') ? 'applications' : ''].filter(Boolean);
+  if (kinds.length === 0) return '';
+  const others = scopes.filter((s) => s !== 'keys:manage' && s !== 'clients:manage' && s !== 'profile' && isKnownScope(s));
+  const what = kinds.join(' and ');
+  const limit = others.length
+    ? html`with at most the permissions listed here (<code>${others.join(' ')}</code> on your data)`
+    : html`but, as nothing else is asked here, they can do nothing with your data`;
+  return html`<p class="notice" id="delegation">
+    ${appName} will be able to create ${what} in your name, ${limit}. They are listed under Connected apps, and they stop working as soon as you withdraw this
+    permission.
+  </p>`;
 }

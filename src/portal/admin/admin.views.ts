@@ -4,7 +4,7 @@ import type { ClientView } from '../../clients/client.dto.js';
 import type { UserView } from '../../users/users.service.js';
 import { html, type SafeHtml } from '../../web/html.js';
 import { csrfField } from '../../web/page.js';
-import { dataTable } from '../view-helpers.js';
+import { dataTable, provenance } from '../view-helpers.js';
 
 export type AdminSection = 'users' | 'clients' | 'keys' | 'audit';
 
@@ -152,7 +152,7 @@ export function clientsPage(v: { csrf: string; clients: ClientView[]; owners: Ma
         <td>${c.scopes.join(' ')}</td>
         <td>${c.grant_types.join(' ')}</td>
         <td><span class="status status-${c.status}">${c.status}</span></td>
-        <td>${when(c.created_at)}</td>
+        <td>${when(c.created_at)}<br /><small class="muted">${provenance(c, 'the owner')}</small></td>
         <td class="actions">
           ${
             c.status === 'active'
@@ -163,7 +163,7 @@ export function clientsPage(v: { csrf: string; clients: ClientView[]; owners: Ma
         </td>
       </tr>`,
   );
-  const table = dataTable(['Name', 'Client id', 'Type', 'Owner', 'Scopes', 'Grants', 'Status', 'Created (UTC)', 'Actions'], rows, 'No applications yet.');
+  const table = dataTable(['Name', 'Client id', 'Type', 'Owner', 'Scopes', 'Grants', 'Status', 'Created (UTC), by', 'Actions'], rows, 'No applications yet.');
   return frame(
     'clients',
     'Applications (OAuth clients)',
@@ -183,12 +183,12 @@ export function keysPage(v: { csrf: string; keys: ApiKeyView[]; owners: Map<stri
         <td>${k.scopes.join(' ')}</td>
         <td><span class="status status-${k.status}">${k.status}</span></td>
         <td>${when(k.last_used_at)}</td>
-        <td>${when(k.created_at)}</td>
+        <td>${when(k.created_at)}<br /><small class="muted">${provenance(k, 'the owner')}</small></td>
         <td>${when(k.expires_at)}</td>
         <td class="actions">${k.status === 'revoked' ? '' : button(`/portal/admin/keys/${k.id}/revoke`, v.csrf, 'Revoke', {}, true)}</td>
       </tr>`,
   );
-  const table = dataTable(['Name', 'Key', 'Owner', 'Scopes', 'Status', 'Last used (UTC)', 'Created', 'Expires', 'Actions'], rows, 'No API keys yet.');
+  const table = dataTable(['Name', 'Key', 'Owner', 'Scopes', 'Status', 'Last used (UTC)', 'Created, by', 'Expires', 'Actions'], rows, 'No API keys yet.');
   return frame(
     'keys',
     'API keys',
