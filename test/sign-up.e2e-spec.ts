@@ -108,4 +108,23 @@ describe('sign-up answers the same whether or not the email has an account', () 
       expect(res.text).toContain('Enter a valid email address.');
     }
   });
+
+  it('answers pathological emails on sign-up and sign-in at once, with a 4xx page, never a 5xx', async () => {
+    for (const email of [
+      'a.'.repeat(100_000) + '@x',
+      '@'.repeat(200_000),
+      `x@${'a-'.repeat(100_000)}.com`,
+      `${'!#'.repeat(50_000)}@example.com`,
+      'é\u0301'.repeat(50_000),
+    ]) {
+      const started = performance.now();
+      const up = await signUp(email, 'a long enough passphrase');
+      expect(up.res.status).toBe(400);
+      const agent = new Agent(app.url);
+      const csrf = hidden((await agent.get('/portal/signin', { 'x-forwarded-for': '198.51.100.250' })).text, 'csrf');
+      const res = await agent.post('/portal/signin', { csrf, email, password: 'x' }, { 'x-forwarded-for': `198.51.100.${++n}` });
+      expect(res.status).toBe(401);
+      expect(performance.now() - started).toBeLessThan(5000);
+    }
+  });
 });
