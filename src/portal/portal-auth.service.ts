@@ -21,7 +21,9 @@ export const MAX_PASSWORD = 256;
 /**
  * Sign-in and sign-up. A failed sign-in looks the same whether the email is unknown, the password
  * wrong or the account disabled (same page, same argon2 cost); failures are throttled per account
- * and per address.
+ * and address, per address, and slowed down per account (SignInThrottle), so that no stranger can
+ * lock the owner out. A sign-up looks the same whether or not the email had an account. The audit
+ * trail never keeps what was typed unless it names an account (then by its id).
  */
 @Injectable()
 export class PortalAuthService {
