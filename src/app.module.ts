@@ -15,6 +15,7 @@ import { HealthController } from './health/health.controller.js';
 import { OAuthModule } from './oauth/oauth.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { PortalModule } from './portal/portal.module.js';
+import { DirectoryModule } from './users/directory.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -32,6 +33,7 @@ export class AppModule {
         OAuthModule,
         ClientsModule,
         UsersModule,
+        DirectoryModule,
         ApiKeysModule,
         DataModule.forRoot(config),
         BootstrapModule,

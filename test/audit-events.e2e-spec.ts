@@ -75,10 +75,11 @@ describe('audit trail: every listed event, through GET /v1/admin/audit-events', 
     const wrong = await agent.post('/portal/signin', { csrf: hidden(page.text, 'csrf'), email: user.email, password: 'not the password!!' });
     expect(wrong.status).toBe(401);
     expect((await agent.signIn(user.email, user.password)).status).toBe(303);
-    const failed = await find('auth.sign_in_failed', (e) => e.target === user.email);
-    expectEvent(failed, { outcome: 'failure', actor_user_id: user.id, target: user.email }, t0);
-    const ok = await find('auth.sign_in', (e) => e.target === user.email);
-    expectEvent(ok, { actor_user_id: user.id, target: user.email }, t0);
+    // The account is named by its id, never by what was typed (issue 13.7).
+    const failed = await find('auth.sign_in_failed', (e) => e.target === user.id);
+    expectEvent(failed, { outcome: 'failure', actor_user_id: user.id, target: user.id }, t0);
+    const ok = await find('auth.sign_in', (e) => e.target === user.id);
+    expectEvent(ok, { actor_user_id: user.id, target: user.id }, t0);
   });
 
   it('token issued (client credentials): the jti, never the token; written without the request waiting', async () => {

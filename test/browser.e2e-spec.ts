@@ -86,6 +86,12 @@ describe('authorization code flow in headless Chromium', () => {
     await page.fill('#password', 'analytical engine 1843');
     await shot(page, '02-sign-up');
     await page.click('button[type=submit]');
+    // Sign-up answers the same whether or not the email had an account (issue 13.8): sign in next.
+    await page.waitForSelector('p.notice');
+    expect(new URL(page.url()).pathname).toBe('/portal/signup');
+    expect(await page.inputValue('#email')).toBe('ada@example.com');
+    await page.fill('#password', 'analytical engine 1843');
+    await page.click('button[type=submit]');
     await page.waitForSelector('button[value=allow]');
     expect(await page.textContent('h1')).toContain('Photo Printer');
     expect(await page.textContent('ul.scopes')).toContain('See your name, email address and role');

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { freePort, postForm, startTestApp, type TestApp } from './support/app.js';
+import { Agent, hidden } from './support/agent.js';
 import { ensureBuilt, runNode, type NodeRun } from './support/build.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { TEST_MASTER_KEY } from './support/env.js';
@@ -80,7 +81,8 @@ describe('usage errors (no database needed)', () => {
   it('prints help on --help, to stdout, with status 0', async () => {
     const run = await cli(['--help'], { DATA_DIR: tempDataDir() });
     expect(run.code).toBe(0);
-    for (const name of ['users:create', 'clients:create', 'keys:create', 'signing-keys:rotate', 'migration:run']) expect(run.stdout).toContain(name);
+    for (const name of ['users:create', 'users:unlock', 'clients:create', 'clients:directory', 'keys:create', 'signing-keys:rotate', 'migration:run'])
+      expect(run.stdout).toContain(name);
   });
 });
 
@@ -121,6 +123,26 @@ describe('on PostgreSQL (DATABASE_URL)', () => {
     failed(await cli(['users:create', '--email', 'dev@example.com', '--password', PASSWORD, '--json'], env), 1, /already exists/);
   });
 
+  it('users:unlock lets an address refused for failed sign-ins in again on a running server, and audits it', async () => {
+    const app = await startTestApp({ database: db });
+    try {
+      const agent = new Agent(app.url);
+      const csrf = hidden((await agent.get('/portal/signin')).text, 'csrf');
+      const signIn = (password: string) => agent.post('/portal/signin', { csrf, email: 'dev@example.com', password });
+      for (let i = 0; i < 5; i++) expect((await signIn('wrong password!!')).status).toBe(401);
+      expect((await signIn(PASSWORD)).status).toBe(429);
+      const out = json(await cli(['users:unlock', '--email', 'Dev@Example.com', '--json'], env));
+      expect(out).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), email: 'dev@example.com', sign_in_unlocked_at: expect.any(String) });
+      expect((await signIn(PASSWORD)).status).toBe(303);
+      const audited = await query<{ details: unknown }>(`SELECT details FROM audit_events WHERE type = 'admin.user_unlocked' AND target = $1`, [out.id]);
+      expect(audited).toEqual([{ details: { via: 'cli' } }]);
+      failed(await cli(['users:unlock', '--email', 'nobody@example.com', '--json'], env), 1, /No user has the email nobody@example.com/);
+      failed(await cli(['users:unlock', '--json'], env), 2, /--email is required/);
+    } finally {
+      await app.close();
+    }
+  }, 180_000);
+
   it('clients:create makes confidential and public clients with the given owner', async () => {
     const conf = json(await cli(['clients:create', '--name', 'Billing', '--owner', 'dev@example.com', '--json'], env));
     expect(conf).toEqual({ client_id: expect.stringMatching(/^gth_/), client_secret: expect.stringMatching(/^gth_cs_/) });
@@ -145,6 +167,20 @@ describe('on PostgreSQL (DATABASE_URL)', () => {
 
     failed(await cli(['clients:create', '--name', 'X', '--owner', 'nobody@example.com', '--json'], env), 1, /nobody@example\.com/);
   });
+
+  it("clients:create --directory-access and clients:directory set what a client's own tokens see of the user directory", async () => {
+    const made = json(await cli(['clients:create', '--name', 'Reporting', '--owner', 'dev@example.com', '--directory-access', 'whole', '--json'], env));
+    const flag = async () =>
+      (await query<{ directory_access: boolean }>('SELECT directory_access FROM clients WHERE client_id = $1', [made.client_id]))[0].directory_access;
+    expect(await flag()).toBe(true);
+    expect(json(await cli(['clients:directory', '--client-id', String(made.client_id), '--access', 'owner', '--json'], env))).toEqual({
+      client_id: made.client_id,
+      directory_access: false,
+    });
+    expect(await flag()).toBe(false);
+    failed(await cli(['clients:directory', '--client-id', 'nope', '--access', 'whole', '--json'], env), 1, /No client has the client_id nope/);
+    failed(await cli(['clients:directory', '--client-id', 'x', '--access', 'all', '--json'], env), 2, /--access must be one of whole, owner/);
+  }, 180_000);
 
   it('keys:create prints { id, key }; the key opens the Data API; only its digest is stored', async () => {
     const made = json(

@@ -41,6 +41,10 @@ describe('developer portal in headless Chromium', () => {
     await page.fill('#display_name', 'Grace Hopper');
     await page.fill('#email', email);
     await page.fill('#password', 'compiler pioneer 1952');
+    await page.click('main button[type=submit]');
+    // The same answer whether or not the email had an account (issue 13.8): the sign-in form, email filled in.
+    await page.waitForSelector('p.notice');
+    await page.fill('#password', 'compiler pioneer 1952');
     await Promise.all([page.waitForURL(`${app.url}/portal`), page.click('main button[type=submit]')]);
     return page;
   }

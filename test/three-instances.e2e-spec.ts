@@ -286,7 +286,7 @@ describe('rate limits shared by three instances through one Redis [F49] [F50]', 
   let db: TestDatabase;
   let apps: TestApp[];
   const TOKEN_PER_MINUTE = 9;
-  const ACCOUNT = 3;
+  const PAIR = 3;
   const ADDRESS = 12;
   const SIGN_UPS = 4;
 
@@ -298,7 +298,7 @@ describe('rate limits shared by three instances through one Redis [F49] [F50]', 
       REDIS_KEY_PREFIX: `test-${randomBytes(6).toString('hex')}:`,
       RATE_LIMIT_TOKEN_PER_MINUTE: String(TOKEN_PER_MINUTE),
       RATE_LIMIT_CLIENT_AUTH_FAILURES: '4',
-      RATE_LIMIT_SIGN_IN_ACCOUNT_FAILURES: String(ACCOUNT),
+      RATE_LIMIT_SIGN_IN_ACCOUNT_ADDRESS_FAILURES: String(PAIR),
       RATE_LIMIT_SIGN_IN_ADDRESS_FAILURES: String(ADDRESS),
       RATE_LIMIT_SIGN_UPS_PER_ADDRESS: String(SIGN_UPS),
       // No TRUSTED_PROXIES: X-Forwarded-For from this peer means nothing.
@@ -331,13 +331,13 @@ describe('rate limits shared by three instances through one Redis [F49] [F50]', 
     }
   });
 
-  it('sign-in: failures on any instance lock the account on all, whether or not it exists; the page is the same', async () => {
+  it('sign-in: failures on any instance refuse the address for the account on all, whether or not it exists; the page is the same', async () => {
     const user = await apps[0].createUser();
     const pages: string[] = [];
     for (const email of [user.email, `ghost-${randomBytes(4).toString('hex')}@example.com`]) {
-      for (let i = 0; i < ACCOUNT; i++) expect((await signIn(i, email, 'wrong password!!')).status).toBe(401);
+      for (let i = 0; i < PAIR; i++) expect((await signIn(i, email, 'wrong password!!')).status).toBe(401);
       for (let i = 0; i < 3; i++) {
-        // Even the right password, on any instance, from any claimed address.
+        // Even the right password, on any instance, from this address (X-Forwarded-For is not believed here).
         const res = await signIn(i, email, email === user.email ? user.password : 'wrong password!!');
         expect(res.status).toBe(429);
         expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -347,12 +347,12 @@ describe('rate limits shared by three instances through one Redis [F49] [F50]', 
     expect(new Set(pages).size).toBe(1);
   });
 
-  it('sign-in: a success on one instance clears the account for all', async () => {
+  it('sign-in: a success on one instance clears the address for the account on all', async () => {
     const user = await apps[0].createUser();
-    for (let i = 0; i < ACCOUNT - 1; i++) expect((await signIn(i, user.email, 'wrong password!!')).status).toBe(401);
+    for (let i = 0; i < PAIR - 1; i++) expect((await signIn(i, user.email, 'wrong password!!')).status).toBe(401);
     expect((await signIn(2, user.email, user.password)).status).toBe(303);
     // The count starts again: as many failures as before are allowed, and then the right password still works.
-    for (let i = 0; i < ACCOUNT - 1; i++) expect((await signIn(i + 1, user.email, 'wrong password!!')).status).toBe(401);
+    for (let i = 0; i < PAIR - 1; i++) expect((await signIn(i + 1, user.email, 'wrong password!!')).status).toBe(401);
     expect((await signIn(0, user.email, user.password)).status).toBe(303);
   });
 

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Param, Patch, Query, Req } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Auth } from '../auth/auth.decorator.js';
 import { CallerService } from '../clients/caller.service.js';
@@ -10,7 +10,7 @@ import { AdminUsersService } from './admin-users.service.js';
 
 const auth = () => Auth({ schemes: ['bearer'], scopes: ['admin'] });
 
-/** Admins: find users, disable or enable them, change their role. */
+/** Admins: find users, disable or enable them, change their role, unlock their sign-in. */
 @ApiTags('Admin')
 @Controller('v1/admin/users')
 export class AdminUsersController {
@@ -35,5 +35,19 @@ export class AdminUsersController {
   @ApiNotFoundResponse({ description: 'No such user' })
   async update(@Req() req: FastifyRequest, @Param('id') id: string, @Body() dto: AdminUserUpdate): Promise<UserView> {
     return this.users.update(await this.callers.admin(req.principal), id, dto);
+  }
+
+  @Post(':id/unlock')
+  @HttpCode(204)
+  @auth()
+  @ApiOperation({
+    summary: 'Unlock sign-in: forget every failed sign-in counted against the account',
+    description:
+      "Failed sign-ins refuse an address that failed too often on an account (or on many accounts) and slow down every attempt on an account failing from many addresses. This forgets the account's counts, on every instance, at once; the limit of an address across all accounts is not touched. Audited as admin.user_unlocked.",
+  })
+  @ApiNoContentResponse({ description: 'Unlocked' })
+  @ApiNotFoundResponse({ description: 'No such user' })
+  async unlock(@Req() req: FastifyRequest, @Param('id') id: string): Promise<void> {
+    await this.users.unlockSignIn(await this.callers.admin(req.principal), id);
   }
 }

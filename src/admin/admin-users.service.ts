@@ -50,6 +50,15 @@ export class AdminUsersService {
     return toUserView(user);
   }
 
+  /**
+   * Lets the account sign in again at once: every failed-sign-in count against it (per address and
+   * from any address) is forgotten on every instance. Allowed on any account (it only helps its owner).
+   */
+  async unlockSignIn(admin: Caller, id: string): Promise<void> {
+    const user = await this.users.unlockSignIn(id);
+    void this.audit.record({ type: 'admin.user_unlocked', actorUserId: admin.userId, target: user.id, ip: admin.ip });
+  }
+
   /** Emails of these user ids (for owner and actor columns); unknown ids are left out. */
   async emails(ids: Iterable<string | null | undefined>): Promise<Map<string, string>> {
     const wanted = [...new Set([...ids].filter((id): id is string => typeof id === 'string' && isUuid(id)))];

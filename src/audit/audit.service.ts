@@ -26,6 +26,7 @@ export const AUDIT_TYPES = [
   'api_key.rotated',
   'api_key.revoked',
   'admin.user_changed',
+  'admin.user_unlocked',
 ] as const;
 
 export type AuditType = (typeof AUDIT_TYPES)[number];

@@ -1,6 +1,8 @@
+import { AuditService } from '../audit/audit.service.js';
 import type { ClientType, GrantType } from '../clients/client.entity.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { ClientsService } from '../clients/clients.service.js';
+import { ChangeBusModule } from '../database/change-bus.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { UsersService } from '../users/users.service.js';
 import { grantsProblem, redirectUrisProblem, scopesProblem } from '../clients/client-rules.js';
@@ -11,13 +13,15 @@ const TYPES: readonly ClientType[] = ['confidential', 'public'];
 const DEFAULT_GRANTS: Record<ClientType, string> = { confidential: 'client_credentials', public: 'authorization_code refresh_token' };
 const DEFAULT_SCOPES = 'users:read data:read';
 const MAX_NAME = 200;
+/** --directory-access: what the client's own tokens with users:read see on GET /v1/users (see DirectoryService). */
+const ACCESS = ['whole', 'owner'] as const;
 
 export const clientsCreate = command({
   summary: 'Register an OAuth client; its secret is shown once',
   usage:
     '--name N [--owner EMAIL] [--type confidential|public] [--grants "client_credentials authorization_code refresh_token"] ' +
-    '[--scopes "users:read data:read"] [--redirect-uris "https://a/cb http://127.0.0.1:8765/cb"]',
-  flags: ['name', 'owner', 'type', 'grants', 'scopes', 'redirect-uris'],
+    '[--scopes "users:read data:read"] [--redirect-uris "https://a/cb http://127.0.0.1:8765/cb"] [--directory-access whole|owner]',
+  flags: ['name', 'owner', 'type', 'grants', 'scopes', 'redirect-uris', 'directory-access'],
   imports: [UsersModule, ClientsModule],
   parse(flags) {
     const name = required(flags, 'name');
@@ -28,18 +32,43 @@ export const clientsCreate = command({
     const redirectUris = [...new Set((optional(flags, 'redirect-uris') ?? '').split(/\s+/).filter(Boolean))];
     const problem = grantsProblem(type, grants) ?? scopesProblem(scopes) ?? redirectUrisProblem(grants as GrantType[], redirectUris);
     if (problem) throw CliError.usage(problem);
-    return { name, owner: optional(flags, 'owner'), type, grantTypes: grants as GrantType[], scopes, redirectUris };
+    const directoryAccess = oneOf('directory-access', optional(flags, 'directory-access') ?? 'owner', ACCESS) === 'whole';
+    return { name, owner: optional(flags, 'owner'), type, grantTypes: grants as GrantType[], scopes, redirectUris, directoryAccess };
   },
-  async run({ app }, { owner, ...input }) {
+  async run({ app }, { owner, directoryAccess, ...input }) {
     let ownerId: string | null = null;
     if (owner !== undefined) {
       const user = await app.get(UsersService).findByEmail(owner);
       if (!user) throw new CliError(`No user has the email ${owner}: create one first with users:create`);
       ownerId = user.id;
     }
-    const { client, clientSecret } = await app.get(ClientsService).create({ ...input, ownerId, lineage: CLI_LINEAGE });
+    const clients = app.get(ClientsService);
+    const { client, clientSecret } = await clients.create({ ...input, ownerId, lineage: CLI_LINEAGE });
+    if (directoryAccess) await clients.update(client, { directoryAccess });
     const text = [`Created ${client.type} client "${client.name}"`, `  client_id:     ${client.clientId}`];
     if (clientSecret) text.push(`  client_secret: ${clientSecret}   (shown once: store it now)`);
     return { json: { client_id: client.clientId, ...(clientSecret ? { client_secret: clientSecret } : {}) }, text };
+  },
+});
+
+export const clientsDirectory = command({
+  summary: "Allow a client's own tokens the whole user directory (whole), or only its owner's record (owner)",
+  usage: '--client-id ID --access whole|owner',
+  flags: ['client-id', 'access'],
+  imports: [ChangeBusModule, UsersModule, ClientsModule],
+  parse(flags) {
+    return { clientId: required(flags, 'client-id'), access: oneOf('access', required(flags, 'access'), ACCESS) };
+  },
+  async run({ app }, { clientId, access }) {
+    const clients = app.get(ClientsService);
+    const client = await clients.findByClientId(clientId);
+    if (!client) throw new CliError(`No client has the client_id ${clientId}`);
+    const directoryAccess = access === 'whole';
+    await clients.update(client, { directoryAccess });
+    await app.get(AuditService).record({ type: 'client.updated', target: client.clientId, details: { via: 'cli', directory_access: directoryAccess } });
+    return {
+      json: { client_id: client.clientId, directory_access: directoryAccess },
+      text: [`${client.name} (${client.clientId}): its own tokens with users:read now see ${directoryAccess ? 'every user' : "only its owner's record"}`],
+    };
   },
 });

@@ -3,6 +3,7 @@ import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation,
 import type { FastifyRequest } from 'fastify';
 import { Auth } from '../auth/auth.decorator.js';
 import type { Page } from '../common/pagination.js';
+import { ProblemError } from '../common/problem.js';
 import { CallerService } from './caller.service.js';
 import { ClientManagementService } from './client-management.service.js';
 import { AdminClientQuery, AdminClientUpdate, type ClientView } from './client.dto.js';
@@ -29,13 +30,19 @@ export class AdminClientsController {
   @Patch(':clientId')
   @auth()
   @ApiOperation({
-    summary: "Disable or enable anyone's client",
-    description: 'A disabled client gets no tokens, and the access tokens it already holds are refused at once, on every instance.',
+    summary: "Disable or enable anyone's client; allow it the whole user directory",
+    description:
+      "A disabled client gets no tokens, and the access tokens it already holds are refused at once, on every instance. `directory_access: true` lets the client's own tokens (client credentials, with users:read) list every user on GET /v1/users; otherwise they see only the owner's record (clients owned by an admin, or made by an operator with no owner, see everyone anyway). Send one field or both.",
   })
   @ApiOkResponse({ description: 'The client after the change' })
   @ApiNotFoundResponse({ description: 'No such client' })
   async update(@Req() req: FastifyRequest, @Param('clientId') clientId: string, @Body() dto: AdminClientUpdate): Promise<ClientView> {
-    return this.manage.setStatus(await this.callers.admin(req.principal), clientId, dto.status);
+    const admin = await this.callers.admin(req.principal);
+    let view: ClientView | undefined;
+    if (dto.status !== undefined) view = await this.manage.setStatus(admin, clientId, dto.status);
+    if (dto.directory_access !== undefined) view = await this.manage.setDirectoryAccess(admin, clientId, dto.directory_access);
+    if (!view) throw ProblemError.badRequest('Nothing to change: send status and/or directory_access');
+    return view;
   }
 
   @Delete(':clientId')

@@ -16,9 +16,13 @@ export interface Caller {
 }
 
 /**
- * The user a management request acts for: the token's user (authorization code flow) or, for a
- * client-credentials token, the user who owns that client. A client with no owner, or a disabled
- * user, acts for nobody.
+ * The user a management request acts for ("the caller"), per kind of credential:
+ * - a token from the authorization code flow (or the portal session): the token's user;
+ * - a client-credentials token: the user who owns that client (a client with no owner acts for
+ *   nobody here: 403);
+ * - an API key: its owner (Data API only);
+ * and nobody when that user is disabled or gone. The user directory (GET /v1/users) applies the same
+ * rule, plus what an admin allowed a client for itself: see DirectoryService (src/users/directory.service.ts).
  */
 @Injectable()
 export class CallerService {

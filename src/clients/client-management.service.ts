@@ -69,6 +69,22 @@ export class ClientManagementService {
     return toClientView(await this.get(admin, clientId, true));
   }
 
+  /** Admins: allow the client's own tokens the whole user directory on GET /v1/users, or take it back. */
+  async setDirectoryAccess(admin: Caller, clientId: string, allowed: boolean): Promise<ClientView> {
+    const client = await this.get(admin, clientId, true);
+    if (client.directoryAccess !== allowed) {
+      await this.clients.update(client, { directoryAccess: allowed });
+      void this.audit.record({
+        type: 'client.updated',
+        actorUserId: admin.userId,
+        target: client.clientId,
+        ip: admin.ip,
+        details: { directory_access: allowed },
+      });
+    }
+    return toClientView(await this.get(admin, clientId, true));
+  }
+
   async get(caller: Caller, clientId: string, asAdmin = false): Promise<Client> {
     const where = asAdmin ? { clientId } : { clientId, ownerId: caller.userId };
     const client = clientId.length <= 200 ? await this.repo.findOne({ where, relations: { parentClient: true } }) : null;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
 import { ALL_SCOPES } from '../auth/scopes.js';
 import { GRANT_TYPES, type Client, type ClientType, type GrantType } from './client.entity.js';
@@ -81,11 +81,23 @@ export class AdminClientQuery extends PageQuery {
   status?: 'active' | 'disabled';
 }
 
-/** PATCH /v1/admin/clients/{client_id}: disable a client (no new tokens, its access tokens refused at once) or enable it again. */
+/**
+ * PATCH /v1/admin/clients/{client_id}: disable a client (no new tokens, its access tokens refused at
+ * once) or enable it again; allow its own tokens the whole user directory, or take that back.
+ */
 export class AdminClientUpdate {
-  @ApiProperty({ enum: ['active', 'disabled'] })
+  @ApiPropertyOptional({ enum: ['active', 'disabled'] })
+  @IsOptional()
   @IsIn(['active', 'disabled'])
-  status: 'active' | 'disabled';
+  status?: 'active' | 'disabled';
+
+  @ApiPropertyOptional({
+    description:
+      "true: the client's own tokens (client credentials) with users:read list every user on GET /v1/users; false: only its owner's record. Admins only: POST and PATCH /v1/clients refuse this field.",
+  })
+  @IsOptional()
+  @IsBoolean()
+  directory_access?: boolean;
 }
 
 export interface ClientView extends Provenance {
@@ -97,6 +109,8 @@ export interface ClientView extends Provenance {
   redirect_uris: string[];
   owner_id: string | null;
   status: string;
+  /** Set by admins: the client's own tokens may list the whole user directory. */
+  directory_access: boolean;
   created_at: string;
   updated_at: string;
 }
@@ -111,6 +125,7 @@ export function toClientView(c: Client): ClientView {
     redirect_uris: c.redirectUris,
     owner_id: c.ownerId,
     status: c.status,
+    directory_access: c.directoryAccess,
     created_at: c.createdAt.toISOString(),
     updated_at: c.updatedAt.toISOString(),
     ...provenanceOf(c),

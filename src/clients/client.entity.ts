@@ -64,6 +64,13 @@ export class Client {
   @JoinColumn({ name: 'parent_client_pk' })
   parentClient?: Relation<Client>;
 
+  /**
+   * Set by admins only: with `users:read`, this client's own (client-credentials) tokens list the
+   * whole user directory, not only its owner's record. See DirectoryService.
+   */
+  @Column({ name: 'directory_access', type: 'boolean', default: false })
+  directoryAccess: boolean;
+
   @OneToMany(() => ClientSecret, (s) => s.client)
   secrets?: Relation<ClientSecret>[];
 

@@ -1,4 +1,4 @@
-import { randomBase62, Sealer, secretsEqual } from './crypto.js';
+import { KeyedDigest, randomBase62, Sealer, secretsEqual } from './crypto.js';
 
 describe('crypto helpers', () => {
   it('draws base62 strings of the asked length', () => {
@@ -20,5 +20,15 @@ describe('crypto helpers', () => {
   it('compares secrets of any length', () => {
     expect(secretsEqual('abc', 'abc')).toBe(true);
     expect(secretsEqual('abc', 'abcd')).toBe(false);
+  });
+
+  it('keyed digests: stable per key and purpose, different under another master key or purpose, never the input', () => {
+    const a = new KeyedDigest('master-key-one-that-is-long-enough-xx', 'audit');
+    const d = a.of('hunter2 my password');
+    expect(d).toMatch(/^hmac:[A-Za-z0-9_-]{22}$/);
+    expect(a.of('hunter2 my password')).toBe(d);
+    expect(new KeyedDigest('master-key-two-that-is-long-enough-xx', 'audit').of('hunter2 my password')).not.toBe(d);
+    expect(new KeyedDigest('master-key-one-that-is-long-enough-xx', 'other').of('hunter2 my password')).not.toBe(d);
+    expect(d).not.toContain('hunter2');
   });
 });

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hash, hkdfSync, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hash, hkdfSync, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -29,6 +29,29 @@ export function secretsEqual(a: string, b: string): boolean {
   return timingSafeEqual(sha256(a), sha256(b));
 }
 
+/** HKDF-SHA256 of MASTER_KEY for one purpose: 32 bytes that differ per purpose. */
+function derivedKey(masterKey: string, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', masterKey, 'gatehouse', purpose, 32));
+}
+
+/**
+ * A keyed digest (HMAC-SHA256 under a key derived from MASTER_KEY for one purpose): equal inputs give
+ * equal digests, so they can be correlated, but without the master key nobody can test a guess
+ * against one (e.g. a password typed into an email field, kept in the audit trail only as this).
+ */
+export class KeyedDigest {
+  private readonly key: Buffer;
+
+  constructor(masterKey: string, purpose: string) {
+    this.key = derivedKey(masterKey, purpose);
+  }
+
+  /** `hmac:` and 22 base64url characters (128 bits). */
+  of(value: string): string {
+    return `hmac:${createHmac('sha256', this.key).update(value).digest('base64url').slice(0, 22)}`;
+  }
+}
+
 /**
  * Authenticated encryption with a key derived from MASTER_KEY (HKDF-SHA256 per purpose, AES-256-GCM).
  * Output: `v1.<iv>.<tag>.<ciphertext>`, base64url parts.
@@ -37,7 +60,7 @@ export class Sealer {
   private readonly key: Buffer;
 
   constructor(masterKey: string, purpose: string) {
-    this.key = Buffer.from(hkdfSync('sha256', masterKey, 'gatehouse', purpose, 32));
+    this.key = derivedKey(masterKey, purpose);
   }
 
   seal(plain: Buffer): string {

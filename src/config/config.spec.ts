@@ -79,13 +79,28 @@ describe('loadConfig', () => {
   });
 
   it('reads the sign-in, sign-up and API-key limits and the Redis key prefix, with defaults', () => {
+    // Issue 12.6: the account limit is now a slow-down threshold (10); refusals are per account and address (5).
     expect(loadConfig({ MASTER_KEY: KEY })).toMatchObject({
       redisKeyPrefix: 'gatehouse:',
-      rateLimits: { signInAccountFailures: 5, signInAddressFailures: 20, signUpsPerAddress: 10, signInWindowSeconds: 900, apiKeyPerMinute: 6000 },
+      rateLimits: {
+        signInAccountAddressFailures: 5,
+        signInAddressFailures: 20,
+        signInAccountFailures: 10,
+        signUpsPerAddress: 10,
+        signInWindowSeconds: 900,
+        apiKeyPerMinute: 6000,
+      },
     });
     expect(() => loadConfig({ MASTER_KEY: KEY, REDIS_KEY_PREFIX: 'a b', RATE_LIMIT_API_KEY_PER_MINUTE: '-1' })).toThrow(
       /REDIS_KEY_PREFIX[\s\S]*RATE_LIMIT_API_KEY_PER_MINUTE|RATE_LIMIT_API_KEY_PER_MINUTE[\s\S]*REDIS_KEY_PREFIX/,
     );
+  });
+
+  it('reads ADMIN_EMAIL with the one email rule (src/users/email.ts): normalised, and a bad one named', () => {
+    expect(loadConfig({ MASTER_KEY: KEY, ADMIN_EMAIL: '  Ops+Admin@Example.COM ' }).adminEmail).toBe('ops+admin@example.com');
+    for (const bad of ['root@localhost', 'a@@example.com', 'ops@example.com.', '"ops"@example.com']) {
+      expect(() => loadConfig({ MASTER_KEY: KEY, ADMIN_EMAIL: bad })).toThrow(/ADMIN_EMAIL must be an email address/);
+    }
   });
 
   describe('.env.example and the README', () => {

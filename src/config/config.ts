@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
+import { EMAIL_RULE, isEmail, normalizeEmail } from '../users/email.js';
 
 /**
  * Gatehouse configuration: read from the environment (and `.env` when present), validated once at
@@ -54,9 +55,11 @@ export interface AppConfig {
     /** Failed client authentications per address, any client, in the same window. */
     readonly addressAuthFailures: number;
     readonly failureWindowSeconds: number;
-    /** Failed sign-ins per account (any address) in `signInWindowSeconds` before sign-in is refused. */
+    /** Failed sign-ins per account (any address) in `signInWindowSeconds` before each attempt on it is slowed down (never refused). */
     readonly signInAccountFailures: number;
-    /** Failed sign-ins per address (any account) in the same window. */
+    /** Failed sign-ins per account from one address in the same window before that address is refused for that account. */
+    readonly signInAccountAddressFailures: number;
+    /** Failed sign-ins per address (any account) in the same window before the address is refused. */
     readonly signInAddressFailures: number;
     /** Sign-up attempts per address in the same window. */
     readonly signUpsPerAddress: number;
@@ -84,7 +87,6 @@ type Env = Record<string, string | undefined>;
 const PLACEHOLDERS = /^(changeme|change-me|secret|password|placeholder|example|xxx+|test|default)$/i;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const LOG_FORMATS: readonly string[] = ['auto', 'json', 'pretty'];
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /** Reads `.env` in the working directory into the given environment, without overriding. */
 export function readDotEnv(env: NodeJS.ProcessEnv = process.env, file = '.env'): void {
@@ -165,8 +167,8 @@ export function loadConfig(env: Env = processEnv()): AppConfig {
     masterKeyGenerated = true;
   }
 
-  const adminEmail = (str('ADMIN_EMAIL') ?? 'admin@gatehouse.local').toLowerCase();
-  if (!EMAIL.test(adminEmail)) problems.push(`ADMIN_EMAIL must be an email address (got "${adminEmail}")`);
+  const adminEmail = normalizeEmail(str('ADMIN_EMAIL') ?? 'admin@gatehouse.local');
+  if (!isEmail(adminEmail)) problems.push(`ADMIN_EMAIL ${EMAIL_RULE} (got "${adminEmail}")`);
   const adminPassword = str('ADMIN_PASSWORD');
   if (adminPassword !== undefined && adminPassword.length < 12) problems.push('ADMIN_PASSWORD must be at least 12 characters');
 
@@ -211,7 +213,8 @@ export function loadConfig(env: Env = processEnv()): AppConfig {
     clientAuthFailures: int('RATE_LIMIT_CLIENT_AUTH_FAILURES', 10, 0, 1_000_000),
     addressAuthFailures: int('RATE_LIMIT_ADDRESS_AUTH_FAILURES', 100, 0, 1_000_000),
     failureWindowSeconds: int('RATE_LIMIT_FAILURE_WINDOW', 300, 1, 86400),
-    signInAccountFailures: int('RATE_LIMIT_SIGN_IN_ACCOUNT_FAILURES', 5, 0, 1_000_000),
+    signInAccountFailures: int('RATE_LIMIT_SIGN_IN_ACCOUNT_FAILURES', 10, 0, 1_000_000),
+    signInAccountAddressFailures: int('RATE_LIMIT_SIGN_IN_ACCOUNT_ADDRESS_FAILURES', 5, 0, 1_000_000),
     signInAddressFailures: int('RATE_LIMIT_SIGN_IN_ADDRESS_FAILURES', 20, 0, 1_000_000),
     signUpsPerAddress: int('RATE_LIMIT_SIGN_UPS_PER_ADDRESS', 10, 0, 1_000_000),
     signInWindowSeconds: int('RATE_LIMIT_SIGN_IN_WINDOW', 900, 1, 86400),

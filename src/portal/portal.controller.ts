@@ -16,6 +16,8 @@ import { fields } from './portal-form.js';
 
 const BAD_SIGN_IN = 'The email or password is not correct.';
 const THROTTLED = 'Too many failed sign-ins. Wait a few minutes, then try again.';
+const SIGNED_UP =
+  'Now sign in with this email and your password. If the email was new, your account is ready; if it already had an account, that account is unchanged: use its password.';
 
 /**
  * Sign-up, sign-in and sign-out pages (server-rendered, no script), and consent withdrawal. Every
@@ -121,11 +123,11 @@ export class PortalController {
     if (!this.sessions.csrfValid(req, f.csrf, active, true)) return void this.csrfFailed(reply);
     const returnTo = safeReturnTo(f.return_to);
     const result = await this.auth.signUp({ email: f.email, password: f.password, displayName: f.display_name }, req.ip);
-    if (result.kind === 'ok') {
-      await this.sessions.start(result.user.id, req, reply);
-      return void seeOther(reply, returnTo);
-    }
     const csrf = this.sessions.csrfToken(req, reply, active);
+    if (result.kind === 'done') {
+      // One answer whether the account is new or the email already had one: sign in.
+      return void sendPage(reply, 200, 'Sign in', signInPage({ csrf, returnTo, email: result.email, notice: SIGNED_UP }));
+    }
     const error = result.kind === 'throttled' ? 'Too many sign-ups from your address. Wait a few minutes, then try again.' : result.message;
     const page = signUpPage({ csrf, returnTo, email: f.email?.slice(0, 320), displayName: f.display_name?.slice(0, 100), error });
     sendPage(

@@ -6,9 +6,9 @@ import { keysTable } from './keys.views.js';
 import { dataTable, meaning, when } from './view-helpers.js';
 import type { MadeThrough } from '../oauth/store/consents.service.js';
 
-export function signInPage(v: { csrf: string; returnTo: string; email?: string; error?: string }): SafeHtml {
+export function signInPage(v: { csrf: string; returnTo: string; email?: string; error?: string; notice?: string }): SafeHtml {
   return html`<h1>Sign in</h1>
-    ${v.error ? html`<p class="error" role="alert">${v.error}</p>` : ''}
+    ${v.error ? html`<p class="error" role="alert">${v.error}</p>` : ''} ${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ''}
     <form method="post" action="/portal/signin">
       ${csrfField(v.csrf)}
       <input type="hidden" name="return_to" value="${v.returnTo}" />

@@ -87,10 +87,22 @@ export class RateLimitService implements OnModuleInit, OnModuleDestroy {
     return hit.count > policy.limit ? Math.max(1, Math.ceil(hit.resetMs / 1000)) : 0;
   }
 
-  /** Takes back one hit counted by `take` (the attempt turned out not to count, e.g. it succeeded). */
-  async giveBack(policy: Policy, key: string): Promise<void> {
-    if (policy.limit <= 0) return;
-    await this.store((s) => s.undo(`${policy.name}:${key}`));
+  /** Takes back `by` hits (one by default) counted by `take` (the attempts turned out not to count, e.g. one succeeded). */
+  async giveBack(policy: Policy, key: string, by = 1): Promise<void> {
+    if (policy.limit <= 0 || by <= 0) return;
+    await this.store((s) => s.undo(`${policy.name}:${key}`, by));
+  }
+
+  /** Counts a hit, never refusing; returns the count in the current window (0 when the policy is off). */
+  async tally(policy: Policy, key: string): Promise<number> {
+    if (policy.limit <= 0) return 0;
+    return (await this.store((s) => s.hit(`${policy.name}:${key}`, policy.windowSeconds * 1000))).count;
+  }
+
+  /** The hits counted against `key` in its current window (0 when the policy is off). */
+  async count(policy: Policy, key: string): Promise<number> {
+    if (policy.limit <= 0) return 0;
+    return (await this.store((s) => s.peek(`${policy.name}:${key}`))).count;
   }
 
   /** Forgets the count of `key`. */
@@ -106,8 +118,7 @@ export class RateLimitService implements OnModuleInit, OnModuleDestroy {
 
   /** Counts a failure against `key`. */
   async record(policy: Policy, key: string): Promise<void> {
-    if (policy.limit <= 0) return;
-    await this.store((s) => s.hit(`${policy.name}:${key}`, policy.windowSeconds * 1000));
+    await this.tally(policy, key);
   }
 
   private async store(op: (s: RateLimitStore) => Promise<Hit>): Promise<Hit> {

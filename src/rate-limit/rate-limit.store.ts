@@ -11,8 +11,8 @@ export interface RateLimitStore {
   hit(key: string, windowMs: number, by?: number): Promise<Hit>;
   /** The current count without adding to it. */
   peek(key: string): Promise<Hit>;
-  /** Takes one back from a live counter (never creates one, never below zero). */
-  undo(key: string): Promise<Hit>;
+  /** Takes `by` (one by default) back from a live counter (never creates one, never below zero). */
+  undo(key: string, by?: number): Promise<Hit>;
   /** Forgets the counter. */
   reset(key: string): Promise<Hit>;
   close(): Promise<void>;
@@ -40,9 +40,9 @@ export class MemoryStore implements RateLimitStore {
     return Promise.resolve(!c || c.resetAt <= now ? { count: 0, resetMs: 0 } : { count: c.count, resetMs: c.resetAt - now });
   }
 
-  undo(key: string): Promise<Hit> {
+  undo(key: string, by = 1): Promise<Hit> {
     const c = this.counters.get(key);
-    if (c && c.count > 0) c.count--;
+    if (c) c.count = Math.max(0, c.count - by);
     return this.peek(key);
   }
 
@@ -69,7 +69,8 @@ if t < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); t = tonumber(ARGV[1]) end
 return {c, t}`;
 
 const UNDO_SCRIPT = `local c = tonumber(redis.call('GET', KEYS[1]) or '0')
-if c > 0 then c = redis.call('DECR', KEYS[1]) end
+local by = math.min(c, tonumber(ARGV[1]))
+if by > 0 then c = redis.call('DECRBY', KEYS[1], by) end
 return {c, redis.call('PTTL', KEYS[1])}`;
 
 /** Shared by every instance through Redis (REDIS_URL): INCRBY + PEXPIRE in one atomic script. */
@@ -89,8 +90,8 @@ export class RedisStore implements RateLimitStore {
     return { count: Number(count ?? 0), resetMs: Math.max(0, ttl) };
   }
 
-  async undo(key: string): Promise<Hit> {
-    const [count, ttl] = (await this.redis.eval(UNDO_SCRIPT, 1, this.prefix + key)) as [number, number];
+  async undo(key: string, by = 1): Promise<Hit> {
+    const [count, ttl] = (await this.redis.eval(UNDO_SCRIPT, 1, this.prefix + key, by)) as [number, number];
     return { count, resetMs: Math.max(0, ttl) };
   }
 

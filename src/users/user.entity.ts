@@ -28,6 +28,10 @@ export class User {
   @Column({ name: 'password_changed_at', type: 'timestamptz', default: () => 'now()' })
   passwordChangedAt: Date;
 
+  /** When an admin last unlocked sign-in: every failed-sign-in count of the account from before then is forgotten. */
+  @Column({ name: 'sign_in_unlocked_at', type: 'timestamptz', precision: 3, nullable: true })
+  signInUnlockedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) // milliseconds, as in the page cursors
   createdAt: Date;
 

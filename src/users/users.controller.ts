@@ -1,22 +1,32 @@
 import { Controller, Get, Param, Query, Req } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../auth/auth.decorator.js';
 import type { FastifyRequest } from 'fastify';
 import { PageQuery, type Page } from '../common/pagination.js';
 import { ProblemError } from '../common/problem.js';
+import { DirectoryService, type DirectoryScope } from './directory.service.js';
 import { toUserView, UsersService, type UserView } from './users.service.js';
+
+const WHO =
+  "Admins, and clients acting for themselves (client credentials) that are owned by an admin, made by an operator, or allowed the whole directory by an admin (`directory_access`), see every user. Any other caller sees only its own record: the token's user (authorization code flow) or the owner of the client.";
 
 @ApiTags('Users')
 @Controller('v1/users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly directory: DirectoryService,
+  ) {}
 
   @Get()
   @Auth({ schemes: ['bearer'], scopes: ['users:read'] })
-  @ApiOperation({ summary: 'List the users of the platform, newest first' })
+  @ApiOperation({ summary: 'List the users the caller may see, newest first', description: WHO })
   @ApiOkResponse({ description: '{ data: User[], next_cursor }' })
-  list(@Query() q: PageQuery): Promise<Page<UserView>> {
-    return this.users.list(q.limit ?? 20, q.cursor);
+  list(@Req() req: FastifyRequest, @Query() q: PageQuery): Promise<Page<UserView>> {
+    const scope = this.directory.scopeNow(req.principal);
+    // The hot read (a cached answer that the caller sees everyone) stays one statement.
+    if (scope?.all) return this.users.list(q.limit ?? 20, q.cursor);
+    return this.listIn(scope ?? this.directory.scopeOf(req.principal), q);
   }
 
   /** Declared before ':id' so that "me" is not taken for an id. */
@@ -33,8 +43,16 @@ export class UsersController {
 
   @Get(':id')
   @Auth({ schemes: ['bearer'], scopes: ['users:read'] })
-  @ApiOperation({ summary: 'One user' })
-  async get(@Param('id') id: string): Promise<UserView> {
+  @ApiOperation({ summary: 'One user the caller may see', description: `${WHO} Any other id answers 404, as an unknown one.` })
+  @ApiNotFoundResponse({ description: 'No such user, or one the caller may not see' })
+  async get(@Req() req: FastifyRequest, @Param('id') id: string): Promise<UserView> {
+    const scope = await this.directory.scopeOf(req.principal);
+    if (!scope.all && scope.userId !== id) throw ProblemError.notFound(`User ${id.slice(0, 64)}`);
     return toUserView(await this.users.get(id));
+  }
+
+  private async listIn(scope: DirectoryScope | Promise<DirectoryScope>, q: PageQuery): Promise<Page<UserView>> {
+    const s = await scope;
+    return s.all ? this.users.list(q.limit ?? 20, q.cursor) : this.users.listOnly(s.userId, q.cursor);
   }
 }

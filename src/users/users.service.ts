@@ -1,10 +1,11 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import { ProblemError } from '../common/problem.js';
 import { ChangeBus } from '../database/change-bus.service.js';
 import { HotQuery } from '../database/hot-query.js';
+import { EMAIL_RULE, isEmail, normalizeEmail } from './email.js';
 import { PasswordService } from './password.service.js';
 import { User, type UserRole, type UserStatus } from './user.entity.js';
 import { containsPattern } from '../database/like.js';
@@ -24,6 +25,8 @@ export function toUserView(u: UserRow): UserView {
   return { id: u.id, email: u.email, display_name: u.displayName, role: u.role, status: u.status, created_at: u.createdAt.toISOString() };
 }
 
+const CONFLICT = (): ProblemError => ProblemError.conflict('A user with this email already exists');
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isUuid(s: string): boolean {
@@ -36,7 +39,7 @@ export const USERS_CHANNEL = 'users';
 /** The columns of a UserView, for the hot list query (raw SQL, no entity hydration). */
 const VIEW_COLUMNS = 'id, email, display_name AS "displayName", role, status, created_at AS "createdAt"';
 const LIST_FIRST = `SELECT ${VIEW_COLUMNS} FROM users ORDER BY created_at DESC, id DESC LIMIT $1`;
-const FOR_SIGN_IN = `SELECT ${VIEW_COLUMNS}, password_hash AS "passwordHash", password_changed_at AS "passwordChangedAt", updated_at AS "updatedAt" FROM users WHERE email = $1`;
+const FOR_SIGN_IN = `SELECT ${VIEW_COLUMNS}, password_hash AS "passwordHash", password_changed_at AS "passwordChangedAt", sign_in_unlocked_at AS "signInUnlockedAt", updated_at AS "updatedAt" FROM users WHERE email = $1`;
 const LIST_AFTER = `SELECT ${VIEW_COLUMNS} FROM users WHERE (created_at, id) < ($2, $3) ORDER BY created_at DESC, id DESC LIMIT $1`;
 
 @Injectable()
@@ -51,10 +54,17 @@ export class UsersService {
   ) {}
 
   async create(input: { email: string; password: string; role?: UserRole; displayName?: string }): Promise<User> {
-    const email = input.email.trim().toLowerCase();
-    if (await this.users.existsBy({ email })) throw ProblemError.conflict('A user with this email already exists');
+    const email = normalizeEmail(input.email);
+    if (!isEmail(email)) throw ProblemError.validation([{ field: 'email', message: EMAIL_RULE }]);
+    if (await this.users.existsBy({ email })) throw CONFLICT();
     const passwordHash = await this.passwords.hash(input.password);
-    return this.users.save(this.users.create({ email, passwordHash, role: input.role ?? 'developer', displayName: input.displayName ?? '' }));
+    try {
+      return await this.users.save(this.users.create({ email, passwordHash, role: input.role ?? 'developer', displayName: input.displayName ?? '' }));
+    } catch (err) {
+      // Two creations of one email at once: the unique index lets one in, the other gets the same 409.
+      if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === '23505') throw CONFLICT();
+      throw err;
+    }
   }
 
   count(): Promise<number> {
@@ -85,6 +95,18 @@ export class UsersService {
     return toPage(await qb.getMany(), limit, toUserView);
   }
 
+  /**
+   * The page of GET /v1/users for a caller who may see one record only (their own; `id` null: none):
+   * the same shape and cursor rules as `list`, never a next page.
+   */
+  async listOnly(id: string | null, cursor: string | undefined): Promise<Page<UserView>> {
+    const after = decodeCursor(cursor);
+    const user = id ? await this.find(id) : null;
+    const onPage =
+      user !== null && (!after || user.createdAt < after.createdAt || (user.createdAt.getTime() === after.createdAt.getTime() && user.id < after.id));
+    return { data: onPage ? [toUserView(user)] : [], next_cursor: null };
+  }
+
   async setStatusAndRole(id: string, changes: { status?: UserStatus; role?: UserRole }): Promise<User> {
     const user = await this.get(id);
     if (changes.status) user.status = changes.status;
@@ -111,11 +133,22 @@ export class UsersService {
     // A fixed statement (see HotQuery): a sign-in's own JavaScript runs cold, between hashes that
     // empty the core's caches, so the query builder's work costs far more here than on a hot path.
     this.hot ??= new HotQuery(this.users.manager.connection);
-    const rows = await this.hot.rows<User>('users_for_sign_in', FOR_SIGN_IN, [email.trim().toLowerCase()]);
+    const rows = await this.hot.rows<User>('users_for_sign_in', FOR_SIGN_IN, [normalizeEmail(email)]);
     return rows.length === 0 ? null : Object.assign(new User(), rows[0]);
   }
 
+  /**
+   * Forgets every failed-sign-in count of this account, on every instance: the throttle keys its
+   * counts by this time, so counts from before it are no longer looked at.
+   */
+  async unlockSignIn(id: string): Promise<User> {
+    const user = await this.get(id);
+    user.signInUnlockedAt = new Date();
+    await this.users.update({ id: user.id }, { signInUnlockedAt: user.signInUnlockedAt });
+    return user;
+  }
+
   findByEmail(email: string): Promise<User | null> {
-    return this.users.findOneBy({ email: email.trim().toLowerCase() });
+    return this.users.findOneBy({ email: normalizeEmail(email) });
   }
 }

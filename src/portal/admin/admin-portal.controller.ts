@@ -71,10 +71,12 @@ export class AdminPortalController {
     const f = await this.posted(req, reply, '/portal/admin/users', ['csrf', 'action', 'back'] as const);
     if (!f) return;
     const back = Object.fromEntries(new URLSearchParams((f.values.back ?? '').slice(0, 1000)));
-    const changes = ACTIONS[f.values.action ?? ''];
-    if (!changes || !Object.hasOwn(ACTIONS, f.values.action ?? '')) return this.renderUsers(reply, f.gate, back, 400, 'Choose one of the actions of the list.');
+    const action = f.values.action ?? '';
+    const changes = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
+    if (!changes && action !== 'unlock') return this.renderUsers(reply, f.gate, back, 400, 'Choose one of the actions of the list.');
     try {
-      await this.adminUsers.update(f.gate.caller, id, changes);
+      if (changes) await this.adminUsers.update(f.gate.caller, id, changes);
+      else await this.adminUsers.unlockSignIn(f.gate.caller, id);
     } catch (err) {
       if (err instanceof ProblemError && err.status < 500) return this.renderUsers(reply, f.gate, back, err.status, err.detail);
       throw err;
@@ -111,10 +113,26 @@ export class AdminPortalController {
     if (!f) return;
     const status = f.values.status;
     if (status !== 'active' && status !== 'disabled') return this.renderClients(reply, f.gate, {}, 400, 'The form was incomplete or altered; try again.');
+    await this.clientChange(reply, f.gate, () => this.clients.setStatus(f.gate.caller, clientId, status));
+  }
+
+  /** Allow a client's own tokens the whole user directory (`access=whole`), or only its owner's record (`owner`). */
+  @Post('clients/:clientId/directory')
+  @Public()
+  async clientDirectory(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
+    const f = await this.posted(req, reply, '/portal/admin/clients', ['csrf', 'access'] as const);
+    if (!f) return;
+    const access = f.values.access;
+    if (access !== 'whole' && access !== 'owner') return this.renderClients(reply, f.gate, {}, 400, 'The form was incomplete or altered; try again.');
+    await this.clientChange(reply, f.gate, () => this.clients.setDirectoryAccess(f.gate.caller, clientId, access === 'whole'));
+  }
+
+  /** Runs an admin change to a client: back to the list (303), or the list with the error. */
+  private async clientChange(reply: FastifyReply, gate: Gate, change: () => Promise<unknown>): Promise<void> {
     try {
-      await this.clients.setStatus(f.gate.caller, clientId, status);
+      await change();
     } catch (err) {
-      if (err instanceof ProblemError && err.status < 500) return this.renderClients(reply, f.gate, {}, err.status, err.detail);
+      if (err instanceof ProblemError && err.status < 500) return this.renderClients(reply, gate, {}, err.status, err.detail);
       throw err;
     }
     seeOther(reply, '/portal/admin/clients');

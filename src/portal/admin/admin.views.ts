@@ -97,7 +97,8 @@ export function usersPage(v: UsersPageInput): SafeHtml {
           u.role === 'admin'
             ? button(action, v.csrf, 'Make developer', { action: 'make_developer', back: v.back })
             : button(action, v.csrf, 'Make admin', { action: 'make_admin', back: v.back })
-        }`;
+        }
+        ${button(action, v.csrf, 'Unlock sign-in', { action: 'unlock', back: v.back })}`;
     return html`<tr>
       <td>${u.email}</td>
       <td>${u.display_name || html`<span class="muted">—</span>`}</td>
@@ -141,6 +142,12 @@ export function usersPage(v: UsersPageInput): SafeHtml {
   return frame('users', 'Users', html`${form} ${table} ${pager(v.next, v.first)}`, v.notice);
 }
 
+/** What a client's own tokens see of the user directory (the rule of DirectoryService). */
+function directory(c: ClientView): SafeHtml {
+  if (c.directory_access) return html`whole (allowed)`;
+  return c.owner_id ? html`<span class="muted">owner only, unless owned by an admin</span>` : html`whole (no owner)`;
+}
+
 export function clientsPage(v: { csrf: string; clients: ClientView[]; owners: Map<string, string>; next?: string; first?: string; notice?: string }): SafeHtml {
   const rows = v.clients.map(
     (c) =>
@@ -152,8 +159,14 @@ export function clientsPage(v: { csrf: string; clients: ClientView[]; owners: Ma
         <td>${c.scopes.join(' ')}</td>
         <td>${c.grant_types.join(' ')}</td>
         <td><span class="status status-${c.status}">${c.status}</span></td>
+        <td>${directory(c)}</td>
         <td>${when(c.created_at)}<br /><small class="muted">${provenance(c, 'the owner')}</small></td>
         <td class="actions">
+          ${
+            c.directory_access
+              ? button(`/portal/admin/clients/${encodeURIComponent(c.client_id)}/directory`, v.csrf, 'Owner only', { access: 'owner' })
+              : button(`/portal/admin/clients/${encodeURIComponent(c.client_id)}/directory`, v.csrf, 'Allow directory', { access: 'whole' })
+          }
           ${
             c.status === 'active'
               ? button(`/portal/admin/clients/${encodeURIComponent(c.client_id)}/status`, v.csrf, 'Disable', { status: 'disabled' })
@@ -163,11 +176,19 @@ export function clientsPage(v: { csrf: string; clients: ClientView[]; owners: Ma
         </td>
       </tr>`,
   );
-  const table = dataTable(['Name', 'Client id', 'Type', 'Owner', 'Scopes', 'Grants', 'Status', 'Created (UTC), by', 'Actions'], rows, 'No applications yet.');
+  const table = dataTable(
+    ['Name', 'Client id', 'Type', 'Owner', 'Scopes', 'Grants', 'Status', 'Directory', 'Created (UTC), by', 'Actions'],
+    rows,
+    'No applications yet.',
+  );
   return frame(
     'clients',
     'Applications (OAuth clients)',
-    html`<p class="muted">Every owner's clients. Disabling or deleting one stops its token requests, and the access tokens it holds, at once.</p>
+    html`<p class="muted">
+        Every owner's clients. Disabling or deleting one stops its token requests, and the access tokens it holds, at once. "Directory" is what the client's own
+        tokens with <code>users:read</code> see on <code>GET /v1/users</code>: every user when you allowed it, or its owner is an admin, or it has no owner;
+        otherwise only its owner's record.
+      </p>
       ${table} ${pager(v.next, v.first)}`,
     v.notice,
   );
