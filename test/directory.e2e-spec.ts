@@ -130,7 +130,7 @@ describe('the user directory (GET /v1/users) is private', () => {
   });
 
   it('a developer cannot give their own client the directory: not on /v1/clients (400, as other admin fields), not on the admin API (403)', async () => {
-    const manage = await app.tokenActingFor(dev.id, ['clients:manage', 'admin']);
+    const manage = await app.tokenActingFor(dev.id, ['clients:manage', 'users:read', 'admin']);
     const created = await call(manage, 'POST', '/v1/clients', { name: 'greedy', scopes: ['users:read'], directory_access: true });
     expect(created.status).toBe(400);
     expect(JSON.stringify(created.body)).toContain('directory_access');
