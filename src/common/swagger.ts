@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path';
 import { SECURITY } from '../auth/auth.decorator.js';
 import { SCOPES } from '../auth/scopes.js';
 import type { AppConfig } from '../config/config.js';
+import { SESSION_COOKIE } from '../sessions/sessions.service.js';
+import { cookieName } from '../web/cookies.js';
 
 const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -44,7 +46,7 @@ export function setupSwagger(app: NestFastifyApplication, config: AppConfig, ui:
       {
         type: 'apiKey',
         in: 'cookie',
-        name: 'gh_session',
+        name: cookieName(SESSION_COOKIE, config.publicUrl.startsWith('https:')),
         description:
           'The developer portal session (sign in at /portal/signin; the browser sends the cookie by itself). Accepted on /v1/clients and ' +
           '/v1/api-keys only, with the scopes clients:manage and keys:manage (never admin), and only when no Authorization header is sent. ' +
