@@ -82,16 +82,22 @@ describe('cookies over HTTPS', () => {
       { origin: `http://${new URL(app.url).host}` },
       { 'sec-fetch-site': 'same-site' },
       { 'sec-fetch-site': 'cross-site' },
+      { origin: 'null', 'sec-fetch-site': 'cross-site' },
     ];
     for (const headers of from) {
       expect((await post(path, cookie, form, headers)).status).toBe(403);
     }
   });
 
-  it('accepts a form posted from its own origin', async () => {
+  it.each([
+    ['Origin and Sec-Fetch-Site of this origin', { origin: 'SELF', 'sec-fetch-site': 'same-origin' }],
+    // What a browser sends for its own form under our Referrer-Policy: no-referrer.
+    ['Origin: null with Sec-Fetch-Site: same-origin', { origin: 'null', 'sec-fetch-site': 'same-origin' }],
+    ['Origin of this origin alone (no Fetch Metadata)', { origin: 'SELF' }],
+  ])('accepts a form posted from its own origin: %s', async (_name, headers: Record<string, string>) => {
     const pair = await csrfPair();
-    const res = await signIn(`__Host-gh_csrf=${pair.value}`, pair.csrf, { origin: app.url, 'sec-fetch-site': 'same-origin' });
-    expect(res.status).toBe(303);
+    const from = { ...headers, ...(headers.origin === 'SELF' ? { origin: app.url } : {}) };
+    expect((await signIn(`__Host-gh_csrf=${pair.value}`, pair.csrf, from)).status).toBe(303);
   });
 
   it('is not signed out, nor kept from signing in, by a planted duplicate cookie', async () => {

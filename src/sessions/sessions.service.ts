@@ -118,11 +118,16 @@ export class SessionsService {
     return createHmac('sha256', this.preSessionKey).update(nonce).digest('base64url');
   }
 
+  /**
+   * Sec-Fetch-Site when the browser sends it (all current ones); else Origin. Our pages send
+   * `Referrer-Policy: no-referrer`, under which a browser's own same-origin form post says
+   * `Origin: null`, so null is not taken as another origin.
+   */
   private sameOrigin(req: FastifyRequest): boolean {
     const site = req.headers['sec-fetch-site'];
-    if (site === 'cross-site' || site === 'same-site') return false;
+    if (site !== undefined) return site === 'same-origin' || site === 'none';
     const origin = req.headers.origin;
-    return origin === undefined || origin === this.origin;
+    return origin === undefined || origin === 'null' || origin === this.origin;
   }
 }
 
