@@ -3,6 +3,7 @@ import { ApiKeysAndData1764330000000 } from './1764330000000-ApiKeysAndData.js';
 import { AuthorizationCodeFlow1764340000000 } from './1764340000000-AuthorizationCodeFlow.js';
 import { MillisecondCreatedAt1764350000000 } from './1764350000000-MillisecondCreatedAt.js';
 import { CredentialLineage1764360000000 } from './1764360000000-CredentialLineage.js';
+import { NativeApplicationType1764370000000 } from './1764370000000-NativeApplicationType.js';
 import { AccountsAndDirectory1764380000000 } from './1764380000000-AccountsAndDirectory.js';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
@@ -12,5 +13,6 @@ export const MIGRATIONS = [
   AuthorizationCodeFlow1764340000000,
   MillisecondCreatedAt1764350000000,
   CredentialLineage1764360000000,
+  NativeApplicationType1764370000000,
   AccountsAndDirectory1764380000000,
 ];

@@ -55,8 +55,11 @@ describe('authorization endpoint', () => {
     expect(res.text).toContain('redirect_uri');
   });
 
-  it('lets a loopback redirect URI use any port [B26] (RFC 8252)', async () => {
-    const res = await redirectOf(authorizeUrl(client.clientId, { ...S256, redirect_uri: 'http://127.0.0.1:51999/cb' }));
+  // A public client registered as a native app (issue 13: no longer any client with a loopback URI;
+  // test/first-party-client.e2e-spec.ts has the others).
+  it('lets a loopback redirect URI of a native app use any port [B26] (RFC 8252)', async () => {
+    const native = await codeClient(app, { type: 'public', applicationType: 'native', redirectUris: ['http://127.0.0.1:8765/cb'] });
+    const res = await redirectOf(authorizeUrl(native.clientId, { ...S256, redirect_uri: 'http://127.0.0.1:51999/cb' }));
     expect(new URL(res.location!).origin).toBe('http://127.0.0.1:51999');
     expect(new URL(res.location!).searchParams.get('code')).toBeTruthy();
   });

@@ -152,20 +152,26 @@ describe('on PostgreSQL (DATABASE_URL)', () => {
     );
     expect(row).toEqual({ email: 'dev@example.com', grant_types: ['client_credentials'], scopes: ['users:read', 'data:read'] });
 
-    const args = ['clients:create', '--name', 'SPA', '--type', 'public', '--redirect-uris', 'https://app.example.com/cb http://127.0.0.1:8765/cb', '--json'];
-    const pub = json(await cli(args, env));
+    const uris = ['--redirect-uris', 'https://app.example.com/cb http://127.0.0.1:8765/cb'];
+    const pub = json(await cli(['clients:create', '--name', 'SPA', '--type', 'public', '--application-type', 'native', ...uris, '--json'], env));
     expect(Object.keys(pub)).toEqual(['client_id']);
-    const [p] = await query<{ type: string; grant_types: string[]; redirect_uris: string[] }>(
-      'SELECT type, grant_types, redirect_uris FROM clients WHERE client_id = $1',
+    const [p] = await query<{ type: string; application_type: string; grant_types: string[]; redirect_uris: string[] }>(
+      'SELECT type, application_type, grant_types, redirect_uris FROM clients WHERE client_id = $1',
       [pub.client_id],
     );
     expect(p).toEqual({
       type: 'public',
+      application_type: 'native',
       grant_types: ['authorization_code', 'refresh_token'],
       redirect_uris: ['https://app.example.com/cb', 'http://127.0.0.1:8765/cb'],
     });
 
     failed(await cli(['clients:create', '--name', 'X', '--owner', 'nobody@example.com', '--json'], env), 1, /nobody@example\.com/);
+    // Only a public client may be native (RFC 8252: loopback redirect URIs on any port); web is the default.
+    failed(await cli(['clients:create', '--name', 'X', '--application-type', 'native', '--json'], env), 2, /only a public client can be a native app/);
+    failed(await cli(['clients:create', '--name', 'X', '--application-type', 'desktop', '--json'], env), 2, /--application-type must be one of web, native/);
+    const [web] = await query<{ application_type: string }>('SELECT application_type FROM clients WHERE client_id = $1', [conf.client_id]);
+    expect(web.application_type).toBe('web');
   });
 
   it("clients:create --directory-access and clients:directory set what a client's own tokens see of the user directory", async () => {

@@ -76,6 +76,8 @@ describe('management API: /v1/clients', () => {
     ['the admin scope as a developer', { scopes: ['admin'] }, 'scopes'],
     ['client_credentials on a public client', { type: 'public', grant_types: ['client_credentials'] }, 'grant_types'],
     ['the code flow without redirect URIs', { grant_types: ['authorization_code'] }, 'redirect_uris'],
+    ['a native confidential client', { application_type: 'native' }, 'application_type'],
+    ['an unknown application type', { type: 'public', application_type: 'desktop' }, 'application_type'],
   ])('refuses %s with 400 problem details naming the field [E48]', async (_name, extra, field) => {
     const res = await call(alice, 'POST', '/v1/clients', { name: 'x', ...extra });
     expect(res.status).toBe(400);
@@ -98,11 +100,28 @@ describe('management API: /v1/clients', () => {
     const res = await call(alice, 'POST', '/v1/clients', {
       name: 'CLI',
       type: 'public',
+      application_type: 'native',
       redirect_uris: ['http://127.0.0.1:8765/cb', 'http://[::1]/cb', 'https://app.example.com/cb'],
     });
     expect(res.status).toBe(201);
     expect(res.body.client_secret).toBeUndefined();
     expect(res.body.grant_types).toEqual(['authorization_code', 'refresh_token']);
+    expect(res.body.application_type).toBe('native');
+  });
+
+  it('registers web clients by default; a public client can become native and back, a confidential one cannot', async () => {
+    const pub = await call(alice, 'POST', '/v1/clients', { name: 'SPA', type: 'public', redirect_uris: ['https://app.example.com/cb'] });
+    expect(pub.body.application_type).toBe('web');
+    const id = String(pub.body.client_id);
+    expect((await call(alice, 'PATCH', `/v1/clients/${id}`, { application_type: 'native' })).body.application_type).toBe('native');
+    expect((await call(alice, 'GET', `/v1/clients/${id}`)).body.application_type).toBe('native');
+    expect((await call(alice, 'PATCH', `/v1/clients/${id}`, { application_type: 'web' })).body.application_type).toBe('web');
+
+    const conf = await call(alice, 'POST', '/v1/clients', { name: 'Server' });
+    expect(conf.body.application_type).toBe('web');
+    const refused = await call(alice, 'PATCH', `/v1/clients/${String(conf.body.client_id)}`, { application_type: 'native' });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body.errors)).toContain('only a public client can be a native app');
   });
 
   it("answers 404 for another owner's client on read, change, rotate and delete [C42]", async () => {

@@ -178,12 +178,12 @@ describe('developer portal pages', () => {
     expect(dash.text).toContain(`<code>${clientId}</code>`);
   });
 
-  it('creates a public application without a secret: 303 to its page', async () => {
+  it('creates a public native application without a secret: 303 to its page', async () => {
     const dev = await developer();
     const res = await postApp(
       dev,
       '/portal/apps',
-      { name: 'SPA', type: 'public', redirect_uris: 'https://spa.example/cb\r\n\r\n  http://127.0.0.1:8080/cb  ' },
+      { name: 'SPA', type: 'public', application_type: 'native', redirect_uris: 'https://spa.example/cb\r\n\r\n  http://127.0.0.1:8080/cb  ' },
       { grant_types: ['authorization_code', 'refresh_token'], scopes: ['profile'] },
     );
     expect(res.status).toBe(303);
@@ -192,6 +192,7 @@ describe('developer portal pages', () => {
     expect(page.text).toContain('The application was created.');
     expect(page.text).toContain('<code>https://spa.example/cb</code>');
     expect(page.text).toContain('<code>http://127.0.0.1:8080/cb</code>');
+    expect(page.text).toContain('native app (loopback redirect URIs on any port)');
     expect(page.text).not.toContain('Rotate the client secret');
     expect(page.text).not.toContain('client_secret=');
     // The authorize URL of the guide, with this client and this server.
@@ -251,6 +252,7 @@ describe('developer portal pages', () => {
       ['no grant type', {}, { grant_types: [] }, 'grant_types', 'at least one grant type is needed'],
       ['the password grant', {}, { grant_types: ['password'] }, 'grant_types', 'unknown grant type password'],
       ['a public client with client_credentials', { type: 'public' }, {}, 'grant_types', 'a public client has no secret'],
+      ['a native confidential client', { application_type: 'native' }, {}, 'application_type', 'only a public client can be a native app'],
       ['refresh_token alone', {}, { grant_types: ['refresh_token'] }, 'grant_types', 'refresh_token is only issued with authorization_code'],
       ['four grant types', {}, { grant_types: ['client_credentials', 'client_credentials', 'x', 'y'] }, 'grant_types', 'must contain no more than 3'],
       ['no scope', {}, { scopes: [] }, 'scopes', 'at least one scope is needed'],
@@ -289,7 +291,7 @@ describe('developer portal pages', () => {
 
     it.each(cases)('refuses %s', async (_what, fields, lists, field, message) => {
       const before = await sql(`SELECT 1 FROM clients WHERE owner_id = $1`, [dev.id]);
-      const form = { ...APP_FORM, ...fields };
+      const form: Record<string, string> = { ...APP_FORM, ...fields };
       const grants = lists.grant_types ?? ['client_credentials'];
       const scopes = lists.scopes ?? ['data:read'];
       const res = await postApp(dev, '/portal/apps', form, { grant_types: grants, scopes });
@@ -310,7 +312,7 @@ describe('developer portal pages', () => {
       const api = await fetch(`${app.url}/v1/clients`, {
         method: 'POST',
         headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: form.name, type: form.type, grant_types: grants, scopes, redirect_uris: uris }),
+        body: JSON.stringify({ name: form.name, type: form.type, application_type: form.application_type, grant_types: grants, scopes, redirect_uris: uris }),
       });
       expect(api.status).toBe(400);
       const problem = (await api.json()) as { errors: { field: string; message: string }[] };

@@ -230,12 +230,12 @@ describe('sign-up throttling', () => {
 });
 
 describe('session cookie under HTTPS', () => {
-  it('is Secure when PUBLIC_URL is https', async () => {
+  it('is Secure and __Host- prefixed when PUBLIC_URL is https', async () => {
     const app = await startTestApp({ env: { PUBLIC_URL: 'https://gatehouse.example' } });
     try {
       const user = await app.createUser();
       const res = await new Agent(app.url).signIn(user.email, user.password);
-      expect(res.headers.getSetCookie().find((c) => c.startsWith('gh_session='))).toMatch(/; Secure$/);
+      expect(res.headers.getSetCookie().find((c) => c.startsWith('__Host-gh_session='))).toMatch(/; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+; Secure$/);
     } finally {
       await app.close();
     }

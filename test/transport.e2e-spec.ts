@@ -1,63 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startTestApp, type TestApp } from './support/app.js';
 import { TEST_MASTER_KEY } from './support/env.js';
-
-interface Raw {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** A request with any method and headers (fetch refuses TRACE and huge headers), optionally over TLS with our CA. */
-function raw(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string; ca?: Buffer } = {}): Promise<Raw> {
-  const u = new URL(url);
-  const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = send(u, { method: opts.method ?? 'GET', headers: opts.headers, ca: opts.ca, agent: false }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
+import { raw, selfSignedCert } from './support/tls.js';
 
 /** HTTPS, HSTS, HTTPS-only in production, and the HTTP edge (methods, header size). docs/security.md F50, G51. */
 describe('transport security', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gh-tls-'));
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'pipe' },
-  );
-  const ca = readFileSync(cert);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const { cert, key, ca, remove } = selfSignedCert();
+  afterAll(remove);
 
   describe('TLS_CERT_FILE / TLS_KEY_FILE', () => {
     let app: TestApp;

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError } from '../common/problem.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
-import { SESSION_COOKIE, SessionsService } from '../sessions/sessions.service.js';
+import { SessionsService } from '../sessions/sessions.service.js';
 import type { User } from '../users/user.entity.js';
 import { readCookie } from '../web/cookies.js';
 import type { Principal } from './principal.js';
@@ -21,7 +21,7 @@ export function sessionPrincipal(user: Pick<User, 'id'>, ip?: string): Principal
 }
 
 /**
- * The portal session (`gh_session` cookie) as a credential of the management API. A cookie is sent
+ * The portal session (`gh_session` cookie, `__Host-gh_session` over HTTPS) as a credential of the management API. A cookie is sent
  * by the browser on its own, so it must not open CSRF:
  * - a request from another site is refused (`Sec-Fetch-Site: cross-site` or `same-site`, or an
  *   `Origin` other than PUBLIC_URL's), whatever its method;
@@ -44,7 +44,7 @@ export class SessionAuth {
 
   /** True when the request carries a well-formed session cookie (valid or not). */
   present(req: FastifyRequest): boolean {
-    return readCookie(req.headers.cookie, SESSION_COOKIE) !== undefined;
+    return readCookie(req.headers.cookie, this.sessions.sessionCookie) !== undefined;
   }
 
   async authenticate(req: FastifyRequest, reply: FastifyReply): Promise<Principal> {

@@ -66,7 +66,12 @@ export class BootstrapService implements OnApplicationBootstrap {
     }
   }
 
-  /** Registered at every start, with this PUBLIC_URL's redirect URI (PUBLIC_URL may have changed). */
+  /**
+   * Registered at every start with exactly this PUBLIC_URL's redirect URI: the URIs of an earlier
+   * PUBLIC_URL are removed (this client skips consent and may ask for admin, so a stale or loopback
+   * URI would hand its codes to whoever serves it). A web client: its loopback URIs, if PUBLIC_URL is
+   * one, match on their exact port only.
+   */
   private async ensureSwaggerClient(): Promise<void> {
     const redirectUri = `${this.config.publicUrl}/docs/oauth2-redirect.html`;
     const existing = await this.clients.findByClientId(SWAGGER_CLIENT_ID);
@@ -79,10 +84,11 @@ export class BootstrapService implements OnApplicationBootstrap {
         grantTypes: ['authorization_code', 'refresh_token'],
         scopes: [...ALL_SCOPES],
         redirectUris: [redirectUri],
+        applicationType: 'web',
         firstParty: true,
       });
-    } else if (!existing.redirectUris.includes(redirectUri)) {
-      await this.clients.update(existing, { redirectUris: [...existing.redirectUris, redirectUri] });
+    } else if (existing.redirectUris.length !== 1 || existing.redirectUris[0] !== redirectUri || existing.applicationType !== 'web') {
+      await this.clients.update(existing, { redirectUris: [redirectUri], applicationType: 'web' });
     }
   }
 }

@@ -1,11 +1,11 @@
 import { AuditService } from '../audit/audit.service.js';
-import type { ClientType, GrantType } from '../clients/client.entity.js';
+import { APPLICATION_TYPES, type ClientType, type GrantType } from '../clients/client.entity.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { ChangeBusModule } from '../database/change-bus.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { UsersService } from '../users/users.service.js';
-import { grantsProblem, redirectUrisProblem, scopesProblem } from '../clients/client-rules.js';
+import { applicationTypeProblem, grantsProblem, redirectUrisProblem, scopesProblem } from '../clients/client-rules.js';
 import { CliError, command, list, oneOf, optional, required } from './command.js';
 import { CLI_LINEAGE } from '../clients/lineage.js';
 
@@ -19,21 +19,26 @@ const ACCESS = ['whole', 'owner'] as const;
 export const clientsCreate = command({
   summary: 'Register an OAuth client; its secret is shown once',
   usage:
-    '--name N [--owner EMAIL] [--type confidential|public] [--grants "client_credentials authorization_code refresh_token"] ' +
+    '--name N [--owner EMAIL] [--type confidential|public] [--application-type web|native] [--grants "client_credentials authorization_code refresh_token"] ' +
     '[--scopes "users:read data:read"] [--redirect-uris "https://a/cb http://127.0.0.1:8765/cb"] [--directory-access whole|owner]',
-  flags: ['name', 'owner', 'type', 'grants', 'scopes', 'redirect-uris', 'directory-access'],
+  flags: ['name', 'owner', 'type', 'application-type', 'grants', 'scopes', 'redirect-uris', 'directory-access'],
   imports: [UsersModule, ClientsModule],
   parse(flags) {
     const name = required(flags, 'name');
     if (name.length > MAX_NAME) throw CliError.usage(`--name must be at most ${MAX_NAME} characters`);
     const type = oneOf('type', optional(flags, 'type') ?? 'confidential', TYPES);
+    const applicationType = oneOf('application-type', optional(flags, 'application-type') ?? 'web', APPLICATION_TYPES);
     const grants = list(optional(flags, 'grants') ?? DEFAULT_GRANTS[type]);
     const scopes = list(optional(flags, 'scopes') ?? DEFAULT_SCOPES);
     const redirectUris = [...new Set((optional(flags, 'redirect-uris') ?? '').split(/\s+/).filter(Boolean))];
-    const problem = grantsProblem(type, grants) ?? scopesProblem(scopes) ?? redirectUrisProblem(grants as GrantType[], redirectUris);
+    const problem =
+      applicationTypeProblem(type, applicationType) ??
+      grantsProblem(type, grants) ??
+      scopesProblem(scopes) ??
+      redirectUrisProblem(grants as GrantType[], redirectUris);
     if (problem) throw CliError.usage(problem);
     const directoryAccess = oneOf('directory-access', optional(flags, 'directory-access') ?? 'owner', ACCESS) === 'whole';
-    return { name, owner: optional(flags, 'owner'), type, grantTypes: grants as GrantType[], scopes, redirectUris, directoryAccess };
+    return { name, owner: optional(flags, 'owner'), type, applicationType, grantTypes: grants as GrantType[], scopes, redirectUris, directoryAccess };
   },
   async run({ app }, { owner, directoryAccess, ...input }) {
     let ownerId: string | null = null;

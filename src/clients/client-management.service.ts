@@ -7,7 +7,7 @@ import { ProblemError, type FieldError } from '../common/problem.js';
 import { CallerService, type Caller } from './caller.service.js';
 import { Client, type ClientType, type GrantType } from './client.entity.js';
 import { CreateClientDto, toClientView, UpdateClientDto, type ClientView } from './client.dto.js';
-import { grantsProblem, redirectUrisProblem, scopesProblem } from './client-rules.js';
+import { applicationTypeProblem, grantsProblem, redirectUrisProblem, scopesProblem } from './client-rules.js';
 import { ClientsService } from './clients.service.js';
 import { auditLineage, refuseMoreThanHeld } from './lineage.js';
 import { containsPattern } from '../database/like.js';
@@ -97,17 +97,27 @@ export class ClientManagementService {
     const grantTypes = dto.grant_types ?? DEFAULT_GRANTS[type];
     const scopes = dto.scopes ?? DEFAULT_SCOPES;
     const redirectUris = [...new Set(dto.redirect_uris ?? [])];
-    check(caller, type, grantTypes, scopes, redirectUris);
+    const applicationType = dto.application_type ?? 'web';
+    check(caller, { type, applicationType }, grantTypes, scopes, redirectUris);
     refuseMoreThanHeld(caller.principal, caller.role, scopes, 'register a client');
     const lineage = await this.callers.lineage(caller);
-    const { client, clientSecret } = await this.clients.create({ name: dto.name, type, ownerId: caller.userId, grantTypes, scopes, redirectUris, lineage });
+    const { client, clientSecret } = await this.clients.create({
+      name: dto.name,
+      type,
+      applicationType,
+      ownerId: caller.userId,
+      grantTypes,
+      scopes,
+      redirectUris,
+      lineage,
+    });
     void this.audit.record({
       type: 'client.created',
       actorUserId: caller.userId,
       actorClientId: caller.principal?.clientId ?? null,
       target: client.clientId,
       ip: caller.ip,
-      details: { type, grantTypes, scopes, ...auditLineage(lineage) },
+      details: { type, applicationType, grantTypes, scopes, ...auditLineage(lineage) },
     });
     const view = toClientView(await this.get(caller, client.clientId));
     return { ...view, ...(clientSecret ? { client_secret: clientSecret } : {}) };
@@ -118,11 +128,12 @@ export class ClientManagementService {
     const grantTypes = dto.grant_types ?? client.grantTypes;
     const scopes = dto.scopes ?? client.scopes;
     const redirectUris = dto.redirect_uris ? [...new Set(dto.redirect_uris)] : client.redirectUris;
-    check(caller, client.type, grantTypes, scopes, redirectUris);
+    const applicationType = dto.application_type ?? client.applicationType;
+    check(caller, { type: client.type, applicationType }, grantTypes, scopes, redirectUris);
     // The whole result, not only what changed: new redirect URIs or grant types on a client with more
     // than the caller holds would hand the caller that client's tokens.
     refuseMoreThanHeld(caller.principal, caller.role, scopes, 'change a client that has');
-    Object.assign(client, { name: dto.name ?? client.name, grantTypes, scopes, redirectUris });
+    Object.assign(client, { name: dto.name ?? client.name, applicationType, grantTypes, scopes, redirectUris });
     const saved = await this.repo.save(client);
     await this.clients.changed(client.clientId);
     void this.audit.record({
@@ -130,7 +141,7 @@ export class ClientManagementService {
       actorUserId: caller.userId,
       target: client.clientId,
       ip: caller.ip,
-      details: { grantTypes, scopes, redirectUris },
+      details: { applicationType, grantTypes, scopes, redirectUris },
     });
     return toClientView(saved);
   }
@@ -157,9 +168,11 @@ export class ClientManagementService {
   }
 }
 
-function check(caller: Caller, type: ClientType, grants: string[], scopes: string[], uris: string[]): void {
+function check(caller: Caller, kind: { type: ClientType; applicationType: string }, grants: string[], scopes: string[], uris: string[]): void {
   const errors: FieldError[] = [];
-  const g = grantsProblem(type, grants);
+  const a = applicationTypeProblem(kind.type, kind.applicationType);
+  if (a) errors.push({ field: 'application_type', message: a });
+  const g = grantsProblem(kind.type, grants);
   if (g) errors.push({ field: 'grant_types', message: g });
   const s = scopesProblem(scopes);
   if (s) errors.push({ field: 'scopes', message: s });

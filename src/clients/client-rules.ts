@@ -1,5 +1,5 @@
 import { isKnownScope } from '../auth/scopes.js';
-import { GRANT_TYPES, type ClientType, type GrantType } from './client.entity.js';
+import { APPLICATION_TYPES, GRANT_TYPES, type ClientType, type GrantType } from './client.entity.js';
 
 /**
  * Rules for a new OAuth client, as pure functions returning the problem in words (or undefined), so
@@ -55,5 +55,13 @@ export function redirectUrisProblem(grants: readonly GrantType[], uris: readonly
     if (problem) return problem;
   }
   if (grants.includes('authorization_code') && uris.length === 0) return 'authorization_code needs at least one redirect URI';
+  return undefined;
+}
+
+/** `native` (loopback redirect URIs on any port, RFC 8252 7.3) is for public clients only: a native app cannot keep a secret. */
+export function applicationTypeProblem(type: ClientType, applicationType: string): string | undefined {
+  if (!(APPLICATION_TYPES as readonly string[]).includes(applicationType))
+    return `unknown application type ${applicationType}: use ${APPLICATION_TYPES.join(' or ')}`;
+  if (applicationType === 'native' && type !== 'public') return 'only a public client can be a native app (a native app cannot keep a client secret)';
   return undefined;
 }

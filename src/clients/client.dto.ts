@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
 import { ALL_SCOPES } from '../auth/scopes.js';
-import { GRANT_TYPES, type Client, type ClientType, type GrantType } from './client.entity.js';
+import { APPLICATION_TYPES, GRANT_TYPES, type ApplicationType, type Client, type ClientType, type GrantType } from './client.entity.js';
 import { provenanceOf, type Provenance } from './lineage.js';
 
 /** POST /v1/clients. Unknown fields (client_id, owner, ...) are refused by the global ValidationPipe. */
@@ -17,6 +17,17 @@ export class CreateClientDto {
   @IsOptional()
   @IsIn(['confidential', 'public'])
   type?: ClientType;
+
+  @ApiPropertyOptional({
+    enum: APPLICATION_TYPES,
+    default: 'web',
+    description:
+      "As in OpenID Connect registration. native (public clients only): an app on the user's device, whose loopback redirect URIs " +
+      '(http://127.0.0.1, http://[::1]) match on any port (RFC 8252 7.3). Every other redirect URI, and every one of a web client, matches exactly',
+  })
+  @IsOptional()
+  @IsIn(APPLICATION_TYPES)
+  application_type?: ApplicationType;
 
   @ApiPropertyOptional({
     enum: GRANT_TYPES,
@@ -104,6 +115,7 @@ export interface ClientView extends Provenance {
   client_id: string;
   name: string;
   type: ClientType;
+  application_type: ApplicationType;
   grant_types: GrantType[];
   scopes: string[];
   redirect_uris: string[];
@@ -120,6 +132,7 @@ export function toClientView(c: Client): ClientView {
     client_id: c.clientId,
     name: c.name,
     type: c.type,
+    application_type: c.applicationType,
     grant_types: c.grantTypes,
     scopes: c.scopes,
     redirect_uris: c.redirectUris,

@@ -5,6 +5,12 @@ import { ClientSecret } from './client-secret.entity.js';
 import type { CreatedVia } from './lineage.js';
 
 export type ClientType = 'confidential' | 'public';
+/**
+ * OpenID Connect Dynamic Client Registration's `application_type`: `native` marks a public client
+ * running on the user's device, whose loopback redirect URIs match on any port (RFC 8252 7.3).
+ */
+export type ApplicationType = 'web' | 'native';
+export const APPLICATION_TYPES: readonly ApplicationType[] = ['web', 'native'];
 export type GrantType = 'client_credentials' | 'authorization_code' | 'refresh_token';
 export const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'authorization_code', 'refresh_token'];
 
@@ -22,6 +28,9 @@ export class Client {
 
   @Column({ type: 'text' })
   type: ClientType;
+
+  @Column({ name: 'application_type', type: 'text', default: 'web' })
+  applicationType: ApplicationType;
 
   @Column({ name: 'owner_id', type: 'uuid', nullable: true })
   ownerId: string | null;

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, MoreThan, Repository } from 'typeorm';
 import { digestsEqual, randomBase62, sha256 } from '../common/crypto.js';
 import { ChangeBus } from '../database/change-bus.service.js';
-import { Client, type ClientType, type GrantType } from './client.entity.js';
+import { Client, type ApplicationType, type ClientType, type GrantType } from './client.entity.js';
 import { ClientSecret } from './client-secret.entity.js';
 import type { Lineage } from './lineage.js';
 
@@ -14,6 +14,8 @@ export interface CreateClientInput {
   grantTypes: GrantType[];
   scopes: string[];
   redirectUris: string[];
+  /** Default web; native lets loopback redirect URIs of a public client match on any port. */
+  applicationType?: ApplicationType;
   firstParty?: boolean;
   /** A fixed client_id (first-party clients); generated otherwise. */
   clientId?: string;
@@ -73,6 +75,7 @@ export class ClientsService implements OnModuleInit {
           grantTypes: input.grantTypes,
           scopes: input.scopes,
           redirectUris: input.redirectUris,
+          applicationType: input.applicationType ?? 'web',
           firstParty: input.firstParty ?? false,
           createdVia: input.lineage?.createdVia ?? null,
           parentGrantId: input.lineage?.parentGrantId ?? null,
@@ -152,7 +155,7 @@ export class ClientsService implements OnModuleInit {
   /** Changes stored fields of a client and drops it (only it) from every instance's cache. */
   async update(
     client: Pick<Client, 'id' | 'clientId'>,
-    fields: Partial<Pick<Client, 'name' | 'grantTypes' | 'scopes' | 'redirectUris' | 'status' | 'directoryAccess'>>,
+    fields: Partial<Pick<Client, 'name' | 'grantTypes' | 'scopes' | 'redirectUris' | 'applicationType' | 'status' | 'directoryAccess'>>,
   ): Promise<void> {
     await this.clients.update({ id: client.id }, fields);
     await this.changed(client.clientId);

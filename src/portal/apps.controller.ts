@@ -5,7 +5,7 @@ import { Public } from '../auth/auth.decorator.js';
 import { ALL_SCOPES } from '../auth/scopes.js';
 import { ClientManagementService } from '../clients/client-management.service.js';
 import { CreateClientDto, RotateSecretDto, toClientView, UpdateClientDto, type ClientView } from '../clients/client.dto.js';
-import type { ClientType, GrantType } from '../clients/client.entity.js';
+import type { ApplicationType, ClientType, GrantType } from '../clients/client.entity.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { seeOther } from '../web/page.js';
@@ -13,9 +13,16 @@ import { appCreatedPage, appPage, deleteAppPage, newAppPage, secretRotatedPage, 
 import { intOrRaw, lines, validated, type FieldErrors } from './portal-form.js';
 import { PortalPages, type PortalContext } from './portal-pages.service.js';
 
-const APP_FIELDS = ['name', 'type', 'redirect_uris'] as const;
+const APP_FIELDS = ['name', 'type', 'application_type', 'redirect_uris'] as const;
 const APP_LISTS = ['grant_types', 'scopes'] as const;
-const NEW_APP: AppFormValues = { name: '', type: 'confidential', redirectUris: '', grants: ['client_credentials'], scopes: ['data:read'] };
+const NEW_APP: AppFormValues = {
+  name: '',
+  type: 'confidential',
+  applicationType: 'web',
+  redirectUris: '',
+  grants: ['client_credentials'],
+  scopes: ['data:read'],
+};
 
 /** The scopes a user may tick: all but `admin`, which only admin users may register. */
 function scopeChoices(ctx: PortalContext): string[] {
@@ -27,6 +34,7 @@ function typed(one: Partial<Record<(typeof APP_FIELDS)[number], string>>, many: 
   return {
     name: (one.name ?? '').slice(0, 1000),
     type: one.type ?? 'confidential',
+    applicationType: one.application_type ?? 'web',
     redirectUris: (one.redirect_uris ?? '').slice(0, 50_000),
     grants: many.grant_types,
     scopes: many.scopes,
@@ -34,7 +42,7 @@ function typed(one: Partial<Record<(typeof APP_FIELDS)[number], string>>, many: 
 }
 
 function stored(c: ClientView): AppFormValues {
-  return { name: c.name, type: c.type, redirectUris: c.redirect_uris.join('\n'), grants: c.grant_types, scopes: c.scopes };
+  return { name: c.name, type: c.type, applicationType: c.application_type, redirectUris: c.redirect_uris.join('\n'), grants: c.grant_types, scopes: c.scopes };
 }
 
 /**
@@ -71,6 +79,7 @@ export class PortalAppsController {
     const dto = Object.assign(new CreateClientDto(), {
       name: one.name ?? '',
       type: one.type as ClientType | undefined,
+      application_type: one.application_type as ApplicationType | undefined,
       grant_types: many.grant_types as GrantType[],
       scopes: many.scopes,
       redirect_uris: lines(one.redirect_uris),
@@ -117,7 +126,16 @@ export class PortalAppsController {
         redirect_uris: lines(one.redirect_uris),
       });
       const outcome = await validated(dto, () => this.manage.update(ctx.caller, clientId, dto));
-      if (!outcome.ok) return void this.render(reply, ctx, 400, client, typed({ ...one, type: client.type }, many), outcome.errors, {});
+      if (!outcome.ok)
+        return void this.render(
+          reply,
+          ctx,
+          400,
+          client,
+          typed({ ...one, type: client.type, application_type: client.application_type }, many),
+          outcome.errors,
+          {},
+        );
       seeOther(reply, `/portal/apps/${encodeURIComponent(client.client_id)}?notice=saved`);
     } catch (err) {
       this.pages.fail(reply, ctx, err);

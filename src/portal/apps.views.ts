@@ -9,12 +9,13 @@ import { checkboxes, fieldError, graceSelect, invalid, otherErrors, provenance, 
 export interface AppFormValues {
   name: string;
   type: string;
+  applicationType: string;
   redirectUris: string;
   grants: string[];
   scopes: string[];
 }
 
-const APP_FIELDS = ['name', 'type', 'grant_types', 'redirect_uris', 'scopes'];
+const APP_FIELDS = ['name', 'type', 'application_type', 'grant_types', 'redirect_uris', 'scopes'];
 
 function appFields(v: { values: AppFormValues; errors: FieldErrors; scopeChoices: readonly string[]; withType: boolean }): SafeHtml {
   const { values, errors } = v;
@@ -34,6 +35,22 @@ function appFields(v: { values: AppFormValues; errors: FieldErrors; scopeChoices
               <span>Public <span class="muted">a browser or mobile app: no secret, the code flow with PKCE only</span></span></label
             >
             ${fieldError(errors, 'type')}
+            <label
+              ><input
+                type="checkbox"
+                name="application_type"
+                value="native"
+                ${values.applicationType === 'native' ? 'checked' : ''}
+                ${invalid(errors, 'application_type')}
+              />
+              <span
+                >Native app
+                <span class="muted"
+                  >public only: runs on the user's device, so its http://127.0.0.1 and http://[::1] redirect URIs match on any port</span
+                ></span
+              ></label
+            >
+            ${fieldError(errors, 'application_type')}
           </fieldset>`
         : ''
     }
@@ -63,7 +80,7 @@ function details(c: ClientView): SafeHtml {
     <dt>Client id</dt>
     <dd><code id="client-id">${c.client_id}</code></dd>
     <dt>Type</dt>
-    <dd>${c.type}</dd>
+    <dd>${c.type}${c.application_type === 'native' ? ', native app (loopback redirect URIs on any port)' : ''}</dd>
     ${
       c.status !== 'active'
         ? html`<dt>Status</dt>

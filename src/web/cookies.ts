@@ -16,12 +16,22 @@ export function readCookie(header: string | undefined, name: string): string | u
   return found !== undefined && /^[A-Za-z0-9_-]{16,128}$/.test(found) ? found : undefined;
 }
 
+/**
+ * The name a cookie of ours carries. Over HTTPS: `__Host-<base>`, which a browser stores only with
+ * Secure, Path=/ and no Domain, set by this very host (RFC 6265bis 4.1.3.2): no sibling origin
+ * (another subdomain, or this host over plain HTTP) can set, replace or shadow it. Over plain HTTP
+ * (development) a browser refuses the prefix (it needs Secure), so the base name is kept.
+ */
+export function cookieName(base: string, secure: boolean): string {
+  return secure ? `__Host-${base}` : base;
+}
+
 export interface CookieOptions {
   maxAge?: number;
   secure: boolean;
 }
 
-/** A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, Secure under HTTPS. maxAge 0 deletes it. */
+/** A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, no Domain, Secure under HTTPS. maxAge 0 deletes it. */
 export function serializeCookie(name: string, value: string, opts: CookieOptions): string {
   const parts = [`${name}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Lax'];
   if (opts.maxAge !== undefined) parts.push(`Max-Age=${opts.maxAge}`);

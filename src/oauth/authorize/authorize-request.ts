@@ -5,7 +5,7 @@ import { ClientsService } from '../../clients/clients.service.js';
 import { LineageStatus } from '../../clients/lineage-status.service.js';
 import { FormBody } from '../../common/form.js';
 import { S256_CHALLENGE } from '../pkce.js';
-import { matchRedirectUri } from './redirect-uri.js';
+import { loopbackAnyPort, matchRedirectUri } from './redirect-uri.js';
 
 export interface AuthorizeRequest {
   client: Client;
@@ -66,7 +66,7 @@ export class AuthorizeRequestValidator {
     if (uris.length > 1) return { kind: 'page', message: 'The redirect_uri parameter was sent more than once.' };
     let redirectUri: string | undefined;
     if (uris[0]) {
-      redirectUri = matchRedirectUri(uris[0], client.redirectUris);
+      redirectUri = matchRedirectUri(uris[0], client.redirectUris, loopbackAnyPort(client));
       if (!redirectUri) return { kind: 'page', message: `The redirect_uri is not one registered for ${client.name}; Gatehouse will not send you there.` };
     } else if (client.redirectUris.length === 1) {
       redirectUri = client.redirectUris[0];

@@ -1,3 +1,5 @@
+import type { Client } from '../../clients/client.entity.js';
+
 /** RFC 8252 7.3: a loopback redirect URI (IP literal, plain http); the port may vary. */
 const LOOPBACK = /^http:\/\/(127\.0\.0\.1|\[::1\])(?::(\d{1,5}))?([/?][^#]*)?$/;
 
@@ -9,12 +11,23 @@ function withoutPort(uri: string): string | undefined {
 }
 
 /**
- * The registered redirect URI this request names, by exact string comparison (RFC 9700 4.1.3: no
- * prefix, no wildcard, no normalisation), except that a loopback URI matches on any port
- * (RFC 8252 7.3). Returns the requested URI (the one to redirect to) or undefined.
+ * Whether a client's loopback redirect URIs match on any port: only a public client registered as a
+ * native app (RFC 8252 7.3: the app listens on an ephemeral port). Never a first-party client (it
+ * skips consent, so whatever listens on a loopback port would get its codes) nor a confidential one.
  */
-export function matchRedirectUri(requested: string, registered: readonly string[]): string | undefined {
+export function loopbackAnyPort(client: Pick<Client, 'type' | 'applicationType' | 'firstParty'>): boolean {
+  return client.type === 'public' && client.applicationType === 'native' && !client.firstParty;
+}
+
+/**
+ * The registered redirect URI this request names, by exact string comparison (RFC 9700 4.1.3: no
+ * prefix, no wildcard, no normalisation), except that, with `anyPort` (see loopbackAnyPort), a
+ * loopback URI matches on any port (RFC 8252 7.3). Returns the requested URI (the one to redirect
+ * to) or undefined.
+ */
+export function matchRedirectUri(requested: string, registered: readonly string[], anyPort: boolean): string | undefined {
   if (registered.includes(requested)) return requested;
+  if (!anyPort) return undefined;
   const loose = withoutPort(requested);
   if (loose === undefined) return undefined;
   return registered.some((r) => withoutPort(r) === loose) ? requested : undefined;
