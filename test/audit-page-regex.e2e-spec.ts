@@ -16,7 +16,7 @@ describe('the admin audit page on pathological details', () => {
 
   it('stores bounded details and answers the audit page (and health) promptly', async () => {
     const user = await app.createUser();
-    const token = await app.tokenActingFor(user.id, ['clients:manage']);
+    const token = await app.tokenActingFor(user.id, ['clients:manage', 'profile']);
     const call = (method: string, path: string, body: unknown) =>
       fetch(`${app.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const created = await call('POST', '/v1/clients', {

@@ -32,7 +32,7 @@ describe('redirect URIs with hidden characters, and the shell snippets that show
     app = await startTestApp();
     const user = await app.createUser();
     ownerId = user.id;
-    token = await app.tokenActingFor(user.id, ['clients:manage']);
+    token = await app.tokenActingFor(user.id, ['clients:manage', 'profile']);
     agent = new Agent(app.url);
     expect((await agent.signIn(user.email, user.password)).status).toBe(303);
   });
