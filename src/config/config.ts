@@ -3,6 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { EMAIL_RULE, isEmail, normalizeEmail } from '../users/email.js';
+import { processEnv, type Env } from './env.js';
+
+export { processEnv, readDotEnv } from './env.js';
 
 /**
  * Gatehouse configuration: read from the environment (and `.env` when present), validated once at
@@ -82,30 +85,9 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
-
 const PLACEHOLDERS = /^(changeme|change-me|secret|password|placeholder|example|xxx+|test|default)$/i;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const LOG_FORMATS: readonly string[] = ['auto', 'json', 'pretty'];
-
-/** Reads `.env` in the working directory into the given environment, without overriding. */
-export function readDotEnv(env: NodeJS.ProcessEnv = process.env, file = '.env'): void {
-  if (!existsSync(file)) return;
-  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
-    // No lazy `(.*?)\s*$`: it backtracks quadratically on a long line of spaces; trim() does the same, linearly.
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/.exec(line);
-    if (!m || line.trimStart().startsWith('#')) continue;
-    let value = m[2].trim();
-    if (/^(['"]).*\1$/.test(value)) value = value.slice(1, -1);
-    if (env[m[1]] === undefined) env[m[1]] = value;
-  }
-}
-
-/** The process environment, with `.env` applied. The only place that touches process.env. */
-export function processEnv(): Env {
-  readDotEnv();
-  return process.env;
-}
 
 export function loadConfig(env: Env = processEnv()): AppConfig {
   const problems: string[] = [];
