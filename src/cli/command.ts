@@ -91,6 +91,12 @@ export function oneOf<T extends string>(name: string, value: string, allowed: re
   return value as T;
 }
 
+/** The value of an optional `--name` that must be one of `allowed`. */
+export function optionalOneOf<T extends string>(flags: Flags, name: string, allowed: readonly T[]): T | undefined {
+  const v = optional(flags, name);
+  return v === undefined ? undefined : oneOf(name, v, allowed);
+}
+
 /** A space- (or comma-) separated list, duplicates folded. */
 export function list(value: string): string[] {
   return [...new Set(value.split(/[\s,]+/).filter(Boolean))];
