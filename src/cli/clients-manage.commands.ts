@@ -8,7 +8,7 @@ import { ChangeBusModule } from '../database/change-bus.module.js';
 import type { Database } from '../database/data-source.js';
 import { UsersModule } from '../users/users.module.js';
 import { UsersService } from '../users/users.service.js';
-import { CliError, command, list, optional, optionalOneOf, required } from './command.js';
+import { CliError, command, list, optional, optionalOneOf, problem, required } from './command.js';
 
 const LIST_LIMIT = 200;
 const STATUSES = ['active', 'disabled'] as const;
@@ -81,10 +81,10 @@ export const clientsUpdate = command({
     const urisFlag = flags['redirect-uris'];
     const redirectUris = typeof urisFlag === 'string' ? [...new Set(urisFlag.split(/\s+/).filter(Boolean))] : undefined;
     if (status === undefined && scopes === undefined && redirectUris === undefined) {
-      throw CliError.usage('nothing to change: give --status, --scopes and/or --redirect-uris');
+      problem('nothing to change: give --status, --scopes and/or --redirect-uris');
     }
-    const problem = scopes && scopesProblem(scopes);
-    if (problem) throw CliError.usage(`--scopes: ${problem}`);
+    const scopesIssue = scopes && scopesProblem(scopes);
+    if (scopesIssue) problem(`--scopes: ${scopesIssue}`);
     return { clientId, status, scopes, redirectUris };
   },
   async run({ app, db }, { clientId, status, scopes, redirectUris }) {

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { ChangeBusModule } from '../database/change-bus.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { UsersService } from '../users/users.service.js';
-import { CliError, command, list, optional, required } from './command.js';
+import { CliError, command, list, optional, problem, required } from './command.js';
 import { CLI_LINEAGE } from '../clients/lineage.js';
 
 const MAX_NAME = 100;
@@ -21,13 +21,13 @@ export const keysCreate = command({
     const owner = required(flags, 'owner');
     const name = required(flags, 'name');
     // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-    if (name.length > MAX_NAME || /[\x00-\x1f\x7f]/.test(name)) throw CliError.usage(`--name must be at most ${MAX_NAME} printable characters`);
+    if (name.length > MAX_NAME || /[\x00-\x1f\x7f]/.test(name)) problem(`--name must be at most ${MAX_NAME} printable characters`);
     const scopes = list(optional(flags, 'scopes') ?? 'data:read');
     const refused = scopes.filter((s) => !(KEY_SCOPES as readonly string[]).includes(s));
-    if (scopes.length === 0 || refused.length > 0) throw CliError.usage(`--scopes may only hold ${KEY_SCOPES.join(', ')} (got "${refused.join(' ')}")`);
+    if (scopes.length === 0 || refused.length > 0) problem(`--scopes may only hold ${KEY_SCOPES.join(', ')} (got "${refused.join(' ')}")`);
     const expiresIn = optional(flags, 'expires-in');
     if (expiresIn !== undefined && (!/^\d+$/.test(expiresIn) || Number(expiresIn) < 1 || Number(expiresIn) > MAX_EXPIRES_IN)) {
-      throw CliError.usage(`--expires-in must be a whole number of seconds from 1 to ${MAX_EXPIRES_IN}`);
+      problem(`--expires-in must be a positive number of seconds (a whole number from 1 to ${MAX_EXPIRES_IN})`);
     }
     return { owner, name, scopes, expiresAt: expiresIn === undefined ? null : new Date(Date.now() + Number(expiresIn) * 1000) };
   },

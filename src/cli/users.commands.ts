@@ -4,7 +4,7 @@ import { ChangeBusModule } from '../database/change-bus.module.js';
 import type { User, UserRole, UserStatus } from '../users/user.entity.js';
 import { UsersModule } from '../users/users.module.js';
 import { toUserView, UsersService, type UserView } from '../users/users.service.js';
-import { CliError, command, oneOf, optional, optionalOneOf, required, type Flags } from './command.js';
+import { CliError, command, oneOf, optional, optionalOneOf, problem, required, type Flags } from './command.js';
 import { MIN_PASSWORD, readPassword } from './secret.js';
 
 const ROLES: readonly UserRole[] = ['admin', 'developer'];
@@ -18,11 +18,11 @@ export const usersCreate = command({
   imports: [UsersModule],
   parse(flags) {
     const email = normalizeEmail(required(flags, 'email'));
-    if (!isEmail(email)) throw CliError.usage(`--email ${EMAIL_RULE} (got "${email.slice(0, MAX_EMAIL_LENGTH)}")`);
+    if (!isEmail(email)) problem(`--email ${EMAIL_RULE} (got "${email.slice(0, MAX_EMAIL_LENGTH)}")`);
     // --password is kept for old scripts; standard input keeps the password out of argv (ps, shell history).
-    const password = flags.password;
-    if (password !== undefined && (typeof password !== 'string' || password === '')) throw CliError.usage('--password needs a value');
-    if (typeof password === 'string' && password.length < MIN_PASSWORD) throw CliError.usage(`--password must be at least ${MIN_PASSWORD} characters`);
+    const password = typeof flags.password === 'string' ? flags.password : undefined;
+    if (password === '') problem('--password needs a value');
+    if (password !== undefined && password.length < MIN_PASSWORD) problem(`--password must be at least ${MIN_PASSWORD} characters`);
     const role = oneOf('role', optional(flags, 'role') ?? 'developer', ROLES);
     return { email, password, role };
   },
@@ -65,7 +65,7 @@ function userText(u: UserView): string[] {
 function who(flags: Flags): { email?: string; id?: string } {
   const email = optional(flags, 'email');
   const id = optional(flags, 'id');
-  if ((email === undefined) === (id === undefined)) throw CliError.usage('give exactly one of --email and --id');
+  if ((email === undefined) === (id === undefined)) problem('give exactly one of --email and --id');
   return email !== undefined ? { email: normalizeEmail(email) } : { id };
 }
 
@@ -111,7 +111,7 @@ export const usersUpdate = command({
   parse(flags) {
     const email = normalizeEmail(required(flags, 'email'));
     const changes = { status: optionalOneOf(flags, 'status', STATUSES), role: optionalOneOf(flags, 'role', ROLES) };
-    if (changes.status === undefined && changes.role === undefined) throw CliError.usage('nothing to change: give --status and/or --role');
+    if (changes.status === undefined && changes.role === undefined) problem('nothing to change: give --status and/or --role');
     return { email, changes };
   },
   async run({ app }, { email, changes }) {
