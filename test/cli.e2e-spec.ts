@@ -1,45 +1,18 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pg from 'pg';
 import { freePort, postForm, startTestApp, type TestApp } from './support/app.js';
 import { Agent, hidden } from './support/agent.js';
-import { ensureBuilt, runNode, type NodeRun } from './support/build.js';
+import { ensureBuilt } from './support/build.js';
+import { cli, failed, json } from './support/cli.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { TEST_MASTER_KEY } from './support/env.js';
 
 /**
  * The operator command line as operators run it: the built dist/src/cli/main.js in a child process,
  * on a real PostgreSQL database and on the embedded one, with and without a server running on it.
  */
-const ROOT = process.cwd();
-const MAIN = resolve(ROOT, 'dist/src/cli/main.js');
 const PASSWORD = 'correct horse battery staple';
-
-/** Runs the CLI in an empty directory (no stray .env) with only the variables given. */
-function cli(args: string[], env: Record<string, string>): Promise<NodeRun> {
-  return runNode([MAIN, ...args], {
-    cwd: tmpdir(),
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'silent', MASTER_KEY: TEST_MASTER_KEY, ...env },
-  });
-}
-
-/** With --json, stdout is one JSON object on one line, nothing else. */
-function json(run: NodeRun): Record<string, unknown> {
-  expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
-  expect(run.stdout.endsWith('\n')).toBe(true);
-  expect(run.stdout.trim().split('\n')).toHaveLength(1);
-  const value = JSON.parse(run.stdout) as unknown;
-  expect(value).toEqual(expect.any(Object));
-  return value as Record<string, unknown>;
-}
-
-/** A failure: the given status, nothing on stdout, one message (no stack trace) on stderr. */
-function failed(run: NodeRun, code: number, message: RegExp): void {
-  expect({ code: run.code, stdout: run.stdout }).toEqual({ code, stdout: '' });
-  expect(run.stderr).toMatch(message);
-  expect(run.stderr).not.toMatch(/\n\s+at /);
-}
 
 async function token(app: TestApp, clientId: string, clientSecret: string): Promise<{ status: number; body: Record<string, unknown> }> {
   return postForm(`${app.url}/oauth2/token`, { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret });

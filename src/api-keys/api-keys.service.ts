@@ -177,6 +177,22 @@ export class ApiKeysService {
     this.auditRevoked(principal, caller.userId, id, true);
   }
 
+  /** The operator's command line: any owner's keys (or one owner's), newest first. */
+  operatorList(ownerId: string | undefined, limit: number): Promise<Page<ApiKeyView>> {
+    return this.page(ownerId, { limit });
+  }
+
+  async operatorGet(id: string): Promise<ApiKeyView> {
+    return toView(await this.find({ id }, id));
+  }
+
+  /** As adminRevoke, for the command line (no principal: audited with via "cli"). */
+  async operatorRevoke(id: string): Promise<ApiKeyView> {
+    await this.revokeWhere(id, undefined);
+    await this.audit.record({ type: 'api_key.revoked', target: id, details: { by_admin: true, via: 'cli' } });
+    return this.operatorGet(id);
+  }
+
   private auditRevoked(principal: Principal, actorUserId: string, id: string, byAdmin: boolean): void {
     void this.audit.record({
       type: 'api_key.revoked',

@@ -6,7 +6,7 @@ import { ChangeBusModule } from '../database/change-bus.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { UsersService } from '../users/users.service.js';
 import { applicationTypeProblem, grantsProblem, redirectUrisProblem, scopesProblem } from '../clients/client-rules.js';
-import { CliError, command, list, oneOf, optional, required } from './command.js';
+import { CliError, command, list, oneOf, optional, problem, required } from './command.js';
 import { CLI_LINEAGE } from '../clients/lineage.js';
 
 const TYPES: readonly ClientType[] = ['confidential', 'public'];
@@ -25,18 +25,18 @@ export const clientsCreate = command({
   imports: [UsersModule, ClientsModule],
   parse(flags) {
     const name = required(flags, 'name');
-    if (name.length > MAX_NAME) throw CliError.usage(`--name must be at most ${MAX_NAME} characters`);
+    if (name.length > MAX_NAME) problem(`--name must be at most ${MAX_NAME} characters`);
     const type = oneOf('type', optional(flags, 'type') ?? 'confidential', TYPES);
     const applicationType = oneOf('application-type', optional(flags, 'application-type') ?? 'web', APPLICATION_TYPES);
     const grants = list(optional(flags, 'grants') ?? DEFAULT_GRANTS[type]);
     const scopes = list(optional(flags, 'scopes') ?? DEFAULT_SCOPES);
     const redirectUris = [...new Set((optional(flags, 'redirect-uris') ?? '').split(/\s+/).filter(Boolean))];
-    const problem =
+    const issue =
       applicationTypeProblem(type, applicationType) ??
       grantsProblem(type, grants) ??
       scopesProblem(scopes) ??
       redirectUrisProblem(grants as GrantType[], redirectUris);
-    if (problem) throw CliError.usage(problem);
+    if (issue) problem(issue);
     const directoryAccess = oneOf('directory-access', optional(flags, 'directory-access') ?? 'owner', ACCESS) === 'whole';
     return { name, owner: optional(flags, 'owner'), type, applicationType, grantTypes: grants as GrantType[], scopes, redirectUris, directoryAccess };
   },

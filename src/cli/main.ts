@@ -9,7 +9,7 @@ import { openDatabase, type Database } from '../database/data-source.js';
 import { isDatabaseUnavailable } from '../database/db-errors.js';
 import { MasterKeyMismatchError } from '../oauth/signing-keys.service.js';
 import { CliModule } from './cli.module.js';
-import { CliError, type Command, type CommandResult, type Flags } from './command.js';
+import { CliError, joinNegativeValues, type Command, type CommandResult, type Flags } from './command.js';
 import { COMMANDS } from './commands.js';
 
 /**
@@ -56,7 +56,11 @@ async function main(argv: string[]): Promise<number> {
 function parseFlags(name: string, cmd: Command, args: string[]): Flags {
   const options = Object.fromEntries(cmd.flags.map((f) => [f, { type: 'string' as const }]));
   try {
-    return parseArgs({ args, options: { ...options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }).values;
+    return parseArgs({
+      args: joinNegativeValues(cmd, args),
+      options: { ...options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }).values;
   } catch (err) {
     throw CliError.usage(`${(err as Error).message}\nusage: ${usage(name, cmd)}`);
   }

@@ -1,29 +1,34 @@
 import { AuditService } from '../audit/audit.service.js';
 import { EMAIL_RULE, isEmail, MAX_EMAIL_LENGTH, normalizeEmail } from '../users/email.js';
-import type { UserRole } from '../users/user.entity.js';
+import { ChangeBusModule } from '../database/change-bus.module.js';
+import type { User, UserRole, UserStatus } from '../users/user.entity.js';
 import { UsersModule } from '../users/users.module.js';
-import { UsersService } from '../users/users.service.js';
-import { CliError, command, oneOf, optional, required } from './command.js';
+import { toUserView, UsersService, type UserView } from '../users/users.service.js';
+import { CliError, command, oneOf, optional, optionalOneOf, problem, required, type Flags } from './command.js';
+import { MIN_PASSWORD, readPassword } from './secret.js';
 
 const ROLES: readonly UserRole[] = ['admin', 'developer'];
-const MIN_PASSWORD = 12;
+const STATUSES: readonly UserStatus[] = ['active', 'disabled'];
+const LIST_LIMIT = 100;
 
 export const usersCreate = command({
   summary: 'Create a user (a developer by default)',
-  usage: '--email E --password P [--role admin|developer]',
+  usage: '--email E [--role admin|developer]   (the password: one line on standard input, or typed at the prompt)',
   flags: ['email', 'password', 'role'],
   imports: [UsersModule],
   parse(flags) {
     const email = normalizeEmail(required(flags, 'email'));
-    if (!isEmail(email)) throw CliError.usage(`--email ${EMAIL_RULE} (got "${email.slice(0, MAX_EMAIL_LENGTH)}")`);
-    const password = flags.password;
-    if (typeof password !== 'string' || password === '') throw CliError.usage('--password is required');
-    if (password.length < MIN_PASSWORD) throw CliError.usage(`--password must be at least ${MIN_PASSWORD} characters`);
+    if (!isEmail(email)) problem(`--email ${EMAIL_RULE} (got "${email.slice(0, MAX_EMAIL_LENGTH)}")`);
+    // --password is kept for old scripts; standard input keeps the password out of argv (ps, shell history).
+    const password = typeof flags.password === 'string' ? flags.password : undefined;
+    if (password === '') problem('--password needs a value');
+    if (password !== undefined && password.length < MIN_PASSWORD) problem(`--password must be at least ${MIN_PASSWORD} characters`);
     const role = oneOf('role', optional(flags, 'role') ?? 'developer', ROLES);
     return { email, password, role };
   },
   async run({ app }, input) {
-    const user = await app.get(UsersService).create(input);
+    const password = input.password ?? (await readPassword(`Password for ${input.email}: `));
+    const user = await app.get(UsersService).create({ ...input, password });
     return {
       json: { id: user.id, email: user.email, role: user.role },
       text: [`Created ${user.role} ${user.email} (id ${user.id})`],
@@ -48,6 +53,93 @@ export const usersUnlock = command({
     return {
       json: { id: user.id, email: user.email, sign_in_unlocked_at: user.signInUnlockedAt?.toISOString() ?? null },
       text: [`Unlocked sign-in for ${user.email} (id ${user.id}): failed sign-ins counted so far no longer hold it back`],
+    };
+  },
+});
+
+function userText(u: UserView): string[] {
+  return [`id:         ${u.id}`, `email:      ${u.email}`, `role:       ${u.role}`, `status:     ${u.status}`, `created_at: ${u.created_at}`];
+}
+
+/** The user named by --email or --id (exactly one of them). */
+function who(flags: Flags): { email?: string; id?: string } {
+  const email = optional(flags, 'email');
+  const id = optional(flags, 'id');
+  if ((email === undefined) === (id === undefined)) problem('give exactly one of --email and --id');
+  return email !== undefined ? { email: normalizeEmail(email) } : { id };
+}
+
+async function findUser(users: UsersService, { email, id }: { email?: string; id?: string }): Promise<User> {
+  const user = email !== undefined ? await users.findByEmail(email) : await users.find(id!);
+  if (!user) throw new CliError(email !== undefined ? `No user has the email ${email}` : `No user has the id ${id}`);
+  return user;
+}
+
+export const usersList = command({
+  summary: `Users, newest first (at most ${LIST_LIMIT}); filter by --role and --status`,
+  usage: '[--role admin|developer] [--status active|disabled]',
+  flags: ['role', 'status'],
+  imports: [UsersModule],
+  parse(flags) {
+    return { role: optionalOneOf(flags, 'role', ROLES), status: optionalOneOf(flags, 'status', STATUSES) };
+  },
+  async run({ app }, filter) {
+    const page = await app.get(UsersService).list(LIST_LIMIT, undefined, filter);
+    const text = page.data.map((u) => `${u.id}  ${u.role.padEnd(9)}  ${u.status.padEnd(8)}  ${u.email}`);
+    if (page.next_cursor) text.push(`(first ${LIST_LIMIT} shown: narrow with --role or --status)`);
+    return { json: { data: page.data, more: page.next_cursor !== null }, text: text.length ? text : ['(no users)'] };
+  },
+});
+
+export const usersGet = command({
+  summary: 'One user, by email or id',
+  usage: '--email E | --id ID',
+  flags: ['email', 'id'],
+  imports: [UsersModule],
+  parse: who,
+  async run({ app }, input) {
+    const view = toUserView(await findUser(app.get(UsersService), input));
+    return { json: { ...view }, text: userText(view) };
+  },
+});
+
+export const usersUpdate = command({
+  summary: 'Disable or enable a user, or change their role (audited as admin.user_changed, every instance told at once)',
+  usage: '--email E [--status active|disabled] [--role admin|developer]',
+  flags: ['email', 'status', 'role'],
+  imports: [ChangeBusModule, UsersModule],
+  parse(flags) {
+    const email = normalizeEmail(required(flags, 'email'));
+    const changes = { status: optionalOneOf(flags, 'status', STATUSES), role: optionalOneOf(flags, 'role', ROLES) };
+    if (changes.status === undefined && changes.role === undefined) problem('nothing to change: give --status and/or --role');
+    return { email, changes };
+  },
+  async run({ app }, { email, changes }) {
+    const users = app.get(UsersService);
+    const user = await users.setStatusAndRole((await findUser(users, { email })).id, changes);
+    await app.get(AuditService).record({ type: 'admin.user_changed', target: user.id, details: { via: 'cli', status: changes.status, role: changes.role } });
+    const view = toUserView(user);
+    return { json: { ...view }, text: [`Updated ${view.email}`, ...userText(view)] };
+  },
+});
+
+export const usersSetPassword = command({
+  summary: "Set a user's password, read from standard input (one line) or typed at a prompt without echo; never from argv",
+  usage: '--email E   (the password: one line on standard input, or typed at the prompt)',
+  flags: ['email'],
+  imports: [ChangeBusModule, UsersModule],
+  parse(flags) {
+    return { email: normalizeEmail(required(flags, 'email')) };
+  },
+  async run({ app }, { email }) {
+    const users = app.get(UsersService);
+    const found = await findUser(users, { email });
+    const password = await readPassword(`New password for ${email}: `);
+    const user = await users.setPassword(found.id, password);
+    await app.get(AuditService).record({ type: 'admin.user_changed', target: user.id, details: { via: 'cli', password: 'set' } });
+    return {
+      json: { id: user.id, email: user.email, password_changed_at: user.passwordChangedAt.toISOString() },
+      text: [`Set a new password for ${user.email} (id ${user.id})`],
     };
   },
 });

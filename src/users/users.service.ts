@@ -148,6 +148,16 @@ export class UsersService {
     return user;
   }
 
+  /** A new password (hashed here); sessions and tokens issued before it stop counting where they check passwordChangedAt. */
+  async setPassword(id: string, password: string): Promise<User> {
+    const user = await this.get(id);
+    user.passwordHash = await this.passwords.hash(password);
+    user.passwordChangedAt = new Date();
+    await this.users.update({ id: user.id }, { passwordHash: user.passwordHash, passwordChangedAt: user.passwordChangedAt });
+    await this.bus?.publish(USERS_CHANNEL, user.id);
+    return user;
+  }
+
   findByEmail(email: string): Promise<User | null> {
     return this.users.findOneBy({ email: normalizeEmail(email) });
   }

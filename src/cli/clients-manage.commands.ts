@@ -1,0 +1,122 @@
+import { AuditService } from '../audit/audit.service.js';
+import { toClientView, type ClientView } from '../clients/client.dto.js';
+import { Client } from '../clients/client.entity.js';
+import { redirectUrisProblem, scopesProblem } from '../clients/client-rules.js';
+import { ClientsModule } from '../clients/clients.module.js';
+import { ClientsService } from '../clients/clients.service.js';
+import { ChangeBusModule } from '../database/change-bus.module.js';
+import type { Database } from '../database/data-source.js';
+import { UsersModule } from '../users/users.module.js';
+import { UsersService } from '../users/users.service.js';
+import { CliError, command, list, optional, optionalOneOf, problem, required } from './command.js';
+
+const LIST_LIMIT = 200;
+const STATUSES = ['active', 'disabled'] as const;
+
+/** The client as stored now (not the auth cache), or a one-line failure. */
+async function findClient(db: Database, clientId: string): Promise<Client> {
+  const client = clientId.length <= 200 ? await db.dataSource.getRepository(Client).findOneBy({ clientId }) : null;
+  if (!client) throw new CliError(`No client has the client_id ${clientId.slice(0, 80)}`);
+  return client;
+}
+
+export function clientText(c: ClientView): string[] {
+  return [
+    `client_id:     ${c.client_id}`,
+    `name:          ${c.name}`,
+    `type:          ${c.type} (${c.application_type})`,
+    `status:        ${c.status}`,
+    `owner_id:      ${c.owner_id ?? '(none)'}`,
+    `grant_types:   ${c.grant_types.join(' ')}`,
+    `scopes:        ${c.scopes.join(' ')}`,
+    `redirect_uris: ${c.redirect_uris.join(' ') || '(none)'}`,
+    `created_at:    ${c.created_at}`,
+  ];
+}
+
+export const clientsList = command({
+  summary: `OAuth clients, newest first (at most ${LIST_LIMIT}); --owner narrows to one user's`,
+  usage: '[--owner EMAIL]',
+  flags: ['owner'],
+  imports: [UsersModule],
+  parse: (flags) => ({ owner: optional(flags, 'owner') }),
+  async run({ app, db }, { owner }) {
+    let ownerId: string | undefined;
+    if (owner !== undefined) {
+      const user = await app.get(UsersService).findByEmail(owner);
+      if (!user) throw new CliError(`No user has the email ${owner}`);
+      ownerId = user.id;
+    }
+    const rows = await db.dataSource
+      .getRepository(Client)
+      .find({ where: ownerId ? { ownerId } : {}, order: { createdAt: 'DESC', id: 'DESC' }, take: LIST_LIMIT + 1 });
+    const data = rows.slice(0, LIST_LIMIT).map(toClientView);
+    const text = data.map((c) => `${c.client_id}  ${c.type.padEnd(12)}  ${c.status.padEnd(8)}  ${c.name}`);
+    if (rows.length > LIST_LIMIT) text.push(`(first ${LIST_LIMIT} shown: narrow with --owner)`);
+    return { json: { data, more: rows.length > LIST_LIMIT }, text: text.length ? text : ['(no clients)'] };
+  },
+});
+
+export const clientsGet = command({
+  summary: 'One OAuth client (never its secret: only its digest is stored)',
+  usage: '--client-id ID',
+  flags: ['client-id'],
+  parse: (flags) => ({ clientId: required(flags, 'client-id') }),
+  async run({ db }, { clientId }) {
+    const view = toClientView(await findClient(db, clientId));
+    return { json: { ...view }, text: clientText(view) };
+  },
+});
+
+export const clientsUpdate = command({
+  summary: 'Disable or enable a client, or replace its scopes or redirect URIs (every instance told at once; audited)',
+  usage: '--client-id ID [--status active|disabled] [--scopes "users:read data:read"] [--redirect-uris "https://a/cb"]',
+  flags: ['client-id', 'status', 'scopes', 'redirect-uris'],
+  imports: [ChangeBusModule, ClientsModule],
+  parse(flags) {
+    const clientId = required(flags, 'client-id');
+    const status = optionalOneOf(flags, 'status', STATUSES);
+    const scopesFlag = optional(flags, 'scopes');
+    const scopes = scopesFlag === undefined ? undefined : list(scopesFlag);
+    const urisFlag = flags['redirect-uris'];
+    const redirectUris = typeof urisFlag === 'string' ? [...new Set(urisFlag.split(/\s+/).filter(Boolean))] : undefined;
+    if (status === undefined && scopes === undefined && redirectUris === undefined) {
+      problem('nothing to change: give --status, --scopes and/or --redirect-uris');
+    }
+    const scopesIssue = scopes && scopesProblem(scopes);
+    if (scopesIssue) problem(`--scopes: ${scopesIssue}`);
+    return { clientId, status, scopes, redirectUris };
+  },
+  async run({ app, db }, { clientId, status, scopes, redirectUris }) {
+    const client = await findClient(db, clientId);
+    const uris = redirectUris ?? client.redirectUris;
+    const problem = redirectUrisProblem(client.grantTypes, uris);
+    if (problem) throw CliError.usage(`--redirect-uris: ${problem}`);
+    const fields = Object.fromEntries(Object.entries({ status, scopes, redirectUris }).filter(([, v]) => v !== undefined));
+    await app.get(ClientsService).update(client, fields);
+    const audit = app.get(AuditService);
+    if (status !== undefined && status !== client.status) {
+      await audit.record({ type: status === 'disabled' ? 'client.disabled' : 'client.enabled', target: client.clientId, details: { via: 'cli' } });
+    }
+    if (scopes !== undefined || redirectUris !== undefined) {
+      await audit.record({ type: 'client.updated', target: client.clientId, details: { via: 'cli', scopes, redirectUris } });
+    }
+    const view = toClientView(await findClient(db, clientId));
+    return { json: { ...view }, text: [`Updated ${view.name}`, ...clientText(view)] };
+  },
+});
+
+export const clientsDelete = command({
+  summary: 'Delete a client: its tokens and secrets stop working on every instance at once (audited as client.deleted)',
+  usage: '--client-id ID',
+  flags: ['client-id'],
+  imports: [ChangeBusModule, ClientsModule],
+  parse: (flags) => ({ clientId: required(flags, 'client-id') }),
+  async run({ app, db }, { clientId }) {
+    const client = await findClient(db, clientId);
+    await db.dataSource.getRepository(Client).delete({ id: client.id });
+    await app.get(ClientsService).changed(client.clientId);
+    await app.get(AuditService).record({ type: 'client.deleted', target: client.clientId, details: { via: 'cli', byAdmin: true } });
+    return { json: { client_id: client.clientId, deleted: true }, text: [`Deleted client "${client.name}" (${client.clientId})`] };
+  },
+});
