@@ -1,9 +1,9 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { startTestApp } from './support/app.js';
 import { Agent, hidden } from './support/agent.js';
 import { ensureBuilt } from './support/build.js';
 import { cli, failed, json } from './support/cli.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { createTestDatabase, queryDatabase, type TestDatabase } from './support/database.js';
 
 /** The operator's read and manage commands (users:*, clients:*, keys:*), the built CLI on a real PostgreSQL. */
 const PASSWORD = 'correct horse battery staple';
@@ -11,15 +11,7 @@ const NEW_PASSWORD = 'a brand new passphrase 42';
 
 let db: TestDatabase;
 let env: Record<string, string>;
-const query = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> => {
-  const c = new pg.Client({ connectionString: db.url });
-  await c.connect();
-  try {
-    return (await c.query<T>(sql, params)).rows;
-  } finally {
-    await c.end();
-  }
-};
+const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDatabase<T>(db.url, sql, params);
 
 beforeAll(async () => {
   await ensureBuilt();

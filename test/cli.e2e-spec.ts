@@ -1,12 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { freePort, postForm, startTestApp, type TestApp } from './support/app.js';
 import { Agent, hidden } from './support/agent.js';
 import { ensureBuilt } from './support/build.js';
 import { cli, failed, json } from './support/cli.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { createTestDatabase, queryDatabase, type TestDatabase } from './support/database.js';
 
 /**
  * The operator command line as operators run it: the built dist/src/cli/main.js in a child process,
@@ -62,15 +62,7 @@ describe('usage errors (no database needed)', () => {
 describe('on PostgreSQL (DATABASE_URL)', () => {
   let db: TestDatabase;
   let env: Record<string, string>;
-  const query = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> => {
-    const c = new pg.Client({ connectionString: db.url });
-    await c.connect();
-    try {
-      return (await c.query<T>(sql, params)).rows;
-    } finally {
-      await c.end();
-    }
-  };
+  const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDatabase<T>(db.url, sql, params);
 
   beforeAll(async () => {
     db = await createTestDatabase();
