@@ -9,8 +9,9 @@ import type { Database } from '../database/data-source.js';
 import { UsersModule } from '../users/users.module.js';
 import { UsersService } from '../users/users.service.js';
 import { CliError, command, list, optional, optionalOneOf, problem, required } from './command.js';
+import { CLIENTS_LIST_LIMIT } from './commands.js';
 
-const LIST_LIMIT = 200;
+const LIST_LIMIT = CLIENTS_LIST_LIMIT;
 const STATUSES = ['active', 'disabled'] as const;
 
 /** The client as stored now (not the auth cache), or a one-line failure. */
@@ -35,9 +36,6 @@ export function clientText(c: ClientView): string[] {
 }
 
 export const clientsList = command({
-  summary: `OAuth clients, newest first (at most ${LIST_LIMIT}); --owner narrows to one user's`,
-  usage: '[--owner EMAIL]',
-  flags: ['owner'],
   imports: [UsersModule],
   parse: (flags) => ({ owner: optional(flags, 'owner') }),
   async run({ app, db }, { owner }) {
@@ -58,9 +56,6 @@ export const clientsList = command({
 });
 
 export const clientsGet = command({
-  summary: 'One OAuth client (never its secret: only its digest is stored)',
-  usage: '--client-id ID',
-  flags: ['client-id'],
   parse: (flags) => ({ clientId: required(flags, 'client-id') }),
   async run({ db }, { clientId }) {
     const view = toClientView(await findClient(db, clientId));
@@ -69,9 +64,6 @@ export const clientsGet = command({
 });
 
 export const clientsUpdate = command({
-  summary: 'Disable or enable a client, or replace its scopes or redirect URIs (every instance told at once; audited)',
-  usage: '--client-id ID [--status active|disabled] [--scopes "users:read data:read"] [--redirect-uris "https://a/cb"]',
-  flags: ['client-id', 'status', 'scopes', 'redirect-uris'],
   imports: [ChangeBusModule, ClientsModule],
   parse(flags) {
     const clientId = required(flags, 'client-id');
@@ -107,9 +99,6 @@ export const clientsUpdate = command({
 });
 
 export const clientsDelete = command({
-  summary: 'Delete a client: its tokens and secrets stop working on every instance at once (audited as client.deleted)',
-  usage: '--client-id ID',
-  flags: ['client-id'],
   imports: [ChangeBusModule, ClientsModule],
   parse: (flags) => ({ clientId: required(flags, 'client-id') }),
   async run({ app, db }, { clientId }) {

@@ -17,11 +17,6 @@ const MAX_NAME = 200;
 const ACCESS = ['whole', 'owner'] as const;
 
 export const clientsCreate = command({
-  summary: 'Register an OAuth client; its secret is shown once',
-  usage:
-    '--name N [--owner EMAIL] [--type confidential|public] [--application-type web|native] [--grants "client_credentials authorization_code refresh_token"] ' +
-    '[--scopes "users:read data:read"] [--redirect-uris "https://a/cb http://127.0.0.1:8765/cb"] [--directory-access whole|owner]',
-  flags: ['name', 'owner', 'type', 'application-type', 'grants', 'scopes', 'redirect-uris', 'directory-access'],
   imports: [UsersModule, ClientsModule],
   parse(flags) {
     const name = required(flags, 'name');
@@ -57,9 +52,6 @@ export const clientsCreate = command({
 });
 
 export const clientsDirectory = command({
-  summary: "Allow a client's own tokens the whole user directory (whole), or only its owner's record (owner)",
-  usage: '--client-id ID --access whole|owner',
-  flags: ['client-id', 'access'],
   imports: [ChangeBusModule, UsersModule, ClientsModule],
   parse(flags) {
     return { clientId: required(flags, 'client-id'), access: oneOf('access', required(flags, 'access'), ACCESS) };

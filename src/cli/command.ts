@@ -32,13 +32,11 @@ export interface CommandResult {
   readonly text: string[];
 }
 
+/**
+ * A command's body. Its name, summary, usage and flags live in `commands.ts`, which imports nothing
+ * heavy, so `--help` and usage errors never load Nest, TypeORM or pg.
+ */
 export interface CommandDef<I> {
-  /** One line for the help text. */
-  readonly summary: string;
-  /** The flags, as the help text shows them. */
-  readonly usage: string;
-  /** Flag names (all take a value); --json and --help are added to every command. */
-  readonly flags: readonly string[];
   /** Nest modules the command needs; without any, no application context is created. */
   readonly imports?: ModuleMetadata['imports'];
   /** False to open the database without applying pending migrations first. */
@@ -49,9 +47,6 @@ export interface CommandDef<I> {
 }
 
 export interface Command {
-  readonly summary: string;
-  readonly usage: string;
-  readonly flags: readonly string[];
   readonly imports: NonNullable<ModuleMetadata['imports']>;
   readonly migrate: boolean;
   /** Validates the flags, returning the work to run once the database is open. */
@@ -60,9 +55,6 @@ export interface Command {
 
 export function command<I>(def: CommandDef<I>): Command {
   return {
-    summary: def.summary,
-    usage: def.usage,
-    flags: def.flags,
     imports: def.imports ?? [],
     migrate: def.migrate ?? true,
     prepare(flags) {
@@ -142,7 +134,7 @@ export function list(value: string): string[] {
  * `--expires-in -5` as `--expires-in=-5`: node's parseArgs calls a value starting with "-" ambiguous,
  * so a negative number would get its message instead of the command's own check.
  */
-export function joinNegativeValues(cmd: Pick<Command, 'flags'>, args: readonly string[]): string[] {
+export function joinNegativeValues(cmd: { readonly flags: readonly string[] }, args: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const name = args[i].startsWith('--') && !args[i].includes('=') ? args[i].slice(2) : undefined;

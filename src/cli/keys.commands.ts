@@ -6,16 +6,14 @@ import { ChangeBusModule } from '../database/change-bus.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { UsersService } from '../users/users.service.js';
 import { CliError, command, list, optional, problem, required } from './command.js';
+import { KEYS_LIST_LIMIT } from './commands.js';
 import { CLI_LINEAGE } from '../clients/lineage.js';
 
 const MAX_NAME = 100;
 const MAX_EXPIRES_IN = 10 * 365 * 86400;
-const LIST_LIMIT = 100;
+const LIST_LIMIT = KEYS_LIST_LIMIT;
 
 export const keysCreate = command({
-  summary: 'Create an API key for a user; the key is shown once',
-  usage: `--owner EMAIL --name N [--scopes "data:read"] [--expires-in SECONDS]`,
-  flags: ['owner', 'name', 'scopes', 'expires-in'],
   imports: [ChangeBusModule, ApiKeysModule],
   parse(flags) {
     const owner = required(flags, 'owner');
@@ -63,9 +61,6 @@ function keyText(k: ApiKeyView): string[] {
 }
 
 export const keysList = command({
-  summary: `API keys, newest first (at most ${LIST_LIMIT}); --owner narrows to one user's; never the keys themselves`,
-  usage: '[--owner EMAIL]',
-  flags: ['owner'],
   imports: [ChangeBusModule, UsersModule, ApiKeysModule],
   parse: (flags) => ({ owner: optional(flags, 'owner') }),
   async run({ app }, { owner }) {
@@ -83,9 +78,6 @@ export const keysList = command({
 });
 
 export const keysGet = command({
-  summary: 'One API key by id (its prefix and last 4 characters, never the key)',
-  usage: '--id ID',
-  flags: ['id'],
   imports: [ChangeBusModule, ApiKeysModule],
   parse: (flags) => ({ id: required(flags, 'id') }),
   async run({ app }, { id }) {
@@ -95,9 +87,6 @@ export const keysGet = command({
 });
 
 export const keysRevoke = command({
-  summary: 'Revoke an API key now, on every instance at once (idempotent; audited as api_key.revoked)',
-  usage: '--id ID',
-  flags: ['id'],
   imports: [ChangeBusModule, ApiKeysModule],
   parse: (flags) => ({ id: required(flags, 'id') }),
   async run({ app }, { id }) {

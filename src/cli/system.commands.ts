@@ -10,9 +10,6 @@ import { command } from './command.js';
 class SigningKeysModule {}
 
 export const signingKeysRotate = command({
-  summary: 'Add a new signing key; it is published at once and signs after SIGNING_KEY_ACTIVATION_DELAY',
-  usage: '',
-  flags: [],
   // The change bus tells every running instance to re-read the keys at once.
   imports: [ChangeBusModule, SigningKeysModule],
   parse: () => undefined,
@@ -24,9 +21,6 @@ export const signingKeysRotate = command({
 });
 
 export const migrationRun = command({
-  summary: 'Apply pending database migrations',
-  usage: '',
-  flags: [],
   migrate: false,
   parse: () => undefined,
   async run({ db }) {
@@ -36,9 +30,6 @@ export const migrationRun = command({
 });
 
 export const status = command({
-  summary: 'Where the server is, its admins and the demo client (the start-up banner again; secrets are shown only once, at first start)',
-  usage: '',
-  flags: [],
   parse: () => undefined,
   async run({ config, db }) {
     const admins = await db.dataSource.query<{ email: string; status: string }[]>("SELECT email, status FROM users WHERE role = 'admin' ORDER BY created_at");

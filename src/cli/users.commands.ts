@@ -5,16 +5,14 @@ import type { User, UserRole, UserStatus } from '../users/user.entity.js';
 import { UsersModule } from '../users/users.module.js';
 import { toUserView, UsersService, type UserView } from '../users/users.service.js';
 import { CliError, command, oneOf, optional, optionalOneOf, problem, required, type Flags } from './command.js';
+import { USERS_LIST_LIMIT } from './commands.js';
 import { MIN_PASSWORD, readPassword } from './secret.js';
 
 const ROLES: readonly UserRole[] = ['admin', 'developer'];
 const STATUSES: readonly UserStatus[] = ['active', 'disabled'];
-const LIST_LIMIT = 100;
+const LIST_LIMIT = USERS_LIST_LIMIT;
 
 export const usersCreate = command({
-  summary: 'Create a user (a developer by default)',
-  usage: '--email E [--role admin|developer]   (the password: one line on standard input, or typed at the prompt)',
-  flags: ['email', 'password', 'role'],
   imports: [UsersModule],
   parse(flags) {
     const email = normalizeEmail(required(flags, 'email'));
@@ -37,9 +35,6 @@ export const usersCreate = command({
 });
 
 export const usersUnlock = command({
-  summary: 'Unlock sign-in for a user: forget every failed sign-in counted against the account',
-  usage: '--email E',
-  flags: ['email'],
   imports: [UsersModule],
   parse(flags) {
     return { email: normalizeEmail(required(flags, 'email')) };
@@ -76,9 +71,6 @@ async function findUser(users: UsersService, { email, id }: { email?: string; id
 }
 
 export const usersList = command({
-  summary: `Users, newest first (at most ${LIST_LIMIT}); filter by --role and --status`,
-  usage: '[--role admin|developer] [--status active|disabled]',
-  flags: ['role', 'status'],
   imports: [UsersModule],
   parse(flags) {
     return { role: optionalOneOf(flags, 'role', ROLES), status: optionalOneOf(flags, 'status', STATUSES) };
@@ -92,9 +84,6 @@ export const usersList = command({
 });
 
 export const usersGet = command({
-  summary: 'One user, by email or id',
-  usage: '--email E | --id ID',
-  flags: ['email', 'id'],
   imports: [UsersModule],
   parse: who,
   async run({ app }, input) {
@@ -104,9 +93,6 @@ export const usersGet = command({
 });
 
 export const usersUpdate = command({
-  summary: 'Disable or enable a user, or change their role (audited as admin.user_changed, every instance told at once)',
-  usage: '--email E [--status active|disabled] [--role admin|developer]',
-  flags: ['email', 'status', 'role'],
   imports: [ChangeBusModule, UsersModule],
   parse(flags) {
     const email = normalizeEmail(required(flags, 'email'));
@@ -124,9 +110,6 @@ export const usersUpdate = command({
 });
 
 export const usersSetPassword = command({
-  summary: "Set a user's password, read from standard input (one line) or typed at a prompt without echo; never from argv",
-  usage: '--email E   (the password: one line on standard input, or typed at the prompt)',
-  flags: ['email'],
   imports: [ChangeBusModule, UsersModule],
   parse(flags) {
     return { email: normalizeEmail(required(flags, 'email')) };
