@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AUTH_MEMO_WINDOW_MS, AuthMemo } from '../auth/auth-memo.js';
 import type { Principal } from '../auth/principal.js';
 import { ResourceAuthError } from '../auth/resource-auth.error.js';
 import { digestsEqual } from '../common/crypto.js';
@@ -63,6 +64,8 @@ export class ApiKeyVerifier implements OnModuleInit {
   private readonly cache = new Map<string, Cached>();
   private readonly byKeyId = new Map<string, string>();
   private readonly ttlMs: number;
+  /** A key's whole answer, by the key as presented, for up to a second while nothing changes anywhere (see AuthMemo). */
+  private readonly memo: AuthMemo<Cached>;
   /** Bumped on every invalidation: a look-up that raced with one must not fill the cache. */
   private generation = 0;
 
@@ -75,6 +78,7 @@ export class ApiKeyVerifier implements OnModuleInit {
   ) {
     const ttl = bus.inProcessOnly ? Math.min(config.apiKeyCacheTtl, EMBEDDED_MAX_TTL_S) : config.apiKeyCacheTtl;
     this.ttlMs = ttl * 1000;
+    this.memo = new AuthMemo(bus, Math.min(AUTH_MEMO_WINDOW_MS, this.ttlMs));
   }
 
   onModuleInit(): void {
@@ -89,9 +93,10 @@ export class ApiKeyVerifier implements OnModuleInit {
     const parsed = parseApiKey(key);
     if (!parsed.ok) throw ResourceAuthError.invalidToken(API_KEY_ERRORS[parsed.reason], 'ApiKey');
     const now = Date.now();
+    const epoch = this.memo.epoch;
     const cacheKey = parsed.hash.toString('base64');
     const hit = this.cached(cacheKey, parsed.hash, now);
-    if (hit) return hit;
+    if (hit) return this.memorize(key, hit, epoch, now);
     const generation = this.generation;
     const row = await this.load(parsed.lookupId);
     if (!row || !digestsEqual(row.key_hash, parsed.hash)) throw ResourceAuthError.invalidToken(API_KEY_ERRORS.unknown, 'ApiKey');
@@ -107,7 +112,10 @@ export class ApiKeyVerifier implements OnModuleInit {
       scopes: new Set(row.scopes),
       scheme: 'apiKey',
     };
-    if (this.ttlMs > 0 && this.bus.live && generation === this.generation) this.remember(cacheKey, row, principal, chain, now);
+    if (this.ttlMs > 0 && this.bus.live && generation === this.generation) {
+      this.remember(cacheKey, row, principal, chain, now);
+      this.memo.remember(key, this.cache.get(cacheKey)!, epoch, now, row.expires_at?.getTime());
+    }
     this.usage.touch(row.id, now);
     return principal;
   }
@@ -118,11 +126,25 @@ export class ApiKeyVerifier implements OnModuleInit {
    * which says what is wrong or looks the key up).
    */
   verifyNow(key: string): Principal | undefined {
+    const now = Date.now();
+    const known = this.memo.get(key, now);
+    if (known) {
+      this.usage.touch(known.principal.apiKeyId!, now);
+      return known.principal;
+    }
+    const epoch = this.memo.epoch;
     const parsed = parseApiKey(key);
-    return parsed.ok ? this.cached(parsed.hash.toString('base64'), parsed.hash, Date.now()) : undefined;
+    const hit = parsed.ok ? this.cached(parsed.hash.toString('base64'), parsed.hash, now) : undefined;
+    return hit && this.memorize(key, hit, epoch, now);
   }
 
-  private cached(cacheKey: string, hash: Buffer, now: number): Principal | undefined {
+  private memorize(key: string, hit: Cached, epoch: number, now: number): Principal {
+    this.memo.remember(key, hit, epoch, now, hit.expiresAt);
+    return hit.principal;
+  }
+
+  /** The cache entry of a verified key, its lineage alive (from memory) and its use recorded; undefined when it must be looked up. */
+  private cached(cacheKey: string, hash: Buffer, now: number): Cached | undefined {
     const hit = this.cache.get(cacheKey);
     if (!hit || !this.bus.live || now - hit.at >= this.ttlMs || (hit.expiresAt !== undefined && hit.expiresAt <= now) || !digestsEqual(hit.hash, hash)) {
       return undefined;
@@ -132,7 +154,7 @@ export class ApiKeyVerifier implements OnModuleInit {
     if (alive === undefined) return undefined;
     if (!alive) throw ResourceAuthError.invalidToken(API_KEY_ERRORS.stopped, 'ApiKey');
     this.usage.touch(hit.principal.apiKeyId!, now);
-    return hit.principal;
+    return hit;
   }
 
   /** Drops a key from this instance's cache (the change bus calls this on every instance). */
@@ -163,6 +185,7 @@ export class ApiKeyVerifier implements OnModuleInit {
     this.generation++;
     this.cache.clear();
     this.byKeyId.clear();
+    this.memo.clear();
   }
 
   private remember(cacheKey: string, row: KeyRow, principal: Principal, chain: ChainRef, now: number): void {

@@ -31,8 +31,18 @@ function setup(opts: { ttl?: number; live?: boolean; inProcessOnly?: boolean } =
       return Promise.resolve(lookupId === k.lookupId ? [{ ...row }] : []);
     },
   } as unknown as DataSource;
-  const emitter = new EventEmitter();
+  // As the real bus: every delivery moves the epoch first (the verifier's memo of whole answers reads it).
+  const epoch = { value: 0 };
+  const emitter = new (class extends EventEmitter {
+    override emit(event: string | symbol, ...args: unknown[]): boolean {
+      epoch.value++;
+      return super.emit(event, ...args);
+    }
+  })();
   const bus = {
+    get epoch() {
+      return epoch.value;
+    },
     live: opts.live ?? true,
     inProcessOnly: opts.inProcessOnly ?? false,
     subscribe: (channel: string, fn: (p: string) => void) => emitter.on(channel, fn),

@@ -21,3 +21,36 @@ declare module 'fastify' {
     principal?: Principal;
   }
 }
+
+/**
+ * The Principal a request carries (`req.principal`): the authenticated one's fields, and the address
+ * read from the request only when something asks (the audit trail), so the hot path neither copies
+ * an object literal nor asks the socket for its peer on every request.
+ */
+export class RequestPrincipal implements Principal {
+  readonly kind: Principal['kind'];
+  readonly subject: string;
+  readonly userId: string | undefined;
+  readonly clientId: string | undefined;
+  readonly grantId: string | undefined;
+  readonly apiKeyId: string | undefined;
+  readonly scopes: ReadonlySet<string>;
+  readonly scheme: Principal['scheme'];
+  readonly #req: { readonly ip: string };
+
+  constructor(base: Principal, req: { readonly ip: string }) {
+    this.kind = base.kind;
+    this.subject = base.subject;
+    this.userId = base.userId;
+    this.clientId = base.clientId;
+    this.grantId = base.grantId;
+    this.apiKeyId = base.apiKeyId;
+    this.scopes = base.scopes;
+    this.scheme = base.scheme;
+    this.#req = req;
+  }
+
+  get ip(): string {
+    return this.#req.ip;
+  }
+}

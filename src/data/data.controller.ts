@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { Auth } from '../auth/auth.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
@@ -25,8 +26,10 @@ export class DataController {
   @Auth({ schemes: ['apiKey', 'bearer'], scopes: ['data:read'] })
   @ApiOperation({ summary: 'Your records, newest first', description: KEY_NOTE })
   @ApiOkResponse({ description: '{ data: Record[], next_cursor }' })
-  list(@CurrentPrincipal() p: Principal, @Query() q: DataPageQuery): Promise<Page<DataRecordView>> {
-    return this.data.list(p, q);
+  list(@Req() req: FastifyRequest, @Query() q: DataPageQuery): Promise<Page<DataRecordView>> {
+    // The hot read: @Req() rather than @CurrentPrincipal(), whose custom-decorator pass through the
+    // global pipes cost about 5 us a request (the API-key benchmark's margin). The guard set it.
+    return this.data.list(req.principal!, q);
   }
 
   @Get(':id')

@@ -35,6 +35,8 @@ export class ChangeBus implements OnModuleInit, OnModuleDestroy {
   private backoff = 500;
   private retry: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
+  /** Bumped on every change told to this process (and on every reset): see `epoch`. */
+  private changes = 0;
   /** Queries on the listening connection, one at a time (pg deprecates overlapping queries on one client). */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -46,6 +48,15 @@ export class ChangeBus implements OnModuleInit, OnModuleDestroy {
   /** True when every change published anywhere reaches this process. */
   get live(): boolean {
     return this.config.databaseUrl === undefined || this.connected;
+  }
+
+  /**
+   * A number that changes whenever anything was published, delivered or reset on this bus: a memo
+   * of answers that depend on any cached fact (AuthMemo) is valid only while the epoch it was made
+   * in lasts. Changes are rare, so forgetting everything on each one costs nothing that matters.
+   */
+  get epoch(): number {
+    return this.changes;
   }
 
   /** True when only this process can publish (embedded database): notifications cannot cross processes. */
@@ -85,8 +96,14 @@ export class ChangeBus implements OnModuleInit, OnModuleDestroy {
   /** Tells every instance (this one at once). Call after the change is committed. */
   async publish(channel: string, payload: string): Promise<void> {
     assertChannel(channel);
-    this.local.emit(channel, payload);
+    this.tell(channel, payload);
     if (this.config.databaseUrl) await this.dataSource.query('SELECT pg_notify($1, $2)', [channel, payload]);
+  }
+
+  /** Every delivery, local or from PostgreSQL, and every reset: the epoch first, then the subscribers. */
+  private tell(channel: string, payload?: string): void {
+    this.changes++;
+    this.local.emit(channel, payload);
   }
 
   private async connect(): Promise<void> {
@@ -104,7 +121,7 @@ export class ChangeBus implements OnModuleInit, OnModuleDestroy {
     client.on('error', lost);
     client.on('end', () => lost(new Error('connection ended')));
     client.on('notification', (n) => {
-      if (n.channel !== RESET) this.local.emit(n.channel, n.payload ?? '');
+      if (n.channel !== RESET) this.tell(n.channel, n.payload ?? '');
     });
     this.client = client;
     this.queue = Promise.resolve();
@@ -115,7 +132,7 @@ export class ChangeBus implements OnModuleInit, OnModuleDestroy {
       this.connected = true;
       this.backoff = 500;
       if (wasDown) this.logger.log('change notifications: listening again');
-      this.local.emit(RESET);
+      this.tell(RESET);
       clearInterval(this.heartbeat);
       this.heartbeat = setInterval(() => void this.serial(client, 'SELECT 1').catch(lost), HEARTBEAT_MS);
       this.heartbeat.unref();
@@ -135,7 +152,7 @@ export class ChangeBus implements OnModuleInit, OnModuleDestroy {
     if (this.connected) this.logger.warn(`change notifications lost (${err instanceof Error ? err.message : String(err)}); reconnecting`);
     this.connected = false;
     clearInterval(this.heartbeat);
-    this.local.emit(RESET);
+    this.tell(RESET);
     const c = this.client;
     this.client = undefined;
     c?.removeAllListeners('end');

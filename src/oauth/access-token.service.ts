@@ -5,6 +5,7 @@ import { ResourceAuthError } from '../auth/resource-auth.error.js';
 import { VerifiedTokenCache } from '../auth/verified-token-cache.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
+import { signJws } from './jws.js';
 import { SigningKeysService } from './signing-keys.service.js';
 
 /** The claims of a Gatehouse access token (RFC 9068). */
@@ -62,12 +63,7 @@ export class AccessTokenService {
       jti: randomUUID(),
       ...(input.gid ? { gid: input.gid } : {}),
     };
-    const token = this.jwt.sign(claims, {
-      privateKey: key.privateKey,
-      algorithm: key.alg,
-      keyid: key.kid,
-      header: { alg: key.alg, typ: 'at+jwt', kid: key.kid },
-    });
+    const token = signJws({ alg: key.alg, typ: 'at+jwt', kid: key.kid }, claims, key.privateKey);
     return { token, expiresIn, claims };
   }
 
