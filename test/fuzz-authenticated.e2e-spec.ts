@@ -517,7 +517,7 @@ describe('fuzzing the authenticated management API', () => {
             url += r.query;
             const headers: Record<string, string> = { ...cred[r.who] };
             if (r.body?.contentType !== undefined) headers['content-type'] = r.body.contentType;
-            const res = await fetch(`${app.url}${url}`, { method, headers, body: r.body?.payload, redirect: 'manual' });
+            const res = await fetchOnce(`${app.url}${url}`, { method, headers, body: r.body?.payload, redirect: 'manual' });
             const text = await res.text();
             seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
             const mine = (perOp[`${method} ${path}`] ??= {});
@@ -542,7 +542,7 @@ describe('fuzzing the authenticated management API', () => {
           failures.push(
             `${method} ${path}: ${err.message
               .split('\n')
-              .filter((l) => /seed|Got error|->/.test(l))
+              .filter((l) => /seed|Got |->|cause/.test(l))
               .join('\n')
               .slice(0, 1500)}`,
           ),
@@ -599,3 +599,21 @@ describe('fuzzing the authenticated management API', () => {
     }
   }, 60_000);
 });
+
+/**
+ * fetch, sent again once when the connection it reused was closed by the server before the request
+ * went out (a keep-alive race: the answer before it, a 413 or 431, closes its connection). Under a
+ * loaded CI run this surfaced as "TypeError: fetch failed" on the next operation's first request;
+ * any other failure, or the same one twice, is reported with its cause.
+ */
+async function fetchOnce(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    const code = ((err as Error).cause as { code?: string } | undefined)?.code;
+    if (!(err instanceof TypeError) || (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET')) {
+      throw new Error(`${init.method} ${url.slice(0, 200)} -> no answer: ${String(err)} (cause ${String((err as Error).cause)})`);
+    }
+    return fetch(url, init);
+  }
+}
