@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from './support/app.js';
+import { eventually, startTestApp, type TestApp } from './support/app.js';
 import { signedIn } from './support/code-flow.js';
 
 /**
@@ -30,9 +30,11 @@ describe('the admin audit page on pathological details', () => {
     const uris = Array.from({ length: 20 }, (_, i) => `https://a.example/${i}${'eyJ'.repeat(600)}`);
     expect((await call('PATCH', `/v1/clients/${client_id}`, { redirect_uris: uris })).status).toBe(200);
 
-    const rows = await app.running.db.dataSource.query<{ size: number }[]>(
-      `SELECT length(details::text) AS size FROM audit_events WHERE type = 'client.updated'`,
-    );
+    // The audit event is written after the response (fire and forget): wait for it.
+    const sizes = () =>
+      app.running.db.dataSource.query<{ size: number }[]>(`SELECT length(details::text) AS size FROM audit_events WHERE type = 'client.updated'`);
+    await eventually(async () => (await sizes()).length > 0);
+    const rows = await sizes();
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect(Number(r.size)).toBeLessThanOrEqual(8300);
 
