@@ -611,7 +611,7 @@ async function fetchOnce(url: string, init: RequestInit): Promise<Response> {
     return await fetch(url, init);
   } catch (err) {
     const code = ((err as Error).cause as { code?: string } | undefined)?.code;
-    if (!(err instanceof TypeError) || (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET')) {
+    if (!(err instanceof TypeError) || (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET' && code !== 'EPIPE')) {
       throw new Error(`${init.method} ${url.slice(0, 200)} -> no answer: ${String(err)} (cause ${String((err as Error).cause)})`);
     }
     return fetch(url, init);
