@@ -8,17 +8,18 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { AuditService } from './audit/audit.service.js';
 import { BootstrapService, SWAGGER_CLIENT_ID, type FirstStart } from './bootstrap/bootstrap.service.js';
-import { AllExceptionsFilter, sendError } from './common/all-exceptions.filter.js';
-import { installCors } from './common/cors.js';
-import { FormBody } from './common/form.js';
-import { lazyChildLoggerFactory } from './common/lazy-child-logger.js';
-import { MemoValidationPipe } from './common/memo-validation.pipe.js';
-import { createLogger, PinoNestLogger, redactUrl } from './common/logger.js';
-import { fieldErrorsOf, ProblemError } from './common/problem.js';
-import { setupSwagger } from './common/swagger.js';
-import { installTransportSecurity } from './common/transport-security.js';
-import type { AppConfig } from './config/config.js';
-import { openDatabase, type Database } from './database/data-source.js';
+import { AllExceptionsFilter, sendError } from './platform/http/all-exceptions.filter.js';
+import { installCors } from './platform/http/cors.js';
+import { FormBody } from './platform/http/form.js';
+import { lazyChildLoggerFactory } from './platform/logging/lazy-child-logger.js';
+import { MemoValidationPipe } from './platform/http/memo-validation.pipe.js';
+import { createLogger, PinoNestLogger, redactUrl } from './platform/logging/logger.js';
+import { fieldErrorsOf, ProblemError } from './platform/http/problem.js';
+import { setupSwagger } from './auth/openapi.js';
+import { installTransportSecurity } from './platform/http/transport-security.js';
+import type { AppConfig } from './platform/config/config.js';
+import { openDatabase, type Database } from './platform/database/data-source.js';
+import { ENTITIES } from './entities.js';
 
 export interface RunningApp {
   readonly app: NestFastifyApplication;
@@ -38,7 +39,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
  */
 export async function createApp(config: AppConfig, opts: { logger?: Logger } = {}): Promise<RunningApp> {
   const logger = opts.logger ?? createLogger(config);
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, { entities: ENTITIES });
   try {
     const adapter = new FastifyAdapter({
       loggerInstance: logger,

@@ -7,15 +7,15 @@ import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BootstrapModule } from './bootstrap/bootstrap.module.js';
 import { ClientsModule } from './clients/clients.module.js';
-import type { AppConfig } from './config/config.js';
-import { ConfigModule } from './config/config.module.js';
+import type { AppConfig } from './platform/config/config.js';
+import { ConfigModule } from './platform/config/config.module.js';
 import { DataModule } from './data/data.module.js';
-import { ChangeBusModule } from './database/change-bus.module.js';
+import { ChangeBusModule } from './platform/change-bus/change-bus.module.js';
 import { HealthController } from './health/health.controller.js';
 import { OAuthModule } from './oauth/oauth.module.js';
-import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { RateLimitModule } from './platform/rate-limit/rate-limit.module.js';
 import { PortalModule } from './portal/portal.module.js';
-import { DirectoryModule } from './users/directory.module.js';
+import { DirectoryModule } from './directory/directory.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})

@@ -1,6 +1,6 @@
 import { createApp } from './app.factory.js';
 import { firstStartLines, whereLines } from './bootstrap/banner.js';
-import { ConfigError, loadConfig } from './config/config.js';
+import { ConfigError, loadConfig } from './platform/config/config.js';
 import { MasterKeyMismatchError } from './oauth/signing-keys.service.js';
 
 /** `npm start`: validated configuration, the database (embedded by default), then listen. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiKeyUsageService } from '../src/api-keys/api-key-usage.service.js';
-import { ChangeBus } from '../src/database/change-bus.service.js';
+import { ChangeBus } from '../src/platform/change-bus/change-bus.service.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { call, keyOwner } from './support/keys.js';
 

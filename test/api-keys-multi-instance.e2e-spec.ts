@@ -1,4 +1,4 @@
-import { ChangeBus } from '../src/database/change-bus.service.js';
+import { ChangeBus } from '../src/platform/change-bus/change-bus.service.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { call, keyOwner, sleep } from './support/keys.js';

@@ -1,4 +1,4 @@
-import { ChangeBus } from '../src/database/change-bus.service.js';
+import { ChangeBus } from '../src/platform/change-bus/change-bus.service.js';
 import { SigningKeysService } from '../src/oauth/signing-keys.service.js';
 import { postForm, startTestApp, type TestApp } from './support/app.js';
 import { authorize, authorizeUrl, codeClient, exchange, signedIn, type FlowClient } from './support/code-flow.js';

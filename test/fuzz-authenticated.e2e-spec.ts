@@ -11,7 +11,7 @@ import { call, userToken } from './support/keys.js';
  * for an admin and for a developer with every management scope, a developer's user token, an API
  * key with data:read data:write), so hostile path parameters, query parameters and bodies reach
  * validation, the services and the database. Only documented statuses (409 is documented by
- * src/common/problem.ts; 414 and 422 are not), problem+json on every 4xx but the RFC 6750
+ * src/platform/http/problem.ts; 414 and 422 are not), problem+json on every 4xx but the RFC 6750
  * challenges of the auth guard, never a 5xx, never a stack trace or a database message, and the
  * server still works afterwards. At most RUNS_PER_OPERATION requests and BUDGET_MS / operations
  * of time per operation; FUZZ_SEED replays a run, FUZZ_VERBOSE=1 prints the statuses per operation.

@@ -41,7 +41,7 @@ const nonLatin1 = fc.oneof(
   fc.constantFrom('中', '🔑', 'é', '\u0100', '\ud800', '\udc00x', '\u202e', 'Ω'.repeat(300)),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
 );
-/** Inputs built to make a backtracking regular expression take quadratic time (see src/common/regex-linearity.spec.ts). */
+/** Inputs built to make a backtracking regular expression take quadratic time (see src/platform/regex-linearity.spec.ts). */
 const pathological = fc
   .tuple(
     fc.constantFrom('eyJ', 'eyJaaaaa.', 'gth_live_', 'gth_cs_', 'a@', '.', ' ', '%', '=', '-', 'Bearer ', 'x\t'),

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
-import { createLogger } from '../src/common/logger.js';
+import { createLogger } from '../src/platform/logging/logger.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { keyOwner } from './support/keys.js';
 

@@ -295,7 +295,7 @@ describe('portal admin pages', () => {
   it('escapes hostile names and emails in the users and audit pages, and never shows a secret', async () => {
     const xssName = '<script>alert("name")</script>';
     const xssEmail = '"><img src=x onerror=alert(1)>@evil.example';
-    // No path creates such an email any more (src/users/email.ts); a row from before the rule still must not inject.
+    // No path creates such an email any more (src/platform/email.ts); a row from before the rule still must not inject.
     await sql(`INSERT INTO users (email, display_name, password_hash) VALUES ($1, $2, 'x')`, [xssEmail, xssName]);
     const users = await admin.agent.get('/portal/admin/users?q=evil.example');
     expect(users.status).toBe(200);

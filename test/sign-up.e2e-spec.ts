@@ -5,7 +5,7 @@ import { Agent, hidden, type AgentResponse } from './support/agent.js';
  * Issue 13.8: sign-up tells nobody who has an account. A new email and a taken one get the same
  * page (the sign-in form, the email filled in), the same status, no session, and comparable time
  * (a password is hashed either way); the existing account is neither changed nor signed in.
- * Issue 13.10: the portal applies the one email rule (src/users/email.ts).
+ * Issue 13.10: the portal applies the one email rule (src/platform/email.ts).
  */
 describe('sign-up answers the same whether or not the email has an account', () => {
   let app: TestApp;

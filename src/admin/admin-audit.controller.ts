@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { AuditService, type AuditEventView } from '../audit/audit.service.js';
 import { Auth } from '../auth/auth.decorator.js';
 import { CallerService } from '../clients/caller.service.js';
-import { PageQuery, type Page } from '../common/pagination.js';
+import { PageQuery, type Page } from '../platform/http/pagination.js';
 
 export class AuditQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'oauth.refresh_reuse_detected' })

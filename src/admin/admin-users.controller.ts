@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation,
 import type { FastifyRequest } from 'fastify';
 import { Auth } from '../auth/auth.decorator.js';
 import { CallerService } from '../clients/caller.service.js';
-import type { Page } from '../common/pagination.js';
+import type { Page } from '../platform/http/pagination.js';
 import type { UserView } from '../users/users.service.js';
 import { AdminUserQuery, AdminUserUpdate } from './admin-users.dto.js';
 import { AdminUsersService } from './admin-users.service.js';

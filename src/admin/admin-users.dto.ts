@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PageQuery } from '../common/pagination.js';
+import { PageQuery } from '../platform/http/pagination.js';
 
 export class AdminUserQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Part of the email or display name' })

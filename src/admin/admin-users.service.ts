@@ -3,8 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Caller } from '../clients/caller.service.js';
-import type { Page } from '../common/pagination.js';
-import { ProblemError } from '../common/problem.js';
+import type { Page } from '../platform/http/pagination.js';
+import { ProblemError } from '../platform/http/problem.js';
 import { User, type UserRole, type UserStatus } from '../users/user.entity.js';
 import { isUuid, toUserView, UsersService, type UserView } from '../users/users.service.js';
 

@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nes
 import { Auth } from '../auth/auth.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
-import type { Page } from '../common/pagination.js';
+import type { Page } from '../platform/http/pagination.js';
 import { AdminApiKeysQuery, type ApiKeyView } from './api-key.dto.js';
 import { ApiKeysService } from './api-keys.service.js';
 

@@ -1,6 +1,6 @@
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { base62Fixed, checksumOf, crc32, generateApiKey, parseApiKey } from './api-key-format.js';
-import { sha256 } from '../common/crypto.js';
+import { sha256 } from '../platform/crypto.js';
 
 describe('API key format', () => {
   it('computes the standard CRC-32 (check value of "123456789" is cbf43926)', () => {

@@ -1,4 +1,4 @@
-import { randomBase62, sha256 } from '../common/crypto.js';
+import { randomBase62, sha256 } from '../platform/crypto.js';
 
 /**
  * The API key format (docs/contract.md, "Credentials"): `gth_live_<40 base62>_<6 base62 checksum>`.

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { DataSource } from 'typeorm';
-import type { AppConfig } from '../config/config.js';
+import type { AppConfig } from '../platform/config/config.js';
 import type { LineageStatus } from '../clients/lineage-status.service.js';
-import type { ChangeBus } from '../database/change-bus.service.js';
+import type { ChangeBus } from '../platform/change-bus/change-bus.service.js';
 import { generateApiKey } from './api-key-format.js';
 import type { ApiKeyUsageService } from './api-key-usage.service.js';
 import { API_KEYS_CHANNEL, ApiKeyVerifier } from './api-key-verifier.service.js';

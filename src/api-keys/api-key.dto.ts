@@ -16,7 +16,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { Type } from 'class-transformer';
-import { PageQuery } from '../common/pagination.js';
+import { PageQuery } from '../platform/http/pagination.js';
 import { API_KEY_ENVIRONMENTS, type ApiKeyEnvironment } from './api-key-format.js';
 import type { Provenance } from '../clients/lineage.js';
 

@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkRes
 import { Auth } from '../auth/auth.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
-import { PageQuery, type Page } from '../common/pagination.js';
+import { PageQuery, type Page } from '../platform/http/pagination.js';
 import { CreateApiKeyDto, RotateApiKeyDto, type ApiKeyView, type CreatedApiKey, type RotatedApiKey } from './api-key.dto.js';
 import { ApiKeysService } from './api-keys.service.js';
 

@@ -8,6 +8,9 @@ import { ApiKey } from './api-key.entity.js';
 import { ApiKeysController } from './api-keys.controller.js';
 import { ApiKeysService } from './api-keys.service.js';
 
+/** The entities this module owns; the data source is built from every module's list. */
+export const API_KEYS_ENTITIES = [ApiKey];
+
 /** API keys: management (owners and admins), and the verifier the global guard uses. */
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKey]), ClientsModule],

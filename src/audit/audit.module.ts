@@ -3,6 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditEvent } from './audit-event.entity.js';
 import { AuditService } from './audit.service.js';
 
+/** The entities this module owns; the data source is built from every module's list. */
+export const AUDIT_ENTITIES = [AuditEvent];
+
 /** The audit trail; global so any module can record. Issue 6 adds the admin API that reads it. */
 @Global()
 @Module({

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleDestroy, t
 import { boundedDetails } from './audit-details.js';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { decodeCursor, toPage, type Page } from '../common/pagination.js';
+import { decodeCursor, toPage, type Page } from '../platform/http/pagination.js';
 import { AuditEvent, type AuditOutcome } from './audit-event.entity.js';
 
 /** Every kind of event in the audit trail (the admin console's filter offers these). */

@@ -1,14 +1,14 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppConfig } from '../config/config.js';
-import { InjectConfig } from '../config/config.module.js';
-import { ApiKeyStrategy } from './api-key.strategy.js';
-import { BearerStrategy } from './bearer.strategy.js';
+import type { AppConfig } from '../platform/config/config.js';
+import { InjectConfig } from '../platform/config/config.module.js';
+import { ApiKeyStrategy } from '../api-keys/api-key.strategy.js';
+import { BearerStrategy } from '../oauth/bearer.strategy.js';
 import { AUTH_KEY, PUBLIC_KEY, type AuthOptions } from './auth.decorator.js';
 import { RequestPrincipal, type Principal } from './principal.js';
 import { ResourceAuthError } from './resource-auth.error.js';
-import { SessionAuth } from './session-auth.js';
+import { SessionAuth } from '../sessions/session-auth.js';
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 const HOW = "send the header 'Authorization: Bearer <token>' with a token from POST /oauth2/token";

@@ -4,10 +4,10 @@ import { PassportModule } from '@nestjs/passport';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { OAuthModule } from '../oauth/oauth.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
-import { ApiKeyStrategy } from './api-key.strategy.js';
+import { ApiKeyStrategy } from '../api-keys/api-key.strategy.js';
 import { AuthGuard } from './auth.guard.js';
-import { BearerStrategy } from './bearer.strategy.js';
-import { SessionAuth } from './session-auth.js';
+import { BearerStrategy } from '../oauth/bearer.strategy.js';
+import { SessionAuth } from '../sessions/session-auth.js';
 
 /** Passport strategies, the portal session, and the one global guard that applies them per `@Auth()`. */
 @Module({

@@ -1,4 +1,4 @@
-import { safeDescription } from '../oauth/oauth.error.js';
+import { type ErrorResponse, type HttpShapedError, safeDescription } from '../platform/http/http-error.js';
 
 /**
  * RFC 6750 section 3 errors of protected resources. The status, the `WWW-Authenticate` challenge and
@@ -6,7 +6,7 @@ import { safeDescription } from '../oauth/oauth.error.js';
  */
 export type ResourceErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
 
-export class ResourceAuthError extends Error {
+export class ResourceAuthError extends Error implements HttpShapedError {
   constructor(
     readonly status: 400 | 401 | 403,
     readonly code: ResourceErrorCode,
@@ -49,6 +49,15 @@ export class ResourceAuthError extends Error {
       scope,
       scheme,
     );
+  }
+
+  /** The same RFC 6750 answer on every endpoint: status, challenge, JSON body. */
+  toResponse(): ErrorResponse {
+    return {
+      status: this.status,
+      headers: { 'WWW-Authenticate': this.challenge(), 'Cache-Control': 'no-store' },
+      body: { error: this.code, error_description: this.description },
+    };
   }
 
   challenge(): string {

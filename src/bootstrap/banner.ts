@@ -1,5 +1,5 @@
-import type { AppConfig } from '../config/config.js';
-import { shellWord } from '../web/shell.js';
+import type { AppConfig } from '../platform/config/config.js';
+import { shellWord } from '../platform/html/shell.js';
 import type { FirstStart } from './bootstrap.service.js';
 
 /** Where things are: printed last by `npm start`, and again by `npm run -s cli -- status`. */

@@ -3,9 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ALL_SCOPES } from '../auth/scopes.js';
 import { ClientsService } from '../clients/clients.service.js';
-import { randomBase62 } from '../common/crypto.js';
-import type { AppConfig } from '../config/config.js';
-import { InjectConfig } from '../config/config.module.js';
+import { randomBase62 } from '../platform/crypto.js';
+import type { AppConfig } from '../platform/config/config.js';
+import { InjectConfig } from '../platform/config/config.module.js';
 import { UsersService } from '../users/users.service.js';
 
 export interface FirstStart {

@@ -1,8 +1,8 @@
 import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { AppConfig } from '../config/config.js';
-import { ConfigModule } from '../config/config.module.js';
+import type { AppConfig } from '../platform/config/config.js';
+import { ConfigModule } from '../platform/config/config.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 
 /** The few modules one command needs, on a DataSource that is already open: no HTTP, no bootstrap. */

@@ -2,7 +2,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { APPLICATION_TYPES, type ClientType, type GrantType } from '../clients/client.entity.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { ClientsService } from '../clients/clients.service.js';
-import { ChangeBusModule } from '../database/change-bus.module.js';
+import { ChangeBusModule } from '../platform/change-bus/change-bus.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { UsersService } from '../users/users.service.js';
 import { applicationTypeProblem, grantsProblem, redirectUrisProblem, scopesProblem } from '../clients/client-rules.js';

@@ -1,6 +1,6 @@
 import type { INestApplicationContext, ModuleMetadata } from '@nestjs/common';
-import type { AppConfig } from '../config/config.js';
-import type { Database } from '../database/data-source.js';
+import type { AppConfig } from '../platform/config/config.js';
+import type { Database } from '../platform/database/data-source.js';
 
 /** A command-line failure with its exit status: 2 for a usage error, 1 for anything else. */
 export class CliError extends Error {

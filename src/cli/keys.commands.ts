@@ -2,7 +2,7 @@ import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { KEY_SCOPES, type ApiKeyView } from '../api-keys/api-key.dto.js';
 import { AuditService } from '../audit/audit.service.js';
-import { ChangeBusModule } from '../database/change-bus.module.js';
+import { ChangeBusModule } from '../platform/change-bus/change-bus.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { UsersService } from '../users/users.service.js';
 import { CliError, command, list, optional, problem, required } from './command.js';

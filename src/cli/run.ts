@@ -2,13 +2,14 @@ import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { QueryFailedError } from 'typeorm';
-import { ProblemError } from '../common/problem.js';
-import { ConfigError, loadConfig, processEnv } from '../config/config.js';
-import { openDatabase, type Database } from '../database/data-source.js';
-import { isDatabaseUnavailable } from '../database/db-errors.js';
+import { ProblemError } from '../platform/http/problem.js';
+import { ConfigError, loadConfig, processEnv } from '../platform/config/config.js';
+import { openDatabase, type Database } from '../platform/database/data-source.js';
+import { isDatabaseUnavailable } from '../platform/database/db-errors.js';
 import { MasterKeyMismatchError } from '../oauth/signing-keys.service.js';
 import { CliModule } from './cli.module.js';
 import { CliError, type Command, type CommandResult, type Flags } from './command.js';
+import { ENTITIES } from '../entities.js';
 
 /**
  * The heavy half of the CLI (Nest, TypeORM, pg), imported by `main.ts` only once a command is to run:
@@ -17,7 +18,7 @@ import { CliError, type Command, type CommandResult, type Flags } from './comman
 export async function execute(name: string, cmd: Command, flags: Flags): Promise<CommandResult> {
   const work = cmd.prepare(flags);
   const config = loadConfig({ ...processEnv(), BOOTSTRAP: 'false' });
-  const db = await openDatabase(config, { migrate: cmd.migrate, poolSize: 2, role: 'cli' });
+  const db = await openDatabase(config, { entities: ENTITIES, migrate: cmd.migrate, poolSize: 2, role: 'cli' });
   let app: INestApplicationContext | undefined;
   try {
     if (cmd.imports.length > 0) {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { whereLines } from '../bootstrap/banner.js';
-import { ChangeBusModule } from '../database/change-bus.module.js';
-import { runMigrations } from '../database/data-source.js';
+import { ChangeBusModule } from '../platform/change-bus/change-bus.module.js';
+import { runMigrations } from '../platform/database/data-source.js';
 import { SigningKeysService } from '../oauth/signing-keys.service.js';
 import { command } from './command.js';
 

@@ -1,6 +1,6 @@
 import { AuditService } from '../audit/audit.service.js';
-import { EMAIL_RULE, isEmail, MAX_EMAIL_LENGTH, normalizeEmail } from '../users/email.js';
-import { ChangeBusModule } from '../database/change-bus.module.js';
+import { EMAIL_RULE, isEmail, MAX_EMAIL_LENGTH, normalizeEmail } from '../platform/email.js';
+import { ChangeBusModule } from '../platform/change-bus/change-bus.module.js';
 import type { User, UserRole, UserStatus } from '../users/user.entity.js';
 import { UsersModule } from '../users/users.module.js';
 import { toUserView, UsersService, type UserView } from '../users/users.service.js';

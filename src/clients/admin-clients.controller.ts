@@ -2,8 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query, Req } fro
 import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Auth } from '../auth/auth.decorator.js';
-import type { Page } from '../common/pagination.js';
-import { ProblemError } from '../common/problem.js';
+import type { Page } from '../platform/http/pagination.js';
+import { ProblemError } from '../platform/http/problem.js';
 import { CallerService } from './caller.service.js';
 import { ClientManagementService } from './client-management.service.js';
 import { AdminClientQuery, AdminClientUpdate, type ClientView } from './client.dto.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
-import { ProblemError } from '../common/problem.js';
+import { ProblemError } from '../platform/http/problem.js';
 import type { UserRole } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { ClientsService } from './clients.service.js';
@@ -22,7 +22,7 @@ export interface Caller {
  *   nobody here: 403);
  * - an API key: its owner (Data API only);
  * and nobody when that user is disabled or gone. The user directory (GET /v1/users) applies the same
- * rule, plus what an admin allowed a client for itself: see DirectoryService (src/users/directory.service.ts).
+ * rule, plus what an admin allowed a client for itself: see DirectoryService (src/directory/directory.service.ts).
  */
 @Injectable()
 export class CallerService {

@@ -2,15 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { decodeCursor, toPage, type Page } from '../common/pagination.js';
-import { ProblemError, type FieldError } from '../common/problem.js';
+import { decodeCursor, toPage, type Page } from '../platform/http/pagination.js';
+import { ProblemError, type FieldError } from '../platform/http/problem.js';
 import { CallerService, type Caller } from './caller.service.js';
 import { Client, type ClientType, type GrantType } from './client.entity.js';
 import { CreateClientDto, toClientView, UpdateClientDto, type ClientView } from './client.dto.js';
 import { applicationTypeProblem, grantsProblem, redirectUrisProblem, scopesProblem } from './client-rules.js';
 import { ClientsService } from './clients.service.js';
 import { auditLineage, refuseMoreThanHeld } from './lineage.js';
-import { containsPattern } from '../database/like.js';
+import { containsPattern } from '../platform/database/like.js';
 
 const DEFAULT_GRANTS: Record<ClientType, GrantType[]> = { confidential: ['client_credentials'], public: ['authorization_code', 'refresh_token'] };
 const DEFAULT_SCOPES = ['data:read'];

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
-import { PageQuery } from '../common/pagination.js';
+import { PageQuery } from '../platform/http/pagination.js';
 import { ALL_SCOPES } from '../auth/scopes.js';
 import { APPLICATION_TYPES, GRANT_TYPES, type ApplicationType, type Client, type ClientType, type GrantType } from './client.entity.js';
 import { provenanceOf, type Provenance } from './lineage.js';

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Repository } from 'typeorm';
-import type { ChangeBus } from '../database/change-bus.service.js';
+import type { ChangeBus } from '../platform/change-bus/change-bus.service.js';
 import type { Client } from './client.entity.js';
 import type { ClientSecret } from './client-secret.entity.js';
 import { CLIENTS_CHANNEL, ClientsService } from './clients.service.js';

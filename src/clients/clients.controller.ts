@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Auth } from '../auth/auth.decorator.js';
-import { PageQuery, type Page } from '../common/pagination.js';
+import { PageQuery, type Page } from '../platform/http/pagination.js';
 import { CallerService } from './caller.service.js';
 import { ClientManagementService } from './client-management.service.js';
 import { CreateClientDto, RotateSecretDto, toClientView, UpdateClientDto, type ClientView } from './client.dto.js';

@@ -10,6 +10,9 @@ import { ClientsController } from './clients.controller.js';
 import { ClientsService } from './clients.service.js';
 import { LineageStatus } from './lineage-status.service.js';
 
+/** The entities this module owns; the data source is built from every module's list. */
+export const CLIENTS_ENTITIES = [Client, ClientSecret];
+
 @Module({
   imports: [TypeOrmModule.forFeature([Client, ClientSecret]), UsersModule],
   controllers: [ClientsController, AdminClientsController],

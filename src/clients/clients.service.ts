@@ -1,8 +1,8 @@
 import { Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, MoreThan, Repository } from 'typeorm';
-import { digestsEqual, randomBase62, sha256 } from '../common/crypto.js';
-import { ChangeBus } from '../database/change-bus.service.js';
+import { digestsEqual, randomBase62, sha256 } from '../platform/crypto.js';
+import { ChangeBus } from '../platform/change-bus/change-bus.service.js';
 import { Client, type ApplicationType, type ClientType, type GrantType } from './client.entity.js';
 import { ClientSecret } from './client-secret.entity.js';
 import type { Lineage } from './lineage.js';

@@ -1,7 +1,7 @@
 import { Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ChangeBus } from '../database/change-bus.service.js';
+import { ChangeBus } from '../platform/change-bus/change-bus.service.js';
 import { GRANTS_CHANNEL } from '../oauth/store/revocation-list.js';
 import { isUuid, USERS_CHANNEL } from '../users/users.service.js';
 import { ALL_CLIENTS, CLIENTS_CHANNEL } from './clients.service.js';

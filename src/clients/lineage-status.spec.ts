@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { DataSource } from 'typeorm';
-import type { ChangeBus } from '../database/change-bus.service.js';
+import type { ChangeBus } from '../platform/change-bus/change-bus.service.js';
 import { LineageStatus } from './lineage-status.service.js';
 
 const U1 = '00000000-0000-4000-8000-000000000001';

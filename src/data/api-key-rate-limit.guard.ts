@@ -1,8 +1,8 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppConfig } from '../config/config.js';
-import { InjectConfig } from '../config/config.module.js';
-import { RateLimitService, type Policy } from '../rate-limit/rate-limit.service.js';
+import type { AppConfig } from '../platform/config/config.js';
+import { InjectConfig } from '../platform/config/config.module.js';
+import { RateLimitService, type Policy } from '../platform/rate-limit/rate-limit.service.js';
 
 /**
  * Per-key rate limit on the Data API (RATE_LIMIT_API_KEY_PER_MINUTE): requests made with an API key

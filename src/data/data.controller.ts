@@ -4,7 +4,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkRes
 import { Auth } from '../auth/auth.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
-import type { Page } from '../common/pagination.js';
+import type { Page } from '../platform/http/pagination.js';
 import { ApiKeyRateLimitGuard } from './api-key-rate-limit.guard.js';
 import { CreateDataDto, DataPageQuery, type DataRecordView } from './data.dto.js';
 import { DataService } from './data.service.js';

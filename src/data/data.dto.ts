@@ -1,6 +1,6 @@
 import { ApiHideProperty, ApiProperty } from '@nestjs/swagger';
 import { IsObject, IsOptional } from 'class-validator';
-import { PageQuery } from '../common/pagination.js';
+import { PageQuery } from '../platform/http/pagination.js';
 
 /** A record's JSON, at most this many bytes once serialised. */
 export const MAX_RECORD_BYTES = 16 * 1024;

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorator.js';
-import { DB_RETRY_AFTER_SECONDS } from '../database/db-errors.js';
+import { DB_RETRY_AFTER_SECONDS } from '../platform/database/db-errors.js';
 
 @ApiTags('Health')
 @Controller('health')

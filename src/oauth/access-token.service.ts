@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { JsonWebTokenError, JwtService, NotBeforeError, TokenExpiredError } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { ResourceAuthError } from '../auth/resource-auth.error.js';
-import { VerifiedTokenCache } from '../auth/verified-token-cache.js';
-import type { AppConfig } from '../config/config.js';
-import { InjectConfig } from '../config/config.module.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
+import type { AppConfig } from '../platform/config/config.js';
+import { InjectConfig } from '../platform/config/config.module.js';
 import { signJws } from './jws.js';
 import { SigningKeysService } from './signing-keys.service.js';
 

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { Client } from '../clients/client.entity.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { LineageStatus } from '../clients/lineage-status.service.js';
-import type { FormBody } from '../common/form.js';
-import type { AppConfig } from '../config/config.js';
-import { InjectConfig } from '../config/config.module.js';
-import { RateLimitService, type Policy } from '../rate-limit/rate-limit.service.js';
+import type { FormBody } from '../platform/http/form.js';
+import type { AppConfig } from '../platform/config/config.js';
+import { InjectConfig } from '../platform/config/config.module.js';
+import { RateLimitService, type Policy } from '../platform/rate-limit/rate-limit.service.js';
 import { OAuthError } from './oauth.error.js';
 
 export interface AuthenticatedClient {

@@ -1,3 +1,8 @@
+import { type ErrorResponse, type ErrorStyle, type HttpShapedError, oauthStyleResponse, safeDescription } from '../platform/http/http-error.js';
+import { ProblemCode, ProblemError } from '../platform/http/problem.js';
+
+export { safeDescription };
+
 /**
  * RFC 6749 5.2 errors of the token, revocation and introspection endpoints. One factory per error
  * code; the exception filter turns them into `{ error, error_description }` with the right status
@@ -14,7 +19,7 @@ export type OAuthErrorCode =
   | 'server_error'
   | 'temporarily_unavailable';
 
-export class OAuthError extends Error {
+export class OAuthError extends Error implements HttpShapedError {
   constructor(
     readonly code: OAuthErrorCode,
     readonly description: string,
@@ -23,6 +28,12 @@ export class OAuthError extends Error {
   ) {
     super(description);
     this.name = 'OAuthError';
+  }
+
+  /** RFC 6749 5.2 JSON on the OAuth endpoints; elsewhere (a page, the JSON API) a problem. */
+  toResponse(style: ErrorStyle): ErrorResponse | ProblemError {
+    if (style === 'oauth') return oauthStyleResponse(this.code, this.description, this.status, this.headers);
+    return new ProblemError(this.status === 401 ? ProblemCode.Unauthorized : ProblemCode.BadRequest, this.description, undefined, this.headers);
   }
 
   static invalidRequest(description: string): OAuthError {
@@ -53,15 +64,4 @@ export class OAuthError extends Error {
   static unsupportedTokenType(description: string): OAuthError {
     return new OAuthError('unsupported_token_type', description);
   }
-
-  static temporarilyUnavailable(retryAfter: number): OAuthError {
-    return new OAuthError('server_error', 'The authorization server cannot reach its database; retry after the time in Retry-After', 503, {
-      'Retry-After': String(retryAfter),
-    });
-  }
-}
-
-/** RFC 6749 5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E (no '"' or '\'). */
-export function safeDescription(text: string): string {
-  return text.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?');
 }

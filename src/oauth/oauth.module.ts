@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { ClientsModule } from '../clients/clients.module.js';
-import { TransactionGate } from '../database/serial.js';
+import { TransactionGate } from '../platform/database/serial.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { AccessTokenService } from './access-token.service.js';
 import { AuthorizeRequestValidator } from './authorize/authorize-request.js';
@@ -24,6 +24,12 @@ import { RefreshTokensService } from './store/refresh-tokens.service.js';
 import { RevocationList } from './store/revocation-list.js';
 import { TokenController } from './token.controller.js';
 import { TokenService } from './token.service.js';
+import { SigningKey } from './signing-key.entity.js';
+import { AuthorizationCode } from './store/authorization-code.entity.js';
+import { Consent } from './store/consent.entity.js';
+import { Grant } from './store/grant.entity.js';
+import { RefreshToken } from './store/refresh-token.entity.js';
+import { RevokedAccessToken } from './store/revoked-access-token.entity.js';
 
 /** The grants the token endpoint offers; a new grant class is added here. */
 const GRANTS = [ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant];
@@ -41,6 +47,9 @@ const CODE_FLOW = [
   AuthorizeRequestValidator,
   AuthorizeService,
 ];
+
+/** The entities this module owns; the data source is built from every module's list. */
+export const OAUTH_ENTITIES = [SigningKey, Consent, Grant, AuthorizationCode, RefreshToken, RevokedAccessToken];
 
 @Module({
   imports: [JwtModule.register({}), ClientsModule, SessionsModule],

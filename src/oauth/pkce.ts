@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { secretsEqual } from '../common/crypto.js';
+import { secretsEqual } from '../platform/crypto.js';
 
 /** RFC 7636 4.1: code_verifier = 43*128 unreserved characters. */
 export const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;

@@ -2,11 +2,11 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@ne
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, KeyObject, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Sealer } from '../common/crypto.js';
-import type { AppConfig } from '../config/config.js';
-import { InjectConfig } from '../config/config.module.js';
-import { ChangeBus } from '../database/change-bus.service.js';
-import { Setting } from '../database/setting.entity.js';
+import { Sealer } from '../platform/crypto.js';
+import type { AppConfig } from '../platform/config/config.js';
+import { InjectConfig } from '../platform/config/config.module.js';
+import { ChangeBus } from '../platform/change-bus/change-bus.service.js';
+import { Setting } from '../platform/database/setting.entity.js';
 import { SigningKey } from './signing-key.entity.js';
 
 export interface LoadedKey {

@@ -2,7 +2,7 @@ import { Controller, Get, Header, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiExcludeEndpoint, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../auth/auth.decorator.js';
-import { methodNotAllowed } from '../common/method-not-allowed.js';
+import { methodNotAllowed } from '../platform/http/method-not-allowed.js';
 import type { TokenResponse } from './grants/grant.js';
 import { TokenService } from './token.service.js';
 

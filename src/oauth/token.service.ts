@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { FormBody } from '../common/form.js';
-import type { AppConfig } from '../config/config.js';
-import { InjectConfig } from '../config/config.module.js';
-import { RateLimitService, type Policy } from '../rate-limit/rate-limit.service.js';
+import { FormBody } from '../platform/http/form.js';
+import type { AppConfig } from '../platform/config/config.js';
+import { InjectConfig } from '../platform/config/config.module.js';
+import { RateLimitService, type Policy } from '../platform/rate-limit/rate-limit.service.js';
 import { ClientAuthService, repeated } from './client-auth.service.js';
 import { GRANT_HANDLERS, type GrantHandler, type TokenResponse } from './grants/grant.js';
 import { OAuthError } from './oauth.error.js';

@@ -1,8 +1,8 @@
 import { GRANT_TYPES } from '../clients/client.entity.js';
 import type { ClientView } from '../clients/client.dto.js';
-import { html, type SafeHtml } from '../web/html.js';
-import { csrfField } from '../web/page.js';
-import { inDoubleQuotes, shellComment, shellWord } from '../web/shell.js';
+import { html, type SafeHtml } from '../platform/html/html.js';
+import { csrfField } from '../platform/html/page.js';
+import { inDoubleQuotes, shellComment, shellWord } from '../platform/html/shell.js';
 import type { FieldErrors } from './portal-form.js';
 import { checkboxes, fieldError, graceSelect, invalid, otherErrors, provenance, secretBox, when } from './view-helpers.js';
 
@@ -117,7 +117,7 @@ export function appCreatedPage(v: { client: ClientView; secret: string }): SafeH
 
 /**
  * Shell commands for the guide's requests, with this client's id and this server's URL; never a
- * secret. Every value is quoted for the shell (src/web/shell.ts): a redirect URI registered with a
+ * secret. Every value is quoted for the shell (src/platform/html/shell.ts): a redirect URI registered with a
  * quote, a `$(...)` or a line break comes back as itself, never as a command.
  */
 export function curlExamples(publicUrl: string, c: ClientView): string[] {

@@ -1,7 +1,7 @@
 import { KEY_SCOPES, type ApiKeyView } from '../api-keys/api-key.dto.js';
-import { html, type SafeHtml } from '../web/html.js';
-import { csrfField } from '../web/page.js';
-import { shellWord } from '../web/shell.js';
+import { html, type SafeHtml } from '../platform/html/html.js';
+import { csrfField } from '../platform/html/page.js';
+import { shellWord } from '../platform/html/shell.js';
 import type { FieldErrors } from './portal-form.js';
 import { checkboxes, dataTable, fieldError, graceSelect, invalid, otherErrors, provenance, secretBox, when } from './view-helpers.js';
 

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
-import { KeyedDigest } from '../common/crypto.js';
-import { ProblemError } from '../common/problem.js';
-import type { AppConfig } from '../config/config.js';
-import { InjectConfig } from '../config/config.module.js';
-import { isEmail, normalizeEmail } from '../users/email.js';
+import { KeyedDigest } from '../platform/crypto.js';
+import { ProblemError } from '../platform/http/problem.js';
+import type { AppConfig } from '../platform/config/config.js';
+import { InjectConfig } from '../platform/config/config.module.js';
+import { isEmail, normalizeEmail } from '../platform/email.js';
 import type { User } from '../users/user.entity.js';
 import { PasswordService } from '../users/password.service.js';
 import { UsersService } from '../users/users.service.js';

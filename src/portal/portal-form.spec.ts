@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { FormBody } from '../common/form.js';
+import { FormBody } from '../platform/http/form.js';
 import { byField, intOrRaw, lines, readForm } from './portal-form.js';
 
 const req = (body: unknown) => ({ body }) as FastifyRequest;

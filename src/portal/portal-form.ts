@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { validate } from 'class-validator';
-import { FormBody } from '../common/form.js';
-import { fieldErrorsOf, ProblemCode, ProblemError, type FieldError } from '../common/problem.js';
+import { FormBody } from '../platform/http/form.js';
+import { fieldErrorsOf, ProblemCode, ProblemError, type FieldError } from '../platform/http/problem.js';
 
 export type FormResult<S extends string, M extends string> =
   { ok: true; one: Record<S, string | undefined>; many: Record<M, string[]> } | { ok: false; message: string };

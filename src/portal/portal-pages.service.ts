@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal.js';
 import type { Caller } from '../clients/caller.service.js';
-import { ProblemError } from '../common/problem.js';
+import { ProblemError } from '../platform/http/problem.js';
 import { SessionsService, type ActiveSession } from '../sessions/sessions.service.js';
-import type { SafeHtml } from '../web/html.js';
-import { sessionNav, type NavItem } from '../web/nav.js';
-import { PAGE_CSP, PAGE_CSP_WITH_SCRIPT, sendErrorPage, sendPage, seeOther } from '../web/page.js';
+import type { SafeHtml } from '../platform/html/html.js';
+import { sessionNav, type NavItem } from './nav.js';
+import { PAGE_CSP, PAGE_CSP_WITH_SCRIPT, sendErrorPage, sendPage, seeOther } from '../platform/html/page.js';
 import { readForm } from './portal-form.js';
-import { signInLocation } from './return-to.js';
+import { signInLocation } from '../platform/http/return-to.js';
 
 /** The signed-in user of a portal page, and what the management services need to act for them. */
 export interface PortalContext {

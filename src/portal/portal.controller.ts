@@ -4,14 +4,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/auth.decorator.js';
 import { ConsentsService } from '../oauth/store/consents.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
-import { sendErrorPage, sendPage, seeOther } from '../web/page.js';
-import { COPY_JS, STYLESHEET } from '../web/style.js';
+import { sendErrorPage, sendPage, seeOther } from '../platform/html/page.js';
+import { COPY_JS, STYLESHEET } from '../platform/html/style.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { ClientManagementService } from '../clients/client-management.service.js';
 import { PortalPages } from './portal-pages.service.js';
 import { PortalAuthService } from './portal-auth.service.js';
 import { connectedAppsPage, dashboardPage, signInPage, signUpPage } from './portal.views.js';
-import { safeReturnTo } from './return-to.js';
+import { safeReturnTo } from '../platform/http/return-to.js';
 import { fields } from './portal-form.js';
 
 const BAD_SIGN_IN = 'The email or password is not correct.';

@@ -1,7 +1,7 @@
 import type { ApiKeyView } from '../api-keys/api-key.dto.js';
 import type { ClientView } from '../clients/client.dto.js';
-import { html, type SafeHtml } from '../web/html.js';
-import { csrfField } from '../web/page.js';
+import { html, type SafeHtml } from '../platform/html/html.js';
+import { csrfField } from '../platform/html/page.js';
 import { keysTable } from './keys.views.js';
 import { dataTable, meaning, when } from './view-helpers.js';
 import type { MadeThrough } from '../oauth/store/consents.service.js';

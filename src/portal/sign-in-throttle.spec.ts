@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig } from '../config/config.js';
-import { RateLimitService } from '../rate-limit/rate-limit.service.js';
+import { loadConfig } from '../platform/config/config.js';
+import { RateLimitService } from '../platform/rate-limit/rate-limit.service.js';
 import { ACCOUNT_ADDRESS_LIMIT, ADDRESS_LIMIT, SIGN_UP_LIMIT, SignInThrottle, slowDown, SLOWDOWN_BASE_MS, SLOWDOWN_MAX_MS } from './sign-in-throttle.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

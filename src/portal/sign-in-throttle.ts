@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import type { AppConfig } from '../config/config.js';
-import { InjectConfig } from '../config/config.module.js';
-import { RateLimitService, type Policy } from '../rate-limit/rate-limit.service.js';
+import type { AppConfig } from '../platform/config/config.js';
+import { InjectConfig } from '../platform/config/config.module.js';
+import { RateLimitService, type Policy } from '../platform/rate-limit/rate-limit.service.js';
 
 /** Defaults of RATE_LIMIT_SIGN_IN_ACCOUNT_ADDRESS_FAILURES, _ADDRESS_FAILURES, _ACCOUNT_FAILURES and RATE_LIMIT_SIGN_UPS_PER_ADDRESS. */
 export const ACCOUNT_ADDRESS_LIMIT = 5;

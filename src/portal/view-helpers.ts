@@ -1,5 +1,5 @@
 import { SCOPES, isKnownScope } from '../auth/scopes.js';
-import { html, type SafeHtml } from '../web/html.js';
+import { html, type SafeHtml } from '../platform/html/html.js';
 import type { FieldErrors } from './portal-form.js';
 import type { Provenance } from '../clients/lineage.js';
 

@@ -3,12 +3,12 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LessThan, Repository } from 'typeorm';
 import { createHmac, hkdfSync } from 'node:crypto';
-import { randomToken, secretsEqual, sha256 } from '../common/crypto.js';
-import type { AppConfig } from '../config/config.js';
-import { InjectConfig } from '../config/config.module.js';
-import { HotQuery } from '../database/hot-query.js';
+import { randomToken, secretsEqual, sha256 } from '../platform/crypto.js';
+import type { AppConfig } from '../platform/config/config.js';
+import { InjectConfig } from '../platform/config/config.module.js';
+import { HotQuery } from '../platform/database/hot-query.js';
 import { User } from '../users/user.entity.js';
-import { cookieName, readCookie, serializeCookie } from '../web/cookies.js';
+import { cookieName, readCookie, serializeCookie } from '../platform/http/cookies.js';
 import { Session } from './session.entity.js';
 
 /** The session cookie's name over plain HTTP; `__Host-gh_session` over HTTPS (see cookieName). */

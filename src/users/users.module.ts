@@ -4,6 +4,9 @@ import { PasswordService } from './password.service.js';
 import { User } from './user.entity.js';
 import { UsersService } from './users.service.js';
 
+/** The entities this module owns; the data source is built from every module's list. */
+export const USERS_ENTITIES = [User];
+
 @Module({
   imports: [TypeOrmModule.forFeature([User])],
   providers: [UsersService, PasswordService],

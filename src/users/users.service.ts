@@ -1,14 +1,14 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
-import { decodeCursor, toPage, type Page } from '../common/pagination.js';
-import { ProblemError } from '../common/problem.js';
-import { ChangeBus } from '../database/change-bus.service.js';
-import { HotQuery } from '../database/hot-query.js';
-import { EMAIL_RULE, isEmail, normalizeEmail } from './email.js';
+import { decodeCursor, toPage, type Page } from '../platform/http/pagination.js';
+import { ProblemError } from '../platform/http/problem.js';
+import { ChangeBus } from '../platform/change-bus/change-bus.service.js';
+import { HotQuery } from '../platform/database/hot-query.js';
+import { EMAIL_RULE, isEmail, normalizeEmail } from '../platform/email.js';
 import { PasswordService } from './password.service.js';
 import { User, type UserRole, type UserStatus } from './user.entity.js';
-import { containsPattern } from '../database/like.js';
+import { containsPattern } from '../platform/database/like.js';
 
 export interface UserView {
   id: string;

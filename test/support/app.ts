@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp, type RunningApp } from '../../src/app.factory.js';
 import { ClientsService, type CreateClientInput } from '../../src/clients/clients.service.js';
-import { loadConfig, type AppConfig } from '../../src/config/config.js';
+import { loadConfig, type AppConfig } from '../../src/platform/config/config.js';
 import { UsersService } from '../../src/users/users.service.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { TEST_MASTER_KEY } from './env.js';

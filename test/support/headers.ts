@@ -1,4 +1,4 @@
-export { wellFormed } from '../../src/web/page.js';
+export { wellFormed } from '../../src/platform/html/page.js';
 
 /** The bytes of a response's header block as sent (name: value CRLF, cookies one line each). */
 export function headerBlockSize(headers: Headers): number {

@@ -3,7 +3,7 @@ import { isKnownScope, parseScope } from '../../auth/scopes.js';
 import type { Client } from '../../clients/client.entity.js';
 import { ClientsService } from '../../clients/clients.service.js';
 import { LineageStatus } from '../../clients/lineage-status.service.js';
-import { FormBody } from '../../common/form.js';
+import { FormBody } from '../../platform/http/form.js';
 import { S256_CHALLENGE } from '../pkce.js';
 import { loopbackAnyPort, matchRedirectUri } from './redirect-uri.js';
 

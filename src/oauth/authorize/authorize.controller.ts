@@ -2,8 +2,8 @@ import { Controller, Delete, Get, Patch, Post, Put, Req, Res } from '@nestjs/com
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../auth/auth.decorator.js';
-import { methodNotAllowed } from '../../common/method-not-allowed.js';
-import { headerSafeUrl, sendErrorPage, sendPage } from '../../web/page.js';
+import { methodNotAllowed } from '../../platform/http/method-not-allowed.js';
+import { headerSafeUrl, sendErrorPage, sendPage } from '../../platform/html/page.js';
 import { AuthorizeService, type AuthorizeOutcome } from './authorize.service.js';
 
 /** The authorization endpoint (RFC 6749 4.1.1): sign-in, consent, redirect back with a code. */

@@ -1,6 +1,6 @@
 import { SCOPES, isKnownScope } from '../../auth/scopes.js';
-import { html, type SafeHtml } from '../../web/html.js';
-import { csrfField } from '../../web/page.js';
+import { html, type SafeHtml } from '../../platform/html/html.js';
+import { csrfField } from '../../platform/html/page.js';
 import type { AuthorizeRequest } from './authorize-request.js';
 
 /** The consent page: names the client and each scope in words; allow and deny post back with CSRF. */

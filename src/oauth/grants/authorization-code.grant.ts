@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { TransactionGate } from '../../database/serial.js';
+import { TransactionGate } from '../../platform/database/serial.js';
 import { AuditService } from '../../audit/audit.service.js';
-import type { AppConfig } from '../../config/config.js';
-import { InjectConfig } from '../../config/config.module.js';
+import type { AppConfig } from '../../platform/config/config.js';
+import { InjectConfig } from '../../platform/config/config.module.js';
 import { AccessTokenService } from '../access-token.service.js';
 import { repeated } from '../client-auth.service.js';
 import { OAuthError } from '../oauth.error.js';

@@ -1,4 +1,4 @@
-import type { FormBody } from '../../common/form.js';
+import type { FormBody } from '../../platform/http/form.js';
 import type { AuthenticatedClient } from '../client-auth.service.js';
 
 /** RFC 6749 5.1 successful token response. */

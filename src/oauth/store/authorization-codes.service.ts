@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { randomToken, sha256 } from '../../common/crypto.js';
+import { randomToken, sha256 } from '../../platform/crypto.js';
 
 /** RFC 9700 / docs/contract.md: an authorization code lives 60 seconds. */
 export const CODE_TTL_SECONDS = 60;

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { randomToken, Sealer, sha256 } from '../../common/crypto.js';
-import type { AppConfig } from '../../config/config.js';
-import { InjectConfig } from '../../config/config.module.js';
-import { HotQuery } from '../../database/hot-query.js';
-import { TransactionGate } from '../../database/serial.js';
+import { randomToken, Sealer, sha256 } from '../../platform/crypto.js';
+import type { AppConfig } from '../../platform/config/config.js';
+import { InjectConfig } from '../../platform/config/config.module.js';
+import { HotQuery } from '../../platform/database/hot-query.js';
+import { TransactionGate } from '../../platform/database/serial.js';
 import { GrantsService } from './grants.service.js';
 
 export interface FamilyInfo {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { DataSource } from 'typeorm';
-import type { ChangeBus } from '../../database/change-bus.service.js';
+import type { ChangeBus } from '../../platform/change-bus/change-bus.service.js';
 import { USERS_CHANNEL } from '../../users/users.service.js';
 import { GRANTS_CHANNEL, REVOKED_JTIS_CHANNEL, RevocationList } from './revocation-list.js';
 

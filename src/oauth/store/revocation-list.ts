@@ -1,7 +1,7 @@
 import { Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ChangeBus } from '../../database/change-bus.service.js';
+import { ChangeBus } from '../../platform/change-bus/change-bus.service.js';
 import { USERS_CHANNEL } from '../../users/users.service.js';
 
 /** How long one instance may trust its answer about a grant or the jti denylist (seconds): the safety net under the change bus. */

@@ -2,8 +2,8 @@ import type { ApiKeyView } from '../../api-keys/api-key.dto.js';
 import { AUDIT_TYPES, type AuditEventView } from '../../audit/audit.service.js';
 import type { ClientView } from '../../clients/client.dto.js';
 import type { UserView } from '../../users/users.service.js';
-import { html, type SafeHtml } from '../../web/html.js';
-import { csrfField } from '../../web/page.js';
+import { html, type SafeHtml } from '../../platform/html/html.js';
+import { csrfField } from '../../platform/html/page.js';
 import { dataTable, provenance } from '../view-helpers.js';
 
 export type AdminSection = 'users' | 'clients' | 'keys' | 'audit';

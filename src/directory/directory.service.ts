@@ -1,8 +1,8 @@
 import { Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { CLIENTS_CHANNEL, ClientsService } from '../clients/clients.service.js';
-import { ChangeBus } from '../database/change-bus.service.js';
-import { USERS_CHANNEL, UsersService } from './users.service.js';
+import { ChangeBus } from '../platform/change-bus/change-bus.service.js';
+import { USERS_CHANNEL, UsersService } from '../users/users.service.js';
 
 /** What GET /v1/users may show a caller: everyone, or one user's own record (none: `userId` null). */
 export type DirectoryScope = { readonly all: true } | { readonly all: false; readonly userId: string | null };

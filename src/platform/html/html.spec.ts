@@ -1,4 +1,4 @@
-import { readCookie, serializeCookie } from './cookies.js';
+import { readCookie, serializeCookie } from '../http/cookies.js';
 import { html } from './html.js';
 
 describe('html tagged template', () => {

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module.js';
 import { DirectoryService } from './directory.service.js';
 import { UsersController } from './users.controller.js';
-import { UsersModule } from './users.module.js';
+import { UsersModule } from '../users/users.module.js';
 
 /**
  * The user directory API (GET /v1/users...). Apart from UsersModule because deciding what a client's

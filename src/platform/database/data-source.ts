@@ -1,9 +1,10 @@
 import { DataSource } from 'typeorm';
 import type { PoolConfig } from 'pg';
-import { MIGRATIONS } from '../../migrations/index.js';
+import { MIGRATIONS } from '../../../migrations/index.js';
 import type { AppConfig } from '../config/config.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase, type EmbeddedRole } from './embedded.js';
-import { ENTITIES } from './entities.js';
+import type { MixedList, EntitySchema } from 'typeorm';
+import { Setting } from './setting.entity.js';
 
 export interface Database {
   readonly dataSource: DataSource;
@@ -12,15 +13,21 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** The platform's own entities; each feature module exports its own list (see src/entities.ts). */
+export const PLATFORM_ENTITIES = [Setting];
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export type EntityList = MixedList<Function | string | EntitySchema>;
+
 /** Migrations of concurrent starts are serialised by this PostgreSQL advisory lock. */
 const MIGRATION_LOCK = 7_404_117_001;
 
-export function createDataSource(connection: { url?: string } & PoolConfig, poolSize = 10): DataSource {
+export function createDataSource(connection: { url?: string } & PoolConfig, entities: EntityList, poolSize = 10): DataSource {
   const { url, host, port, user, database, password } = connection;
   return new DataSource({
     type: 'postgres',
     ...(url ? { url } : { host, port, username: user, database, password: password as string | undefined }),
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,
@@ -41,10 +48,13 @@ export function createDataSource(connection: { url?: string } & PoolConfig, pool
 }
 
 /** Connects (to DATABASE_URL or the embedded PGlite) and applies pending migrations. */
-export async function openDatabase(config: AppConfig, opts: { migrate?: boolean; poolSize?: number; role?: EmbeddedRole } = {}): Promise<Database> {
+export async function openDatabase(
+  config: AppConfig,
+  opts: { entities: EntityList; migrate?: boolean; poolSize?: number; role?: EmbeddedRole },
+): Promise<Database> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config.dataDir, opts.role);
   const poolSize = opts.poolSize ?? (embedded ? 4 : 10);
-  const dataSource = createDataSource(config.databaseUrl ? { url: config.databaseUrl } : embedded!.connection, poolSize);
+  const dataSource = createDataSource(config.databaseUrl ? { url: config.databaseUrl } : embedded!.connection, opts.entities, poolSize);
   try {
     await dataSource.initialize();
     if (opts.migrate !== false) await runMigrations(dataSource);

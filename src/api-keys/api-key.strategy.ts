@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { HeaderAPIKeyStrategy } from 'passport-headerapikey';
-import { ApiKeyVerifier } from '../api-keys/api-key-verifier.service.js';
-import type { Principal } from './principal.js';
+import { ApiKeyVerifier } from './api-key-verifier.service.js';
+import type { Principal } from '../auth/principal.js';
 
 export const API_KEY_HEADER = 'x-api-key';
 

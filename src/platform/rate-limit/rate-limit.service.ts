@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { ProblemCode, ProblemError } from '../common/problem.js';
+import { ProblemCode, ProblemError } from '../http/problem.js';
 import type { AppConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { MemoryStore, RedisStore, type Hit, type RateLimitStore } from './rate-limit.store.js';

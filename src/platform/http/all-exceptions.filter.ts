@@ -1,9 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ResourceAuthError } from '../auth/resource-auth.error.js';
 import { DB_RETRY_AFTER_SECONDS, isBadInputDbError, isDatabaseUnavailable } from '../database/db-errors.js';
-import { OAuthError, safeDescription } from '../oauth/oauth.error.js';
-import { sendErrorPage } from '../web/page.js';
+import { sendErrorPage } from '../html/page.js';
+import { type ErrorResponse, type ErrorStyle, isHttpShaped, oauthStyleResponse, problemInOAuthStyle } from './http-error.js';
 import { ProblemCode, ProblemError } from './problem.js';
 
 /** Pages a browser shows: their errors are HTML pages (never a redirect), not JSON. */
@@ -13,9 +12,11 @@ const HTML_PATHS = /^\/(portal|oauth2\/authorize)(\/|\?|$)/;
 const OAUTH_JSON_PATHS = /^\/oauth2\/(token|revoke|introspect)(\/|\?|$)/;
 
 /**
- * The one place where an error becomes a response: RFC 6749 errors on the OAuth endpoints, RFC 6750
- * challenges on protected resources, RFC 9457 problem details everywhere else. Unknown errors become
- * a 500 without detail (and are logged); an unreachable database becomes 503 with Retry-After.
+ * The one place where an error becomes a response: RFC 6749 errors on the OAuth endpoints, RFC 9457
+ * problem details on the JSON API, HTML pages for the browser. A feature's error says its own shape
+ * (`HttpShapedError`, e.g. the RFC 6750 challenges of protected resources), so this filter imports no
+ * feature. Unknown errors become a 500 without detail (and are logged); an unreachable database
+ * becomes 503 with Retry-After.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -30,16 +31,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
 export function sendError(exception: unknown, req: FastifyRequest, reply: FastifyReply, logger: Pick<Logger, 'error' | 'warn'>): void {
   if (reply.sent) return;
   const path = req.url.split('?')[0];
-  const oauthJson = OAUTH_JSON_PATHS.test(path);
-
-  if (exception instanceof ResourceAuthError) {
-    reply
-      .status(exception.status)
-      .header('WWW-Authenticate', exception.challenge())
-      .header('Cache-Control', 'no-store')
-      .send({ error: exception.code, error_description: exception.description });
-    return;
-  }
+  const style: ErrorStyle = OAUTH_JSON_PATHS.test(path) ? 'oauth' : HTML_PATHS.test(path) ? 'page' : 'problem';
 
   let error = exception;
   if (isBadInputDbError(error)) {
@@ -48,24 +40,24 @@ export function sendError(exception: unknown, req: FastifyRequest, reply: Fastif
   }
   if (isDatabaseUnavailable(error)) {
     logger.warn(`database unavailable: ${(error as Error).message}`);
-    error = oauthJson
-      ? OAuthError.temporarilyUnavailable(DB_RETRY_AFTER_SECONDS)
-      : new ProblemError(ProblemCode.ServiceUnavailable, 'The service cannot reach its database; retry after the time in Retry-After', undefined, {
-          'Retry-After': String(DB_RETRY_AFTER_SECONDS),
-        });
+    const retry = { 'Retry-After': String(DB_RETRY_AFTER_SECONDS) };
+    if (style === 'oauth') {
+      return sendJson(
+        reply,
+        oauthStyleResponse('server_error', 'The authorization server cannot reach its database; retry after the time in Retry-After', 503, retry),
+      );
+    }
+    error = new ProblemError(ProblemCode.ServiceUnavailable, 'The service cannot reach its database; retry after the time in Retry-After', undefined, retry);
   }
 
-  if (oauthJson) {
-    const oauth = error instanceof OAuthError ? error : toOAuthError(error, logger);
-    reply
-      .status(oauth.status)
-      .headers({ 'Cache-Control': 'no-store', Pragma: 'no-cache', ...oauth.headers })
-      .send({ error: oauth.code, error_description: safeDescription(oauth.description) });
-    return;
-  }
+  const shaped = isHttpShaped(error) ? error.toResponse(style) : undefined;
+  if (shaped && !(shaped instanceof ProblemError)) return sendJson(reply, shaped);
+  if (shaped) error = shaped;
+
+  if (style === 'oauth') return sendJson(reply, error instanceof ProblemError ? problemInOAuthStyle(error) : oauthStyleOf(error, logger));
 
   const problem = error instanceof ProblemError ? error : toProblem(error, logger);
-  if (HTML_PATHS.test(path)) {
+  if (style === 'page') {
     sendErrorPage(
       reply,
       problem.status,
@@ -82,18 +74,16 @@ export function sendError(exception: unknown, req: FastifyRequest, reply: Fastif
     .send(JSON.stringify(problem.body(path)));
 }
 
-function toOAuthError(error: unknown, logger: Pick<Logger, 'error'>): OAuthError {
-  if (error instanceof ProblemError) {
-    if (error.status === 503 || error.status === 429) {
-      return new OAuthError(error.status === 503 ? 'server_error' : 'invalid_request', error.detail, error.status, error.headers);
-    }
-    if (error.status >= 500) return new OAuthError('server_error', 'The authorization server failed; try again', 500);
-    return new OAuthError('invalid_request', error.detail, error.status === 404 ? 404 : error.status === 405 ? 405 : 400, error.headers);
-  }
+function sendJson(reply: FastifyReply, response: ErrorResponse): void {
+  reply.status(response.status).headers(response.headers).send(response.body);
+}
+
+/** An error no feature shaped, on an OAuth endpoint. */
+function oauthStyleOf(error: unknown, logger: Pick<Logger, 'error'>): ErrorResponse {
   const status = statusOf(error);
   if (status !== undefined && status < 500) {
     const described = describeClientError(error, status);
-    return new OAuthError(
+    return oauthStyleResponse(
       'invalid_request',
       described.detail,
       status === 413 || status === 405 || status === 404 || status === 431 ? status : 400,
@@ -101,13 +91,10 @@ function toOAuthError(error: unknown, logger: Pick<Logger, 'error'>): OAuthError
     );
   }
   logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  return new OAuthError('server_error', 'The authorization server failed unexpectedly; try again', 500);
+  return oauthStyleResponse('server_error', 'The authorization server failed unexpectedly; try again', 500);
 }
 
 function toProblem(error: unknown, logger: Pick<Logger, 'error'>): ProblemError {
-  if (error instanceof OAuthError) {
-    return new ProblemError(error.status === 401 ? ProblemCode.Unauthorized : ProblemCode.BadRequest, error.description, undefined, error.headers);
-  }
   const status = statusOf(error);
   if (status !== undefined && status < 500) {
     const { detail, headers } = describeClientError(error, status);

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ProblemError } from '../common/problem.js';
-import type { AppConfig } from '../config/config.js';
-import { InjectConfig } from '../config/config.module.js';
-import { SessionsService } from '../sessions/sessions.service.js';
+import { ProblemError } from '../platform/http/problem.js';
+import type { AppConfig } from '../platform/config/config.js';
+import { InjectConfig } from '../platform/config/config.module.js';
+import { SessionsService } from './sessions.service.js';
 import type { User } from '../users/user.entity.js';
-import { readCookie } from '../web/cookies.js';
-import type { Principal } from './principal.js';
-import { ResourceAuthError } from './resource-auth.error.js';
+import { readCookie } from '../platform/http/cookies.js';
+import type { Principal } from '../auth/principal.js';
+import { ResourceAuthError } from '../auth/resource-auth.error.js';
 
 /** What the portal session may do on the API: manage one's own clients and keys. Never `admin`. */
 export const SESSION_SCOPES: readonly string[] = ['clients:manage', 'keys:manage'];

@@ -2,10 +2,10 @@ import { Controller, Get, Param, Query, Req } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../auth/auth.decorator.js';
 import type { FastifyRequest } from 'fastify';
-import { PageQuery, type Page } from '../common/pagination.js';
-import { ProblemError } from '../common/problem.js';
+import { PageQuery, type Page } from '../platform/http/pagination.js';
+import { ProblemError } from '../platform/http/problem.js';
 import { DirectoryService, type DirectoryScope } from './directory.service.js';
-import { toUserView, UsersService, type UserView } from './users.service.js';
+import { toUserView, UsersService, type UserView } from '../users/users.service.js';
 
 const WHO =
   "Admins, and clients acting for themselves (client credentials) that are owned by an admin, made by an operator, or allowed the whole directory by an admin (`directory_access`), see every user. Any other caller sees only its own record: the token's user (authorization code flow) or the owner of the client.";

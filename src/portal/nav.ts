@@ -1,5 +1,5 @@
-import { html, type SafeHtml } from './html.js';
-import { csrfField } from './page.js';
+import { html, type SafeHtml } from '../platform/html/html.js';
+import { csrfField } from '../platform/html/page.js';
 
 /** Which nav entry is the current page (marked with aria-current). */
 export type NavItem = 'dashboard' | 'apps' | 'keys' | 'connected-apps' | 'admin';

@@ -3,9 +3,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { SECURITY, SESSION_EXTENSION } from '../auth/auth.decorator.js';
-import { SCOPES } from '../auth/scopes.js';
-import type { AppConfig } from '../config/config.js';
+import { SECURITY, SESSION_EXTENSION } from './auth.decorator.js';
+import { SCOPES } from './scopes.js';
+import type { AppConfig } from '../platform/config/config.js';
 
 const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',

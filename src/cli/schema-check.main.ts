@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createDataSource, runMigrations } from './data-source.js';
-import { schemaDiff } from './schema-diff.js';
+import { createDataSource, runMigrations } from '../platform/database/data-source.js';
+import { schemaDiff } from '../platform/database/schema-diff.js';
+import { ENTITIES } from '../entities.js';
 
 /**
  * `npm run migration:check`: applies every migration to a new, empty database on the PostgreSQL
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   await admin.query(`CREATE DATABASE "${name}"`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const ds = createDataSource({ url: url.href }, 2);
+  const ds = createDataSource({ url: url.href }, ENTITIES, 2);
   let diff: string[] = [];
   try {
     await ds.initialize();

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-http-bearer';
-import { ChangeBus } from '../database/change-bus.service.js';
-import type { AccessTokenClaims } from '../oauth/access-token.service.js';
-import { LiveAccessTokens } from '../oauth/live-access-tokens.service.js';
-import { AuthMemo } from './auth-memo.js';
-import type { Principal } from './principal.js';
+import { ChangeBus } from '../platform/change-bus/change-bus.service.js';
+import type { AccessTokenClaims } from './access-token.service.js';
+import { LiveAccessTokens } from './live-access-tokens.service.js';
+import { AuthMemo } from '../auth/auth-memo.js';
+import type { Principal } from '../auth/principal.js';
 
 /**
  * passport-http-bearer: the token from `Authorization: Bearer`, verified as a Gatehouse JWT and

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import ts from 'typescript';
 import { superLinearReasons } from '../../test/support/regex-structure.js';
 import { redactSecrets } from '../portal/admin/admin.views.js';
-import { readDotEnv } from '../config/config.js';
+import { readDotEnv } from './config/config.js';
 
 /** Every regular expression literal and `new RegExp` in src/ (tests excepted), with where it is. */
 function regexesInSource(): { where: string; re: RegExp }[] {

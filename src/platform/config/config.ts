@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
-import { EMAIL_RULE, isEmail, normalizeEmail } from '../users/email.js';
+import { EMAIL_RULE, isEmail, normalizeEmail } from '../email.js';
 import { processEnv, type Env } from './env.js';
 
 export { processEnv, readDotEnv } from './env.js';

@@ -96,7 +96,7 @@ describe('loadConfig', () => {
     );
   });
 
-  it('reads ADMIN_EMAIL with the one email rule (src/users/email.ts): normalised, and a bad one named', () => {
+  it('reads ADMIN_EMAIL with the one email rule (src/platform/email.ts): normalised, and a bad one named', () => {
     expect(loadConfig({ MASTER_KEY: KEY, ADMIN_EMAIL: '  Ops+Admin@Example.COM ' }).adminEmail).toBe('ops+admin@example.com');
     for (const bad of ['root@localhost', 'a@@example.com', 'ops@example.com.', '"ops"@example.com']) {
       expect(() => loadConfig({ MASTER_KEY: KEY, ADMIN_EMAIL: bad })).toThrow(/ADMIN_EMAIL must be an email address/);
@@ -104,8 +104,8 @@ describe('loadConfig', () => {
   });
 
   describe('.env.example and the README', () => {
-    const root = join(import.meta.dirname, '..', '..');
-    const source = readFileSync(join(root, 'src', 'config', 'config.ts'), 'utf8');
+    const root = join(import.meta.dirname, '..', '..', '..');
+    const source = readFileSync(join(import.meta.dirname, 'config.ts'), 'utf8');
     const example = readFileSync(join(root, '.env.example'), 'utf8');
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const names = [...new Set([...source.matchAll(/\b(?:str|int)\('([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1]))];
