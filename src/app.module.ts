@@ -5,6 +5,10 @@ import { AdminModule } from './admin/admin.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { ApiKeyAuthenticator } from './api-keys/api-key.strategy.js';
+import { BearerAuthenticator } from './oauth/bearer.strategy.js';
+import { SessionAuth } from './sessions/session-auth.js';
+import { SessionsModule } from './sessions/sessions.module.js';
 import { BootstrapModule } from './bootstrap/bootstrap.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import type { AppConfig } from './platform/config/config.js';
@@ -29,7 +33,10 @@ export class AppModule {
         TypeOrmModule.forRootAsync({ useFactory: () => ({}), dataSourceFactory: () => Promise.resolve(dataSource) }),
         RateLimitModule,
         ChangeBusModule,
-        AuthModule,
+        AuthModule.forRoot({
+          imports: [OAuthModule, ApiKeysModule, SessionsModule],
+          authenticators: [BearerAuthenticator, ApiKeyAuthenticator, SessionAuth],
+        }),
         OAuthModule,
         ClientsModule,
         UsersModule,

@@ -1,54 +1,49 @@
-import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppConfig } from '../platform/config/config.js';
-import { InjectConfig } from '../platform/config/config.module.js';
-import { ApiKeyStrategy } from '../api-keys/api-key.strategy.js';
-import { BearerStrategy } from '../oauth/bearer.strategy.js';
 import { AUTH_KEY, PUBLIC_KEY, type AuthOptions } from './auth.decorator.js';
+import { AUTHENTICATORS, type Authenticator } from './authenticator.js';
 import { RequestPrincipal, type Principal } from './principal.js';
 import { ResourceAuthError } from './resource-auth.error.js';
-import { SessionAuth } from '../sessions/session-auth.js';
 
-const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
-const HOW = "send the header 'Authorization: Bearer <token>' with a token from POST /oauth2/token";
-const HOW_KEY = "send the header 'X-API-Key: <key>'";
-/** RFC 9745: the `api_key` query parameter is deprecated since 2026-11-28 (the header form replaces it). */
-export const QUERY_KEY_DEPRECATION = '@1795824000';
+/** RFC 6750 2.3 is not supported: a token in the URL leaks into logs and histories. */
+const TOKEN_IN_URL =
+  "Access tokens are not accepted in the URL (they leak into logs); send the header 'Authorization: Bearer <token>' with a token from POST /oauth2/token";
 
-/** What the decorators say about one handler: read once through the Reflector, then kept (metadata is fixed at startup). */
-type RouteAuth = { public: true } | { public: false; options: AuthOptions | undefined };
+/** What the decorators say about one handler, resolved once (metadata is fixed at startup). */
+type RouteAuth = { public: true } | { public: false; options: AuthOptions; strong: Authenticator[]; weak: Authenticator[] };
 
 /**
  * The global guard: secure by default. A route is open only with `@Public()`; otherwise `@Auth()`
- * names its schemes and scopes, and a route with neither is refused (and fails the route test).
+ * names its schemes and scopes, and a route with neither is refused (and fails the route test). The
+ * schemes themselves are `Authenticator`s registered by the modules that own the credentials.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly logger = new Logger(AuthGuard.name);
-  /** Per controller class, per handler: the Reflector's answer (a metadata walk per request otherwise). */
+  /** Per controller class, per handler: the resolved route (a metadata walk per request otherwise). */
   private readonly routes = new WeakMap<object, WeakMap<object, RouteAuth>>();
+  private readonly byScheme: Map<string, Authenticator>;
+  private readonly allStrong: Authenticator[];
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly bearer: BearerStrategy,
-    private readonly apiKey: ApiKeyStrategy,
-    private readonly session: SessionAuth,
-    @InjectConfig() private readonly config: AppConfig,
-  ) {}
+    @Inject(AUTHENTICATORS) authenticators: Authenticator[],
+  ) {
+    this.byScheme = new Map(authenticators.map((a) => [a.scheme, a]));
+    this.allStrong = authenticators.filter((a) => !a.weak);
+  }
 
   /** Synchronous when the credential is answered from memory (the hot path); a promise when it needs I/O. */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const route = this.routeAuth(context);
     if (route.public) return true;
-    const options = route.options;
-    const req = context.switchToHttp().getRequest<FastifyRequest>();
-    if (!options) {
-      this.logger.error(`route ${req.method} ${req.routeOptions.url} has neither @Public() nor @Auth(); refusing`);
-      throw ResourceAuthError.missing('This endpoint is not open to any credential');
-    }
-    const principal = this.authenticate(req, context.switchToHttp().getResponse<FastifyReply>(), options);
-    return principal instanceof Promise ? principal.then((p) => admit(req, options, p)) : admit(req, options, principal);
+    const http = context.switchToHttp();
+    const req = http.getRequest<FastifyRequest>();
+    const [authenticator, principal] = this.authenticate(req, http.getResponse<FastifyReply>(), route);
+    return principal instanceof Promise
+      ? principal.then((p) => admit(req, route.options, authenticator, p))
+      : admit(req, route.options, authenticator, principal);
   }
 
   private routeAuth(context: ExecutionContext): RouteAuth {
@@ -58,88 +53,63 @@ export class AuthGuard implements CanActivate {
     if (!handlers) this.routes.set(controller, (handlers = new WeakMap()));
     let route = handlers.get(handler);
     if (!route) {
-      const targets = [handler, controller];
-      route = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)
-        ? { public: true }
-        : { public: false, options: this.reflector.getAllAndOverride<AuthOptions>(AUTH_KEY, targets) };
+      route = this.resolve([handler, controller], `${controller.name}.${handler.name}`);
       handlers.set(handler, route);
     }
     return route;
   }
 
-  private authenticate(req: FastifyRequest, reply: FastifyReply, options: AuthOptions): Principal | Promise<Principal> {
-    const query = req.query as Record<string, unknown> | undefined;
-    if (query && query.access_token !== undefined) {
-      throw ResourceAuthError.badRequest(`Access tokens are not accepted in the URL (they leak into logs); ${HOW}`);
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  private resolve(targets: [Function, Function], name: string): RouteAuth {
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return { public: true };
+    const options = this.reflector.getAllAndOverride<AuthOptions | undefined>(AUTH_KEY, targets);
+    const declared = (options?.schemes ?? []).map((s) => this.byScheme.get(s));
+    if (!options || declared.length === 0 || declared.some((a) => !a)) {
+      this.logger.error(`route ${name} has neither @Public() nor @Auth() with registered schemes; refusing`);
+      return { public: false, options: { schemes: [], scopes: [] }, strong: [], weak: [] };
     }
-    const authorization = req.headers.authorization;
-    const takesKeys = options.schemes.includes('apiKey');
-    const takesBearer = options.schemes.includes('bearer');
-    const takesSession = options.schemes.includes('session');
-    const headerKey = req.headers['x-api-key'];
-    const queryKey = query?.api_key;
-    if (takesKeys && (headerKey !== undefined || queryKey !== undefined)) {
-      // X-API-Key is not Authorization: a shared cache could store the answer for someone else.
-      reply.header('Cache-Control', 'no-store');
-      if (queryKey !== undefined) {
-        reply.header('Deprecation', QUERY_KEY_DEPRECATION);
-        reply.header('Link', `<${this.config.publicUrl}/docs#/Data>; rel="deprecation"; type="text/html"`);
-      }
-      if (headerKey !== undefined && queryKey !== undefined) {
-        throw ResourceAuthError.badRequest(`Send the API key once: in the X-API-Key header, not also in the api_key query parameter`, 'ApiKey');
-      }
-      if (authorization !== undefined) {
-        throw ResourceAuthError.badRequest('Send one credential: an API key or an Authorization header, not both', 'ApiKey');
-      }
-      return this.authenticateKey(headerKey ?? queryKey, headerKey !== undefined ? 'X-API-Key header' : 'api_key query parameter');
-    }
-    if (takesBearer && authorization !== undefined) {
-      // The hot path: a token checked in full within the last second, sent exactly as before.
-      const known = authorization.startsWith('Bearer ') ? this.bearer.known(authorization.slice(7)) : undefined;
-      if (known) return known;
-      const m = BEARER.exec(authorization);
-      if (!m) throw ResourceAuthError.malformed(`The Authorization header is malformed: ${HOW}`);
-      // The strategy's own verify step (what passport-http-bearer would call with this token), without
-      // passport's per-request machinery; its errors (ResourceAuthError) propagate as they are.
-      return orRefuse(this.bearer.validate(m[1]), () => ResourceAuthError.invalidToken('The access token is not valid; request a new one'));
-    }
-    // The portal session counts only when nothing else was sent: an Authorization header or a key always wins.
-    if (takesSession && authorization === undefined && headerKey === undefined && queryKey === undefined && this.session.present(req)) {
-      return this.session.authenticate(req, reply);
-    }
-    if (!takesBearer) throw ResourceAuthError.missing(`No API key was sent: ${HOW_KEY}`, 'ApiKey');
-    if (!takesKeys && (headerKey !== undefined || queryKey !== undefined)) {
-      throw ResourceAuthError.missing(`This endpoint does not accept API keys: ${HOW}`);
-    }
-    if (takesSession) throw ResourceAuthError.missing(`No credentials were sent: ${HOW}, or sign in to the portal (session cookie)`);
-    throw ResourceAuthError.missing(takesKeys ? `No credentials were sent: ${HOW}, or ${HOW_KEY}` : `No access token was sent: ${HOW}`);
+    const known = declared as Authenticator[];
+    return { public: false, options, strong: known.filter((a) => !a.weak), weak: known.filter((a) => a.weak) };
   }
 
-  private authenticateKey(value: unknown, where: string): Principal | Promise<Principal> {
-    if (Array.isArray(value)) throw ResourceAuthError.badRequest(`The ${where} was given more than once; send one API key`, 'ApiKey');
-    if (typeof value !== 'string' || value.trim() === '') throw ResourceAuthError.malformed(`The ${where} is empty: ${HOW_KEY}`, 'ApiKey');
-    // The strategy's verify step (what passport-headerapikey would call with this header value), without passport's machinery.
-    return orRefuse(this.apiKey.validate(value), () => ResourceAuthError.malformed(`The ${where} could not be read: ${HOW_KEY}`, 'ApiKey'));
+  private authenticate(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    route: Extract<RouteAuth, { public: false }>,
+  ): [Authenticator, Principal | Promise<Principal>] {
+    const query = req.query as Record<string, unknown> | undefined;
+    if (query && query.access_token !== undefined) throw ResourceAuthError.badRequest(TOKEN_IN_URL);
+    let chosen: Authenticator | undefined;
+    for (const a of route.strong) {
+      if (!a.present(req)) continue;
+      if (chosen) throw ResourceAuthError.badRequest(`Send one credential: an ${chosen.noun} and an ${a.noun} were both sent`, route.strong[0].challenge);
+      chosen = a;
+    }
+    if (chosen) return [chosen, chosen.authenticate(req, reply)];
+    const strongSent = this.allStrong.find((a) => a.present(req));
+    if (!strongSent) {
+      // A weak credential (the portal cookie) counts only when nothing else was sent.
+      for (const a of route.weak) if (a.present(req)) return [a, a.authenticate(req, reply)];
+    }
+    throw this.missing(route, strongSent);
+  }
+
+  /** The 401 for a request without an accepted credential: says which ones this route takes, and how. */
+  private missing(route: Extract<RouteAuth, { public: false }>, sent: Authenticator | undefined): ResourceAuthError {
+    const accepted = [...route.strong, ...route.weak];
+    if (accepted.length === 0) return ResourceAuthError.missing('This endpoint is not open to any credential');
+    const challenge = accepted.find((a) => a.challenge)?.challenge;
+    if (sent) return ResourceAuthError.missing(`This endpoint does not accept ${sent.noun}s: ${accepted[0].how}`, challenge);
+    if (accepted.length === 1) return ResourceAuthError.missing(`No ${accepted[0].noun} was sent: ${accepted[0].how}`, challenge);
+    return ResourceAuthError.missing(`No credentials were sent: ${accepted.map((a) => a.how).join(', or ')}`, challenge);
   }
 }
 
 /** Every scope the route needs, or 403; then the Principal (with the caller's address) goes on the request. */
-function admit(req: FastifyRequest, options: AuthOptions, principal: Principal): true {
+function admit(req: FastifyRequest, options: AuthOptions, by: Authenticator, principal: Principal): true {
   for (const scope of options.scopes) {
-    if (!principal.scopes.has(scope)) throw ResourceAuthError.insufficientScope(options.scopes, principal.scheme === 'apiKey' ? 'ApiKey' : 'Bearer');
+    if (!principal.scopes.has(scope)) throw ResourceAuthError.insufficientScope(options.scopes, by.challenge ?? 'Bearer');
   }
   req.principal = new RequestPrincipal(principal, req);
   return true;
-}
-
-/** A strategy's answer, refused (as passport's fail() was) when it is empty. */
-function orRefuse(outcome: Principal | Promise<Principal>, refusal: () => Error): Principal | Promise<Principal> {
-  if (outcome instanceof Promise) {
-    return outcome.then((p) => {
-      if (!p) throw refusal();
-      return p;
-    });
-  }
-  if (!outcome) throw refusal();
-  return outcome;
 }

@@ -1,17 +1,30 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module, type ModuleMetadata, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
-import { ApiKeysModule } from '../api-keys/api-keys.module.js';
-import { OAuthModule } from '../oauth/oauth.module.js';
-import { SessionsModule } from '../sessions/sessions.module.js';
-import { ApiKeyStrategy } from '../api-keys/api-key.strategy.js';
 import { AuthGuard } from './auth.guard.js';
-import { BearerStrategy } from '../oauth/bearer.strategy.js';
-import { SessionAuth } from '../sessions/session-auth.js';
+import { AUTHENTICATORS, type Authenticator } from './authenticator.js';
 
-/** Passport strategies, the portal session, and the one global guard that applies them per `@Auth()`. */
-@Module({
-  imports: [PassportModule, OAuthModule, ApiKeysModule, SessionsModule],
-  providers: [BearerStrategy, ApiKeyStrategy, SessionAuth, { provide: APP_GUARD, useClass: AuthGuard }],
-})
-export class AuthModule {}
+export interface AuthModuleOptions {
+  /** The modules that provide (and export) the authenticators. */
+  imports: NonNullable<ModuleMetadata['imports']>;
+  /** One class per credential scheme, each implementing `Authenticator`. */
+  authenticators: Type<Authenticator>[];
+}
+
+/**
+ * The auth core: the one global guard that applies `@Auth()`, fed with the authenticators the
+ * feature modules contribute (the composition root, AppModule, names them). It imports no feature.
+ */
+@Module({})
+export class AuthModule {
+  static forRoot(options: AuthModuleOptions): DynamicModule {
+    return {
+      module: AuthModule,
+      imports: [PassportModule, ...options.imports],
+      providers: [
+        { provide: AUTHENTICATORS, useFactory: (...authenticators: Authenticator[]) => authenticators, inject: options.authenticators },
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
+    };
+  }
+}

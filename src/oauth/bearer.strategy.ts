@@ -1,11 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-http-bearer';
 import { ChangeBus } from '../platform/change-bus/change-bus.service.js';
 import type { AccessTokenClaims } from './access-token.service.js';
 import { LiveAccessTokens } from './live-access-tokens.service.js';
 import { AuthMemo } from '../auth/auth-memo.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import { runStrategy, type StrategyRun } from '../auth/passport-run.js';
 import type { Principal } from '../auth/principal.js';
+import { ResourceAuthError } from '../auth/resource-auth.error.js';
+
+/** RFC 6750 2.1: `Bearer`, one or more spaces, a b64token. */
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+const HOW = "send the header 'Authorization: Bearer <token>' with a token from POST /oauth2/token";
 
 /**
  * passport-http-bearer: the token from `Authorization: Bearer`, verified as a Gatehouse JWT and
@@ -33,7 +41,7 @@ export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') {
   }
 
   /**
-   * passport's verify step, also called directly by AuthGuard. Synchronous when the token was verified
+   * passport's verify step (BearerAuthenticator runs the strategy with it). Synchronous when the token was verified
    * before and its revocation answers are cached (the hot path); a promise otherwise.
    */
   validate(token: string): Principal | Promise<Principal> {
@@ -73,4 +81,39 @@ function toPrincipal(claims: AccessTokenClaims): Principal {
     scopes: new Set(claims.scope.split(' ').filter(Boolean)),
     scheme: 'bearer',
   });
+}
+
+/**
+ * The `bearer` scheme of `@Auth()`: an access token in the Authorization header, read by
+ * passport-http-bearer (BearerStrategy) once the header has the RFC 6750 syntax.
+ */
+@Injectable()
+export class BearerAuthenticator implements Authenticator {
+  readonly scheme = 'bearer';
+  readonly weak = false;
+  readonly challenge = 'Bearer';
+  readonly noun = 'access token';
+  readonly how = HOW;
+  private readonly run: StrategyRun<Principal>;
+
+  constructor(strategy: BearerStrategy) {
+    this.run = {
+      strategy,
+      verifyField: '_verify',
+      verify: (token) => strategy.validate(token),
+      refuse: () => ResourceAuthError.invalidToken('The access token is not valid; request a new one'),
+    };
+  }
+
+  present(req: FastifyRequest): boolean {
+    return req.headers.authorization !== undefined;
+  }
+
+  authenticate(req: FastifyRequest): Principal | Promise<Principal> {
+    const m = BEARER.exec(req.headers.authorization ?? '');
+    if (!m) throw ResourceAuthError.malformed(`The Authorization header is malformed: ${HOW}`);
+    // The strategy reads the header (its canonical form: passport-http-bearer splits on one space) and
+    // calls its verify step; a token checked in full within the last second is answered from memory.
+    return runStrategy(this.run, { headers: { authorization: `Bearer ${m[1]}` } });
+  }
 }

@@ -6,6 +6,7 @@ import { InjectConfig } from '../platform/config/config.module.js';
 import { SessionsService } from './sessions.service.js';
 import type { User } from '../users/user.entity.js';
 import { readCookie } from '../platform/http/cookies.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
 import { ResourceAuthError } from '../auth/resource-auth.error.js';
 
@@ -29,10 +30,16 @@ export function sessionPrincipal(user: Pick<User, 'id'>, ip?: string): Principal
  *   page of another origin cannot read: it is in the portal's forms, and in the `X-CSRF-Token`
  *   response header of every request authenticated by the session (same-origin scripts only: no CORS);
  * - the cookie itself is HttpOnly and SameSite=Lax.
- * The guard uses it only when no Authorization header and no API key were sent.
+ * It is the weak `session` scheme of `@Auth()`: the guard uses it only when no Authorization header
+ * and no API key were sent.
  */
 @Injectable()
-export class SessionAuth {
+export class SessionAuth implements Authenticator {
+  readonly scheme = 'session';
+  readonly weak = true;
+  readonly challenge = undefined;
+  readonly noun = 'portal session';
+  readonly how = 'sign in to the portal (session cookie)';
   private readonly origin: string;
 
   constructor(

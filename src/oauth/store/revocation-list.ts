@@ -3,11 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ChangeBus } from '../../platform/change-bus/change-bus.service.js';
 import { USERS_CHANNEL } from '../../users/users.service.js';
+import { GRANTS_CHANNEL } from '../../clients/lineage-status.service.js';
 
 /** How long one instance may trust its answer about a grant or the jti denylist (seconds): the safety net under the change bus. */
 export const REVOCATION_CACHE_SECONDS = 5;
 /** Change-bus channel: payload is the id of a grant that was revoked. */
-export const GRANTS_CHANNEL = 'grants';
+export { GRANTS_CHANNEL };
 /** Change-bus channel: payload is the jti of an access token that was revoked. */
 export const REVOKED_JTIS_CHANNEL = 'revoked_jtis';
 const MAX_GRANTS = 50_000;
