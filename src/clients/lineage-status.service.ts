@@ -2,9 +2,9 @@ import { Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ChangeBus } from '../platform/change-bus/change-bus.service.js';
-import { GRANTS_CHANNEL } from '../oauth/store/revocation-list.js';
 import { isUuid, USERS_CHANNEL } from '../users/users.service.js';
 import { ALL_CLIENTS, CLIENTS_CHANNEL } from './clients.service.js';
+import { GRANTS_CHANNEL } from './lineage.js';
 
 /** The safety net under the change bus, as for clients and grants: how long a fact is trusted without a notification. */
 const TTL_MS = 5_000;
