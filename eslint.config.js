@@ -2,6 +2,7 @@
 import eslint from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import layers from './eslint-rules/boundaries.js';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/', 'artifacts/', 'bench/results/'] },
@@ -32,5 +33,21 @@ export default tseslint.config(
     },
   },
   { files: ['src/cli/**/*.ts'], rules: { 'no-console': 'off' } },
+  {
+    // The layers of src/ (issue 14, CONTRIBUTING.md "Layers"): platform imports no other folder, the
+    // auth core only platform, a feature's nested folders are its own. Folder cycles: scripts/check-layers.mjs.
+    files: ['src/**/*.ts'],
+    plugins: { layers },
+    rules: { 'layers/boundaries': 'error' },
+  },
+  {
+    // Short files and functions (issue 14): every line counts in a file; blank and comment lines not in a function.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.spec.ts'],
+    rules: {
+      'max-lines': ['error', { max: 300, skipBlankLines: false, skipComments: false }],
+      'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }],
+    },
+  },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

@@ -4,12 +4,7 @@ import { DataSource } from 'typeorm';
 import { ChangeBus } from '../platform/change-bus/change-bus.service.js';
 import { isUuid, USERS_CHANNEL } from '../users/users.service.js';
 import { ALL_CLIENTS, CLIENTS_CHANNEL } from './clients.service.js';
-
-/**
- * The change-bus channel on which a grant's revocation is announced (by oauth's RevocationList). It is
- * named here, where lineage facts are kept, so that clients/ does not import oauth/.
- */
-export const GRANTS_CHANNEL = 'grants';
+import { GRANTS_CHANNEL } from './lineage.js';
 
 /** The safety net under the change bus, as for clients and grants: how long a fact is trusted without a notification. */
 const TTL_MS = 5_000;

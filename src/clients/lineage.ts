@@ -91,3 +91,10 @@ export function provenanceOf(row: {
     parent_grant_id: row.parentGrantId,
   };
 }
+
+/**
+ * Change-bus channel: payload is the id of a grant (a consent of the code flow) that was revoked.
+ * OAuth announces it (src/oauth/store/revocation-list.ts); lineage status listens, to drop what it
+ * knows of that grant. Named here because oauth imports clients, never the reverse.
+ */
+export const GRANTS_CHANNEL = 'grants';

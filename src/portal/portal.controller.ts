@@ -2,7 +2,7 @@ import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/auth.decorator.js';
-import { ConsentsService } from '../oauth/store/consents.service.js';
+import { ConsentsService } from '../oauth/consents.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { sendErrorPage, sendPage, seeOther } from '../platform/html/page.js';
 import { COPY_JS, STYLESHEET } from '../platform/html/style.js';

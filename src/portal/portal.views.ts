@@ -4,7 +4,7 @@ import { html, type SafeHtml } from '../platform/html/html.js';
 import { csrfField } from '../platform/html/page.js';
 import { keysTable } from './keys.views.js';
 import { dataTable, meaning, when } from './view-helpers.js';
-import type { MadeThrough } from '../oauth/store/consents.service.js';
+import type { MadeThrough } from '../oauth/consents.js';
 
 export function signInPage(v: { csrf: string; returnTo: string; email?: string; error?: string; notice?: string }): SafeHtml {
   return html`<h1>Sign in</h1>

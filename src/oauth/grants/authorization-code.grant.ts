@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { TransactionGate } from '../../platform/database/serial.js';
 import { AuditService } from '../../audit/audit.service.js';
+import type { Client } from '../../clients/client.entity.js';
 import type { AppConfig } from '../../platform/config/config.js';
 import { InjectConfig } from '../../platform/config/config.module.js';
 import { AccessTokenService } from '../access-token.service.js';
@@ -45,11 +46,23 @@ export class AuthorizationCodeGrant implements GrantHandler {
     const verifier = form.one('code_verifier', repeated);
     if (code.length > 256) throw OAuthError.invalidGrant(BAD_CODE);
 
-    const outcome = await this.gate.run(() =>
+    const outcome = await this.redeem(c, code, redirectUri, verifier);
+    if (outcome.kind === 'invalid') throw OAuthError.invalidGrant(BAD_CODE);
+    if (outcome.kind === 'failed') throw outcome.error;
+    if (outcome.kind === 'reused') return this.refuseReuse(c, outcome.code, ip);
+    return this.respond(c, outcome.code, outcome.refresh, ip);
+  }
+
+  /**
+   * In one transaction: consumes the code, checks it, and creates the grant it names (with a refresh
+   * token when the client may refresh). A failed check still commits the consumption: a code that met
+   * a wrong verifier is burnt.
+   */
+  private redeem(c: Client, code: string, redirectUri: string | undefined, verifier: string | undefined) {
+    return this.gate.run(() =>
       this.dataSource.transaction(async (em) => {
         const consumed = await this.codes.consume(em, code, c.id);
         if (consumed.kind !== 'ok') return consumed;
-        // A failed check still commits the consumption: a code that met a wrong verifier is burnt.
         const failed = check(consumed.code, redirectUri, verifier);
         if (failed) return { kind: 'failed' as const, error: failed };
         const user = await em.query<{ status: string }[]>(`SELECT status FROM users WHERE id = $1`, [consumed.code.userId]);
@@ -65,22 +78,24 @@ export class AuthorizationCodeGrant implements GrantHandler {
         return { kind: 'issued' as const, code: consumed.code, refresh };
       }),
     );
+  }
 
-    if (outcome.kind === 'invalid') throw OAuthError.invalidGrant(BAD_CODE);
-    if (outcome.kind === 'failed') throw outcome.error;
-    if (outcome.kind === 'reused') {
-      await this.grants.revoke(outcome.code.grantId, 'code_reuse');
-      void this.audit.record({
-        type: 'oauth.code_reuse_detected',
-        outcome: 'failure',
-        actorUserId: outcome.code.userId,
-        actorClientId: c.clientId,
-        target: outcome.code.grantId,
-        ip,
-      });
-      throw OAuthError.invalidGrant(`${BAD_CODE}. This code was used before, so every token issued from it has been revoked`);
-    }
-    const { code: row, refresh } = outcome;
+  /** A code used a second time (RFC 9700 4.1): the grant it made is revoked, the attempt audited, and refused. */
+  private async refuseReuse(c: Client, row: CodeRow, ip: string): Promise<never> {
+    await this.grants.revoke(row.grantId, 'code_reuse');
+    void this.audit.record({
+      type: 'oauth.code_reuse_detected',
+      outcome: 'failure',
+      actorUserId: row.userId,
+      actorClientId: c.clientId,
+      target: row.grantId,
+      ip,
+    });
+    throw OAuthError.invalidGrant(`${BAD_CODE}. This code was used before, so every token issued from it has been revoked`);
+  }
+
+  /** The first access token of the new grant, audited, and the token response. */
+  private respond(c: Client, row: CodeRow, refresh: string | undefined, ip: string): TokenResponse {
     const issued = this.tokens.issue({ sub: row.userId, clientId: c.clientId, scope: row.scopes, gid: row.grantId });
     this.audit.enqueue({
       type: 'oauth.token_issued',

@@ -2,12 +2,12 @@ import { Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common'
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ChangeBus } from '../../platform/change-bus/change-bus.service.js';
+import { GRANTS_CHANNEL } from '../../clients/lineage.js';
 import { USERS_CHANNEL } from '../../users/users.service.js';
-import { GRANTS_CHANNEL } from '../../clients/lineage-status.service.js';
 
 /** How long one instance may trust its answer about a grant or the jti denylist (seconds): the safety net under the change bus. */
 export const REVOCATION_CACHE_SECONDS = 5;
-/** Change-bus channel: payload is the id of a grant that was revoked. */
+/** Change-bus channel: payload is the id of a grant that was revoked (named in src/clients/lineage.ts, whose lineage status listens too). */
 export { GRANTS_CHANNEL };
 /** Change-bus channel: payload is the jti of an access token that was revoked. */
 export const REVOKED_JTIS_CHANNEL = 'revoked_jtis';
