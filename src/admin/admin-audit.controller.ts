@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Req } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
@@ -7,6 +7,7 @@ import { AuditService, type AuditEventView } from '../audit/audit.service.js';
 import { Auth } from '../auth/auth.decorator.js';
 import { CallerService } from '../clients/caller.service.js';
 import { PageQuery, type Page } from '../platform/http/pagination.js';
+import { AuditEventPage } from './admin-audit.responses.js';
 
 export class AuditQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'oauth.refresh_reuse_detected' })
@@ -55,6 +56,7 @@ export class AdminAuditController {
   @Get()
   @Auth({ schemes: ['bearer'], scopes: ['admin'] })
   @ApiOperation({ summary: 'Audit events, newest first; filter by type, outcome, actor, time' })
+  @ApiOkResponse({ type: AuditEventPage })
   async list(@Req() req: FastifyRequest, @Query() q: AuditQuery): Promise<Page<AuditEventView>> {
     await this.callers.admin(req.principal);
     return this.audit.list(

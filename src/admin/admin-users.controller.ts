@@ -7,6 +7,7 @@ import type { Page } from '../platform/http/pagination.js';
 import type { UserView } from '../users/users.service.js';
 import { AdminUserQuery, AdminUserUpdate } from './admin-users.dto.js';
 import { AdminUsersService } from './admin-users.service.js';
+import { UserPage, UserResponse } from '../users/users.responses.js';
 
 const auth = () => Auth({ schemes: ['bearer'], scopes: ['admin'] });
 
@@ -22,7 +23,7 @@ export class AdminUsersController {
   @Get()
   @auth()
   @ApiOperation({ summary: 'Users, newest first; filter by q (email or name), role, status' })
-  @ApiOkResponse({ description: '{ data: [{ id, email, display_name, role, status, created_at }], next_cursor }' })
+  @ApiOkResponse({ type: UserPage })
   async list(@Req() req: FastifyRequest, @Query() q: AdminUserQuery): Promise<Page<UserView>> {
     await this.callers.admin(req.principal);
     return this.users.list({ q: q.q, role: q.role, status: q.status }, q.limit ?? 20, q.cursor);
@@ -31,7 +32,7 @@ export class AdminUsersController {
   @Patch(':id')
   @auth()
   @ApiOperation({ summary: 'Disable, enable, or change the role of a user (not yourself)' })
-  @ApiOkResponse({ description: 'The user after the change' })
+  @ApiOkResponse({ type: UserResponse, description: 'The user after the change' })
   @ApiNotFoundResponse({ description: 'No such user' })
   async update(@Req() req: FastifyRequest, @Param('id') id: string, @Body() dto: AdminUserUpdate): Promise<UserView> {
     return this.users.update(await this.callers.admin(req.principal), id, dto);

@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import type { Page } from '../platform/http/pagination.js';
 import { AdminApiKeysQuery, type ApiKeyView } from './api-key.dto.js';
 import { ApiKeysService } from './api-keys.service.js';
+import { ApiKeyPage } from './api-keys.responses.js';
 
 /** Everyone's keys, for administrators: the `admin` scope and an admin user. */
 @ApiTags('Admin')
@@ -16,7 +17,7 @@ export class AdminApiKeysController {
   @Get()
   @Auth({ schemes: ['bearer'], scopes: ['admin'] })
   @ApiOperation({ summary: 'All API keys, newest first; ?owner_id= for one user' })
-  @ApiOkResponse({ description: '{ data: ApiKey[], next_cursor }' })
+  @ApiOkResponse({ type: ApiKeyPage })
   list(@CurrentPrincipal() p: Principal, @Query() q: AdminApiKeysQuery): Promise<Page<ApiKeyView>> {
     return this.keys.adminList(p, q);
   }

@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import { PageQuery, type Page } from '../platform/http/pagination.js';
 import { CreateApiKeyDto, RotateApiKeyDto, type ApiKeyView, type CreatedApiKey, type RotatedApiKey } from './api-key.dto.js';
 import { ApiKeysService } from './api-keys.service.js';
+import { ApiKeyPage, ApiKeyResponse, CreatedApiKeyResponse, RotatedApiKeyResponse } from './api-keys.responses.js';
 
 @ApiTags('API keys')
 @Controller('v1/api-keys')
@@ -15,7 +16,7 @@ export class ApiKeysController {
   @Get()
   @Auth({ schemes: ['bearer', 'session'], scopes: ['keys:manage'] })
   @ApiOperation({ summary: 'Your API keys, newest first (never the secret: `start` and `last4` tell them apart)' })
-  @ApiOkResponse({ description: '{ data: ApiKey[], next_cursor }' })
+  @ApiOkResponse({ type: ApiKeyPage })
   list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery): Promise<Page<ApiKeyView>> {
     return this.keys.list(p, q);
   }
@@ -26,7 +27,7 @@ export class ApiKeysController {
     summary: 'Create an API key; the key is in this response only, never again',
     description: `With a token, every scope asked must be one the token holds itself (403 insufficient_scope names the rest); the portal session may give any scope the user may hold. The response says where the key came from: created_via, created_by, parent_grant_id.`,
   })
-  @ApiCreatedResponse({ description: '{ id, key, name, scopes, expires_at, created_at, ... }' })
+  @ApiCreatedResponse({ type: CreatedApiKeyResponse, description: 'The key, with the key itself (shown once)' })
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateApiKeyDto): Promise<CreatedApiKey> {
     return this.keys.create(p, dto);
   }
@@ -34,6 +35,7 @@ export class ApiKeysController {
   @Get(':id')
   @Auth({ schemes: ['bearer', 'session'], scopes: ['keys:manage'] })
   @ApiOperation({ summary: 'One of your API keys, with last_used_at (updated every few seconds)' })
+  @ApiOkResponse({ type: ApiKeyResponse })
   @ApiNotFoundResponse({ description: 'No such key of yours' })
   get(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<ApiKeyView> {
     return this.keys.get(p, id);
@@ -45,7 +47,7 @@ export class ApiKeysController {
     summary: 'Rotate: a new key with the same owner, scopes and expiry; the old one works until previous_key_expires_at',
     description: 'The caller must hold every scope of the key (403 insufficient_scope otherwise): rotation never hands out more than the caller holds.',
   })
-  @ApiCreatedResponse({ description: '{ id, key, ..., previous_key_expires_at }' })
+  @ApiCreatedResponse({ type: RotatedApiKeyResponse, description: 'The new key (shown once), and until when the old one works' })
   rotate(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: RotateApiKeyDto): Promise<RotatedApiKey> {
     return this.keys.rotate(p, id, dto);
   }

@@ -29,6 +29,11 @@ export const SECURITY = {
 } as const;
 /** OpenAPI extension on operations that also take the portal session cookie. */
 export const SESSION_EXTENSION = 'x-gatehouse-session';
+/**
+ * OpenAPI extension listing the scopes an operation needs. OpenAPI 3.0 lets only the oauth2
+ * requirements carry scopes (bearer and apiKey list `[]`), so a reader of those schemes finds them here.
+ */
+export const REQUIRED_SCOPES_EXTENSION = 'x-required-scopes';
 
 /**
  * States a route's authentication in one place, and the matching OpenAPI security, so the docs
@@ -56,6 +61,7 @@ export function Auth(options: AuthOptions): MethodDecorator & ClassDecorator {
       }),
     );
   }
+  if (options.scopes.length > 0) decorators.push(ApiExtension(REQUIRED_SCOPES_EXTENSION, [...options.scopes]));
   if (options.schemes.includes('session')) {
     decorators.push(ApiExtension(SESSION_EXTENSION, { csrf_header: 'X-CSRF-Token', scopes: options.scopes }));
   }

@@ -7,6 +7,7 @@ import { ProblemError } from '../platform/http/problem.js';
 import { CallerService } from './caller.service.js';
 import { ClientManagementService } from './client-management.service.js';
 import { AdminClientQuery, AdminClientUpdate, type ClientView } from './client.dto.js';
+import { ClientPage, ClientResponse } from './clients.responses.js';
 
 /** A new decorator per route: Swagger's security decorators must not share one instance. */
 const auth = () => Auth({ schemes: ['bearer'], scopes: ['admin'] });
@@ -23,6 +24,7 @@ export class AdminClientsController {
   @Get()
   @auth()
   @ApiOperation({ summary: 'All clients, newest first; filter by q (name or client_id), owner_id, status' })
+  @ApiOkResponse({ type: ClientPage })
   async list(@Req() req: FastifyRequest, @Query() q: AdminClientQuery): Promise<Page<ClientView>> {
     return this.manage.list(await this.callers.admin(req.principal), q.limit ?? 20, q.cursor, true, { q: q.q, ownerId: q.owner_id, status: q.status });
   }
@@ -34,7 +36,7 @@ export class AdminClientsController {
     description:
       "A disabled client gets no tokens, and the access tokens it already holds are refused at once, on every instance. `directory_access: true` lets the client's own tokens (client credentials, with users:read) list every user on GET /v1/users; otherwise they see only the owner's record (clients owned by an admin, or made by an operator with no owner, see everyone anyway). Send one field or both.",
   })
-  @ApiOkResponse({ description: 'The client after the change' })
+  @ApiOkResponse({ type: ClientResponse, description: 'The client after the change' })
   @ApiNotFoundResponse({ description: 'No such client' })
   async update(@Req() req: FastifyRequest, @Param('clientId') clientId: string, @Body() dto: AdminClientUpdate): Promise<ClientView> {
     const admin = await this.callers.admin(req.principal);

@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Auth } from '../auth/auth.decorator.js';
 import { PageQuery, type Page } from '../platform/http/pagination.js';
 import { CallerService } from './caller.service.js';
 import { ClientManagementService } from './client-management.service.js';
 import { CreateClientDto, RotateSecretDto, toClientView, UpdateClientDto, type ClientView } from './client.dto.js';
+import { ClientPage, ClientResponse, CreatedClientResponse, RotatedSecretResponse } from './clients.responses.js';
 
 /** A new decorator per route: Swagger's security decorators must not share one instance. */
 const auth = () => Auth({ schemes: ['bearer', 'session'], scopes: ['clients:manage'] });
@@ -21,6 +22,7 @@ export class ClientsController {
   @Get()
   @auth()
   @ApiOperation({ summary: 'Your OAuth clients, newest first' })
+  @ApiOkResponse({ type: ClientPage })
   async list(@Req() req: FastifyRequest, @Query() q: PageQuery): Promise<Page<ClientView>> {
     return this.manage.list(await this.callers.of(req.principal), q.limit ?? 20, q.cursor);
   }
@@ -31,7 +33,7 @@ export class ClientsController {
     summary: 'Register a client; a confidential client gets its client_secret here, once',
     description: `With a token, every scope asked must be one the token holds itself (403 insufficient_scope names the rest); the portal session may give any scope the user may hold.`,
   })
-  @ApiCreatedResponse({ description: 'The client, with client_secret for confidential clients (shown once)' })
+  @ApiCreatedResponse({ type: CreatedClientResponse, description: 'The client, with client_secret for confidential clients (shown once)' })
   async create(@Req() req: FastifyRequest, @Body() dto: CreateClientDto): Promise<ClientView & { client_secret?: string }> {
     return this.manage.create(await this.callers.of(req.principal), dto);
   }
@@ -39,6 +41,7 @@ export class ClientsController {
   @Get(':clientId')
   @auth()
   @ApiOperation({ summary: 'One of your clients (no secret)' })
+  @ApiOkResponse({ type: ClientResponse })
   async get(@Req() req: FastifyRequest, @Param('clientId') clientId: string): Promise<ClientView> {
     return toClientView(await this.manage.get(await this.callers.of(req.principal), clientId));
   }
@@ -49,6 +52,7 @@ export class ClientsController {
     summary: 'Change name, grant types, scopes or redirect URIs',
     description: "With a token, the client's resulting scopes must all be ones the token holds (403 insufficient_scope otherwise).",
   })
+  @ApiOkResponse({ type: ClientResponse, description: 'The client after the change' })
   async update(@Req() req: FastifyRequest, @Param('clientId') clientId: string, @Body() dto: UpdateClientDto): Promise<ClientView> {
     return this.manage.update(await this.callers.of(req.principal), clientId, dto);
   }
@@ -68,6 +72,7 @@ export class ClientsController {
     summary: 'New secret (shown once); the previous one works for grace_period_seconds (default 86400, 0 = stops now)',
     description: 'With a token, the token must hold every scope of the client (403 insufficient_scope otherwise).',
   })
+  @ApiCreatedResponse({ type: RotatedSecretResponse, description: 'The new secret (shown once)' })
   async rotate(
     @Req() req: FastifyRequest,
     @Param('clientId') clientId: string,

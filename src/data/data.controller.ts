@@ -8,6 +8,7 @@ import type { Page } from '../platform/http/pagination.js';
 import { ApiKeyRateLimitGuard } from './api-key-rate-limit.guard.js';
 import { CreateDataDto, DataPageQuery, type DataRecordView } from './data.dto.js';
 import { DataService } from './data.service.js';
+import { DataRecordPage, DataRecordResponse } from './data.responses.js';
 
 const KEY_NOTE =
   'Send the API key in the `X-API-Key` header. The `api_key` query parameter still works but is deprecated: its responses carry ' +
@@ -25,7 +26,7 @@ export class DataController {
   @Get()
   @Auth({ schemes: ['apiKey', 'bearer'], scopes: ['data:read'] })
   @ApiOperation({ summary: 'Your records, newest first', description: KEY_NOTE })
-  @ApiOkResponse({ description: '{ data: Record[], next_cursor }' })
+  @ApiOkResponse({ type: DataRecordPage })
   list(@Req() req: FastifyRequest, @Query() q: DataPageQuery): Promise<Page<DataRecordView>> {
     // The hot read: @Req() rather than @CurrentPrincipal(), whose custom-decorator pass through the
     // global pipes cost about 5 us a request (the API-key benchmark's margin). The guard set it.
@@ -35,6 +36,7 @@ export class DataController {
   @Get(':id')
   @Auth({ schemes: ['apiKey', 'bearer'], scopes: ['data:read'] })
   @ApiOperation({ summary: 'One of your records', description: KEY_NOTE })
+  @ApiOkResponse({ type: DataRecordResponse })
   @ApiNotFoundResponse({ description: 'No such record of yours' })
   get(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<DataRecordView> {
     return this.data.get(p, id);
@@ -43,7 +45,7 @@ export class DataController {
   @Post()
   @Auth({ schemes: ['apiKey', 'bearer'], scopes: ['data:write'] })
   @ApiOperation({ summary: 'Store a JSON record', description: KEY_NOTE })
-  @ApiCreatedResponse({ description: '{ id, data, created_at }' })
+  @ApiCreatedResponse({ type: DataRecordResponse, description: 'The record stored' })
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateDataDto): Promise<DataRecordView> {
     return this.data.create(p, dto);
   }

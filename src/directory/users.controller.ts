@@ -6,6 +6,7 @@ import { PageQuery, type Page } from '../platform/http/pagination.js';
 import { ProblemError } from '../platform/http/problem.js';
 import { DirectoryService, type DirectoryScope } from './directory.service.js';
 import { toUserView, UsersService, type UserView } from '../users/users.service.js';
+import { UserPage, UserResponse } from '../users/users.responses.js';
 
 const WHO =
   "Admins, and clients acting for themselves (client credentials) that are owned by an admin, made by an operator, or allowed the whole directory by an admin (`directory_access`), see every user. Any other caller sees only its own record: the token's user (authorization code flow) or the owner of the client.";
@@ -21,7 +22,7 @@ export class UsersController {
   @Get()
   @Auth({ schemes: ['bearer'], scopes: ['users:read'] })
   @ApiOperation({ summary: 'List the users the caller may see, newest first', description: WHO })
-  @ApiOkResponse({ description: '{ data: User[], next_cursor }' })
+  @ApiOkResponse({ type: UserPage })
   list(@Req() req: FastifyRequest, @Query() q: PageQuery): Promise<Page<UserView>> {
     const scope = this.directory.scopeNow(req.principal);
     // The hot read (a cached answer that the caller sees everyone) stays one statement.
@@ -33,6 +34,7 @@ export class UsersController {
   @Get('me')
   @Auth({ schemes: ['bearer'], scopes: ['profile'] })
   @ApiOperation({ summary: 'The signed-in user (a token from the authorization code flow with scope profile)' })
+  @ApiOkResponse({ type: UserResponse })
   async me(@Req() req: FastifyRequest): Promise<UserView> {
     const principal = req.principal;
     if (!principal || principal.kind !== 'user' || !principal.userId) {
@@ -44,6 +46,7 @@ export class UsersController {
   @Get(':id')
   @Auth({ schemes: ['bearer'], scopes: ['users:read'] })
   @ApiOperation({ summary: 'One user the caller may see', description: `${WHO} Any other id answers 404, as an unknown one.` })
+  @ApiOkResponse({ type: UserResponse })
   @ApiNotFoundResponse({ description: 'No such user, or one the caller may not see' })
   async get(@Req() req: FastifyRequest, @Param('id') id: string): Promise<UserView> {
     const scope = await this.directory.scopeOf(req.principal);

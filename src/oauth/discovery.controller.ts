@@ -1,11 +1,12 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/auth.decorator.js';
 import { ALL_SCOPES } from '../auth/scopes.js';
 import type { AppConfig } from '../platform/config/config.js';
 import { InjectConfig } from '../platform/config/config.module.js';
 import { SigningKeysService } from './signing-keys.service.js';
 import { TokenService } from './token.service.js';
+import { AuthorizationServerMetadata, JsonWebKeySet } from './discovery.responses.js';
 
 /** RFC 8414 server metadata and the RFC 7517 key set: what is really supported, nothing more. */
 @ApiTags('OAuth 2.0')
@@ -21,6 +22,7 @@ export class DiscoveryController {
   @Public()
   @Header('Cache-Control', 'public, max-age=300')
   @ApiOperation({ summary: 'Authorization server metadata (RFC 8414)' })
+  @ApiOkResponse({ type: AuthorizationServerMetadata })
   metadata(): Record<string, unknown> {
     return this.document();
   }
@@ -29,6 +31,7 @@ export class DiscoveryController {
   @Public()
   @Header('Cache-Control', 'public, max-age=300')
   @ApiOperation({ summary: 'The same metadata, at the path OpenID clients look for' })
+  @ApiOkResponse({ type: AuthorizationServerMetadata })
   openidConfiguration(): Record<string, unknown> {
     return this.document();
   }
@@ -37,6 +40,7 @@ export class DiscoveryController {
   @Public()
   @Header('Cache-Control', 'public, max-age=60')
   @ApiOperation({ summary: 'Public keys that verify access tokens (RFC 7517): current, next and previous' })
+  @ApiOkResponse({ type: JsonWebKeySet })
   jwks(): { keys: Record<string, string>[] } {
     return { keys: this.keys.published().map((k) => k.publicJwk) };
   }

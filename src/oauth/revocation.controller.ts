@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { Public } from '../auth/auth.decorator.js';
 import { methodNotAllowed } from '../platform/http/method-not-allowed.js';
 import { RevocationService } from './revocation.service.js';
+import { IntrospectionResponse, REVOCATION_RESPONSE_SCHEMA } from './revocation.responses.js';
 
 const TOKEN_BODY = {
   schema: {
@@ -34,6 +35,7 @@ export class RevocationController {
   })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody(TOKEN_BODY)
+  @ApiOkResponse({ description: 'Revoked, or nothing to revoke', schema: REVOCATION_RESPONSE_SCHEMA })
   async revoke(@Req() req: FastifyRequest): Promise<Record<string, never>> {
     await this.service.revoke(req);
     return {};
@@ -50,7 +52,7 @@ export class RevocationController {
   })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody(TOKEN_BODY)
-  @ApiOkResponse({ description: '{ active, scope, client_id, sub, exp, iat, token_type, ... }' })
+  @ApiOkResponse({ type: IntrospectionResponse, description: 'What the token is; exactly { "active": false } for a token that is not active or not yours' })
   introspect(@Req() req: FastifyRequest): Promise<Record<string, unknown>> {
     return this.service.introspect(req);
   }

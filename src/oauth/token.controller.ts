@@ -5,6 +5,7 @@ import { Public } from '../auth/auth.decorator.js';
 import { methodNotAllowed } from '../platform/http/method-not-allowed.js';
 import type { TokenResponse } from './grants/grant.js';
 import { TokenService } from './token.service.js';
+import { TokenResponseBody } from './token.responses.js';
 
 @ApiTags('OAuth 2.0')
 @Controller('oauth2')
@@ -40,7 +41,7 @@ export class TokenController {
       },
     },
   })
-  @ApiOkResponse({ description: '{ access_token, token_type: "Bearer", expires_in, scope, refresh_token? }' })
+  @ApiOkResponse({ type: TokenResponseBody, description: 'The access token (and, for the code flow, a refresh token)' })
   token(@Req() req: FastifyRequest): Promise<TokenResponse> {
     return this.tokens.exchange(req);
   }

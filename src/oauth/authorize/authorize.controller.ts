@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, Patch, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../auth/auth.decorator.js';
 import { methodNotAllowed } from '../../platform/http/method-not-allowed.js';
@@ -21,6 +21,10 @@ export class AuthorizeController {
       'Redirects back with code, state and iss (RFC 9207), or with error, error_description, state and iss. ' +
       'Unknown parameters are ignored (RFC 6749 3.1); state is at most 2048 characters once URL-encoded.',
   })
+  @ApiFoundResponse({
+    description: 'Back to the redirect_uri (Location) with code, state and iss, or with error, error_description, state and iss; or to the sign-in page',
+  })
+  @ApiOkResponse({ description: 'The consent page (HTML)', content: { 'text/html': { schema: { type: 'string' } } } })
   async start(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     respond(reply, await this.authorize.start(req, reply), 302);
   }
