@@ -7,7 +7,9 @@ import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ApiKeyAuthenticator } from './api-keys/api-key.strategy.js';
 import { BearerAuthenticator } from './oauth/bearer.strategy.js';
-import { SessionAuth } from './sessions/session-auth.js';
+import { PortalSessionAuth, SessionAuth } from './sessions/session-auth.js';
+import { CallerRoleCheck } from './clients/caller-role-check.js';
+import { ApiKeyRateLimiter } from './api-keys/api-key-rate-limiter.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { BootstrapModule } from './bootstrap/bootstrap.module.js';
 import { ClientsModule } from './clients/clients.module.js';
@@ -34,8 +36,10 @@ export class AppModule {
         RateLimitModule,
         ChangeBusModule,
         AuthModule.forRoot({
-          imports: [OAuthModule, ApiKeysModule, SessionsModule],
-          authenticators: [BearerAuthenticator, ApiKeyAuthenticator, SessionAuth],
+          imports: [OAuthModule, ApiKeysModule, SessionsModule, ClientsModule],
+          authenticators: [BearerAuthenticator, ApiKeyAuthenticator, SessionAuth, PortalSessionAuth],
+          roleCheck: CallerRoleCheck,
+          rateLimiters: [ApiKeyRateLimiter],
         }),
         OAuthModule,
         ClientsModule,

@@ -95,7 +95,8 @@ describe('every route is public or guarded, and documented as it is guarded', ()
 
   it('documents each guarded route with exactly its schemes and scopes, and public routes with none', () => {
     const mismatches: string[] = [];
-    for (const r of routes.filter((x) => !x.excludedFromDocs || x.auth)) {
+    // Pages (`@SignedInPage()`, `@AdminPage()`) are guarded but not part of the API document.
+    for (const r of routes.filter((x) => !x.excludedFromDocs || (x.auth && !x.auth.page))) {
       const op = doc.paths[r.path]?.[r.method];
       if (!op) {
         mismatches.push(`${r.method.toUpperCase()} ${r.path}: missing from the OpenAPI document`);
@@ -118,17 +119,46 @@ describe('every route is public or guarded, and documented as it is guarded', ()
     expect(mismatches).toEqual([]);
   });
 
-  it('refuses every guarded route without credentials (the guard really runs)', async () => {
+  it('refuses every guarded route without credentials (the guard really runs): 401, or sign-in for a page', async () => {
     const failures: string[] = [];
     for (const r of routes.filter((x) => !x.isPublic)) {
       const path = r.path.replace(/\{\w+\}/g, '00000000-0000-0000-0000-000000000000');
+      const page = r.auth?.page === true;
       const res = await fetch(`${app.url}${path}`, {
         method: r.method.toUpperCase(),
-        headers: r.method === 'get' ? {} : { 'content-type': 'application/json' },
-        body: r.method === 'get' ? undefined : '{}',
+        redirect: 'manual',
+        headers: r.method === 'get' ? {} : { 'content-type': page ? 'application/x-www-form-urlencoded' : 'application/json' },
+        body: r.method === 'get' ? undefined : page ? 'csrf=x' : '{}',
       });
-      if (res.status !== 401) failures.push(`${r.method.toUpperCase()} ${path}: ${res.status}`);
+      const signIn = res.status === 303 && (res.headers.get('location') ?? '').startsWith('/portal/signin');
+      if (page ? !signIn : res.status !== 401) failures.push(`${r.method.toUpperCase()} ${path}: ${res.status} ${res.headers.get('location') ?? ''}`);
     }
     expect(failures).toEqual([]);
+  });
+
+  /** The portal's pages anyone may open; every other /portal route is a signed-in page. */
+  const OPEN_PAGES = [
+    'get /portal/assets/style.css',
+    'get /portal/assets/copy.js',
+    'get /portal/signin',
+    'post /portal/signin',
+    'get /portal/signup',
+    'post /portal/signup',
+  ];
+
+  it('declares every portal page other than sign-in, sign-up and the assets @SignedInPage() or @AdminPage()', () => {
+    const open = routes.filter((r) => r.path.startsWith('/portal') && !OPEN_PAGES.includes(`${r.method} ${r.path}`));
+    expect(open.length).toBeGreaterThan(20);
+    const wrong = open.filter((r) => !(r.auth?.page === true && r.auth.schemes.join() === 'portal')).map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    expect(wrong).toEqual([]);
+    for (const name of OPEN_PAGES) expect(routes.find((r) => `${r.method} ${r.path}` === name)?.isPublic).toBe(true);
+  });
+
+  it('declares the admin role on every admin page and every admin API route', () => {
+    const admin = routes.filter((r) => r.path.startsWith('/portal/admin') || r.path.startsWith('/v1/admin'));
+    expect(admin.length).toBeGreaterThan(15);
+    expect(admin.filter((r) => r.auth?.role !== 'admin').map((r) => `${r.method.toUpperCase()} ${r.path}`)).toEqual([]);
+    // ...and nowhere else: a developer's own pages and APIs do not need it.
+    expect(routes.filter((r) => r.auth?.role === 'admin' && !admin.includes(r)).map((r) => `${r.method.toUpperCase()} ${r.path}`)).toEqual([]);
   });
 });

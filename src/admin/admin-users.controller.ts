@@ -9,7 +9,7 @@ import { AdminUserQuery, AdminUserUpdate } from './admin-users.dto.js';
 import { AdminUsersService } from './admin-users.service.js';
 import { UserPage, UserResponse } from '../users/users.responses.js';
 
-const auth = () => Auth({ schemes: ['bearer'], scopes: ['admin'] });
+const auth = () => Auth({ schemes: ['bearer'], scopes: ['admin'], role: 'admin' });
 
 /** Admins: find users, disable or enable them, change their role, unlock their sign-in. */
 @ApiTags('Admin')
@@ -25,7 +25,6 @@ export class AdminUsersController {
   @ApiOperation({ summary: 'Users, newest first; filter by q (email or name), role, status' })
   @ApiOkResponse({ type: UserPage })
   async list(@Req() req: FastifyRequest, @Query() q: AdminUserQuery): Promise<Page<UserView>> {
-    await this.callers.admin(req.principal);
     return this.users.list({ q: q.q, role: q.role, status: q.status }, q.limit ?? 20, q.cursor);
   }
 
@@ -35,7 +34,7 @@ export class AdminUsersController {
   @ApiOkResponse({ type: UserResponse, description: 'The user after the change' })
   @ApiNotFoundResponse({ description: 'No such user' })
   async update(@Req() req: FastifyRequest, @Param('id') id: string, @Body() dto: AdminUserUpdate): Promise<UserView> {
-    return this.users.update(await this.callers.admin(req.principal), id, dto);
+    return this.users.update(await this.callers.of(req.principal), id, dto);
   }
 
   @Post(':id/unlock')
@@ -49,6 +48,6 @@ export class AdminUsersController {
   @ApiNoContentResponse({ description: 'Unlocked' })
   @ApiNotFoundResponse({ description: 'No such user' })
   async unlock(@Req() req: FastifyRequest, @Param('id') id: string): Promise<void> {
-    await this.users.unlockSignIn(await this.callers.admin(req.principal), id);
+    await this.users.unlockSignIn(await this.callers.of(req.principal), id);
   }
 }

@@ -15,7 +15,7 @@ export class AdminApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   @Get()
-  @Auth({ schemes: ['bearer'], scopes: ['admin'] })
+  @Auth({ schemes: ['bearer'], scopes: ['admin'], role: 'admin' })
   @ApiOperation({ summary: 'All API keys, newest first; ?owner_id= for one user' })
   @ApiOkResponse({ type: ApiKeyPage })
   list(@CurrentPrincipal() p: Principal, @Query() q: AdminApiKeysQuery): Promise<Page<ApiKeyView>> {
@@ -24,7 +24,7 @@ export class AdminApiKeysController {
 
   @Delete(':id')
   @HttpCode(204)
-  @Auth({ schemes: ['bearer'], scopes: ['admin'] })
+  @Auth({ schemes: ['bearer'], scopes: ['admin'], role: 'admin' })
   @ApiOperation({ summary: "Revoke anyone's API key now" })
   @ApiNoContentResponse({ description: 'Revoked' })
   revoke(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<void> {

@@ -6,6 +6,7 @@ import { ApiKeyUsageService } from './api-key-usage.service.js';
 import { ApiKeyVerifier } from './api-key-verifier.service.js';
 import { ApiKey } from './api-key.entity.js';
 import { ApiKeyAuthenticator, ApiKeyStrategy } from './api-key.strategy.js';
+import { ApiKeyRateLimiter } from './api-key-rate-limiter.js';
 import { ApiKeysController } from './api-keys.controller.js';
 import { ApiKeysService } from './api-keys.service.js';
 
@@ -16,7 +17,7 @@ export const API_KEYS_ENTITIES = [ApiKey];
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKey]), ClientsModule],
   controllers: [ApiKeysController, AdminApiKeysController],
-  providers: [ApiKeysService, ApiKeyVerifier, ApiKeyUsageService, ApiKeyStrategy, ApiKeyAuthenticator],
-  exports: [ApiKeyAuthenticator, ApiKeysService, ApiKeyVerifier, ApiKeyUsageService],
+  providers: [ApiKeysService, ApiKeyVerifier, ApiKeyUsageService, ApiKeyStrategy, ApiKeyAuthenticator, ApiKeyRateLimiter],
+  exports: [ApiKeyAuthenticator, ApiKeyRateLimiter, ApiKeysService, ApiKeyVerifier, ApiKeyUsageService],
 })
 export class ApiKeysModule {}

@@ -1,15 +1,25 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiExtension, ApiForbiddenResponse, ApiQuery, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiExtension, ApiForbiddenResponse, ApiQuery, ApiSecurity, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Scope } from './scopes.js';
 
-/** `session`: the portal's `gh_session` cookie (management routes only; see session-auth.ts for its CSRF rules). */
-export type AuthScheme = 'bearer' | 'apiKey' | 'session';
+/**
+ * The credential schemes, each an `Authenticator` of the module that owns it: `bearer` (oauth),
+ * `apiKey` (api-keys), `session`: the portal's cookie on the management API (sessions, with its CSRF
+ * header rules), `portal`: the same cookie on the portal's own pages (CSRF by form field).
+ */
+export type AuthScheme = 'bearer' | 'apiKey' | 'session' | 'portal';
 
 export interface AuthOptions {
   /** Accepted schemes, in the order they are tried. */
   schemes: AuthScheme[];
   /** Every one of these scopes is required. */
   scopes: Scope[];
+  /** A role the caller's user must hold, checked by the registered `RoleCheck` after the scopes. */
+  role?: 'admin';
+  /** A browser page: without a valid credential the browser is sent to sign in (303) instead of a 401. */
+  page?: boolean;
+  /** A rate limit counted per credential, by the registered `RateLimiter` of this policy name. */
+  rateLimit?: 'api-key';
 }
 
 export const AUTH_KEY = 'gatehouse:auth';
@@ -65,6 +75,9 @@ export function Auth(options: AuthOptions): MethodDecorator & ClassDecorator {
   if (options.schemes.includes('session')) {
     decorators.push(ApiExtension(SESSION_EXTENSION, { csrf_header: 'X-CSRF-Token', scopes: options.scopes }));
   }
+  if (options.rateLimit) {
+    decorators.push(ApiTooManyRequestsResponse({ description: 'Too many requests with this API key in the current minute (problem details, Retry-After)' }));
+  }
   decorators.push(
     ApiUnauthorizedResponse({ description: 'Missing, malformed, expired or revoked credentials (RFC 6750 `WWW-Authenticate` challenge)' }),
     ApiForbiddenResponse({
@@ -73,6 +86,11 @@ export function Auth(options: AuthOptions): MethodDecorator & ClassDecorator {
   );
   return applyDecorators(...decorators);
 }
+
+/** A signed-in portal page: the portal session, or a redirect to sign in (and back). */
+export const SignedInPage = (): MethodDecorator & ClassDecorator => Auth({ schemes: ['portal'], scopes: [], page: true });
+/** A portal page for admins: signed in (or sent to sign in), and the admin role (or a 403 page). */
+export const AdminPage = (): MethodDecorator & ClassDecorator => Auth({ schemes: ['portal'], scopes: [], page: true, role: 'admin' });
 
 /** An open route: no credentials needed. Everything else is closed by the global guard. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);

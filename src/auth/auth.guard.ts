@@ -2,16 +2,18 @@ import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nest
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AUTH_KEY, PUBLIC_KEY, type AuthOptions } from './auth.decorator.js';
-import { AUTHENTICATORS, type Authenticator } from './authenticator.js';
+import { AUTHENTICATORS, RATE_LIMITERS, ROLE_CHECK, type Authenticator, type RateLimiter, type RoleCheck } from './authenticator.js';
 import { RequestPrincipal, type Principal } from './principal.js';
 import { ResourceAuthError } from './resource-auth.error.js';
+import { SignInRequired } from './sign-in-required.js';
 
 /** RFC 6750 2.3 is not supported: a token in the URL leaks into logs and histories. */
 const TOKEN_IN_URL =
   "Access tokens are not accepted in the URL (they leak into logs); send the header 'Authorization: Bearer <token>' with a token from POST /oauth2/token";
 
 /** What the decorators say about one handler, resolved once (metadata is fixed at startup). */
-type RouteAuth = { public: true } | { public: false; options: AuthOptions; strong: Authenticator[]; weak: Authenticator[] };
+type RouteAuth = { public: true } | { public: false; options: AuthOptions; strong: Authenticator[]; weak: Authenticator[]; limiter: RateLimiter | undefined };
+type GuardedRoute = Extract<RouteAuth, { public: false }>;
 
 /**
  * The global guard: secure by default. A route is open only with `@Public()`; otherwise `@Auth()`
@@ -26,12 +28,17 @@ export class AuthGuard implements CanActivate {
   private readonly byScheme: Map<string, Authenticator>;
   private readonly allStrong: Authenticator[];
 
+  private readonly limiters: Map<string, RateLimiter>;
+
   constructor(
     private readonly reflector: Reflector,
     @Inject(AUTHENTICATORS) authenticators: Authenticator[],
+    @Inject(ROLE_CHECK) private readonly roles: RoleCheck,
+    @Inject(RATE_LIMITERS) limiters: RateLimiter[],
   ) {
     this.byScheme = new Map(authenticators.map((a) => [a.scheme, a]));
     this.allStrong = authenticators.filter((a) => !a.weak);
+    this.limiters = new Map(limiters.map((l) => [l.policy, l]));
   }
 
   /** Synchronous when the credential is answered from memory (the hot path); a promise when it needs I/O. */
@@ -40,10 +47,44 @@ export class AuthGuard implements CanActivate {
     if (route.public) return true;
     const http = context.switchToHttp();
     const req = http.getRequest<FastifyRequest>();
-    const [authenticator, principal] = this.authenticate(req, http.getResponse<FastifyReply>(), route);
+    const reply = http.getResponse<FastifyReply>();
+    if (route.options.page) return this.page(req, reply, route);
+    const [authenticator, principal] = this.authenticate(req, reply, route);
     return principal instanceof Promise
-      ? principal.then((p) => admit(req, route.options, authenticator, p))
-      : admit(req, route.options, authenticator, principal);
+      ? principal.then((p) => this.admit(req, reply, route, authenticator, p))
+      : this.admit(req, reply, route, authenticator, principal);
+  }
+
+  /** A page: a missing or refused credential sends the browser to sign in instead of a 401. */
+  private async page(req: FastifyRequest, reply: FastifyReply, route: GuardedRoute): Promise<true> {
+    let principal: Principal;
+    let authenticator: Authenticator;
+    try {
+      let answer: Principal | Promise<Principal>;
+      [authenticator, answer] = this.authenticate(req, reply, route);
+      principal = await answer;
+    } catch (err) {
+      if (err instanceof ResourceAuthError && err.status === 401) throw new SignInRequired(req.method, req.url);
+      throw err;
+    }
+    return this.admit(req, reply, route, authenticator, principal);
+  }
+
+  /** Scopes (403), the role, the rate limit; then the Principal (with the caller's address) goes on the request. */
+  private admit(req: FastifyRequest, reply: FastifyReply, route: GuardedRoute, by: Authenticator, principal: Principal): true | Promise<true> {
+    const { options } = route;
+    for (const scope of options.scopes) {
+      if (!principal.scopes.has(scope)) throw ResourceAuthError.insufficientScope(options.scopes, by.challenge ?? 'Bearer');
+    }
+    req.principal = new RequestPrincipal(principal, req);
+    const role = options.role ? this.roles.require(req, req.principal, options.role, options.page === true) : undefined;
+    if (role instanceof Promise) return role.then(() => this.limit(route, req.principal!, reply));
+    return this.limit(route, req.principal, reply);
+  }
+
+  private limit(route: GuardedRoute, principal: Principal, reply: FastifyReply): true | Promise<true> {
+    const counted = route.limiter?.consume(principal, reply);
+    return counted instanceof Promise ? counted.then(() => true as const) : true;
   }
 
   private routeAuth(context: ExecutionContext): RouteAuth {
@@ -66,17 +107,15 @@ export class AuthGuard implements CanActivate {
     const declared = (options?.schemes ?? []).map((s) => this.byScheme.get(s));
     if (!options || declared.length === 0 || declared.some((a) => !a)) {
       this.logger.error(`route ${name} has neither @Public() nor @Auth() with registered schemes; refusing`);
-      return { public: false, options: { schemes: [], scopes: [] }, strong: [], weak: [] };
+      return { public: false, options: { schemes: [], scopes: [] }, strong: [], weak: [], limiter: undefined };
     }
+    const limiter = options.rateLimit ? this.limiters.get(options.rateLimit) : undefined;
+    if (options.rateLimit && !limiter) throw new Error(`route ${name}: no rate limiter is registered for the policy '${options.rateLimit}'`);
     const known = declared as Authenticator[];
-    return { public: false, options, strong: known.filter((a) => !a.weak), weak: known.filter((a) => a.weak) };
+    return { public: false, options, strong: known.filter((a) => !a.weak), weak: known.filter((a) => a.weak), limiter };
   }
 
-  private authenticate(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    route: Extract<RouteAuth, { public: false }>,
-  ): [Authenticator, Principal | Promise<Principal>] {
+  private authenticate(req: FastifyRequest, reply: FastifyReply, route: GuardedRoute): [Authenticator, Principal | Promise<Principal>] {
     const query = req.query as Record<string, unknown> | undefined;
     if (query && query.access_token !== undefined) throw ResourceAuthError.badRequest(TOKEN_IN_URL);
     let chosen: Authenticator | undefined;
@@ -95,7 +134,7 @@ export class AuthGuard implements CanActivate {
   }
 
   /** The 401 for a request without an accepted credential: says which ones this route takes, and how. */
-  private missing(route: Extract<RouteAuth, { public: false }>, sent: Authenticator | undefined): ResourceAuthError {
+  private missing(route: GuardedRoute, sent: Authenticator | undefined): ResourceAuthError {
     const accepted = [...route.strong, ...route.weak];
     if (accepted.length === 0) return ResourceAuthError.missing('This endpoint is not open to any credential');
     const challenge = accepted.find((a) => a.challenge)?.challenge;
@@ -103,13 +142,4 @@ export class AuthGuard implements CanActivate {
     if (accepted.length === 1) return ResourceAuthError.missing(`No ${accepted[0].noun} was sent: ${accepted[0].how}`, challenge);
     return ResourceAuthError.missing(`No credentials were sent: ${accepted.map((a) => a.how).join(', or ')}`, challenge);
   }
-}
-
-/** Every scope the route needs, or 403; then the Principal (with the caller's address) goes on the request. */
-function admit(req: FastifyRequest, options: AuthOptions, by: Authenticator, principal: Principal): true {
-  for (const scope of options.scopes) {
-    if (!principal.scopes.has(scope)) throw ResourceAuthError.insufficientScope(options.scopes, by.challenge ?? 'Bearer');
-  }
-  req.principal = new RequestPrincipal(principal, req);
-  return true;
 }

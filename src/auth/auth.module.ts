@@ -2,13 +2,17 @@ import { type DynamicModule, Module, type ModuleMetadata, type Type } from '@nes
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AuthGuard } from './auth.guard.js';
-import { AUTHENTICATORS, type Authenticator } from './authenticator.js';
+import { AUTHENTICATORS, RATE_LIMITERS, ROLE_CHECK, type Authenticator, type RateLimiter, type RoleCheck } from './authenticator.js';
 
 export interface AuthModuleOptions {
   /** The modules that provide (and export) the authenticators. */
   imports: NonNullable<ModuleMetadata['imports']>;
   /** One class per credential scheme, each implementing `Authenticator`. */
   authenticators: Type<Authenticator>[];
+  /** Checks `@Auth({ role })`. */
+  roleCheck: Type<RoleCheck>;
+  /** One class per `@Auth({ rateLimit })` policy. */
+  rateLimiters: Type<RateLimiter>[];
 }
 
 /**
@@ -23,6 +27,8 @@ export class AuthModule {
       imports: [PassportModule, ...options.imports],
       providers: [
         { provide: AUTHENTICATORS, useFactory: (...authenticators: Authenticator[]) => authenticators, inject: options.authenticators },
+        { provide: ROLE_CHECK, useExisting: options.roleCheck },
+        { provide: RATE_LIMITERS, useFactory: (...limiters: RateLimiter[]) => limiters, inject: options.rateLimiters },
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
     };

@@ -33,3 +33,22 @@ export interface Authenticator {
 
 /** The injection token of every registered Authenticator (an array), like `GRANT_HANDLERS` for grants. */
 export const AUTHENTICATORS = Symbol('AUTHENTICATORS');
+
+/**
+ * Whether the caller's user holds a role (`@Auth({ role })`): the module that owns users and their
+ * credentials implements it. Throws the refusal itself (a `ProblemError` 403, worded for a page when
+ * `page` is true), so the reasons it knows (a disabled user, a client with no owner) reach the caller.
+ */
+export interface RoleCheck {
+  require(req: FastifyRequest, principal: Principal, role: string, page: boolean): void | Promise<void>;
+}
+export const ROLE_CHECK = Symbol('ROLE_CHECK');
+
+/** A per-credential rate limit (`@Auth({ rateLimit })`); throws a 429 `ProblemError` past the limit. */
+export interface RateLimiter {
+  /** The policy name routes use in `@Auth({ rateLimit: ... })`. */
+  readonly policy: string;
+  /** Counts the request; synchronous (and free) when the limit is off or does not apply to this credential. */
+  consume(principal: Principal, reply: FastifyReply): void | Promise<void>;
+}
+export const RATE_LIMITERS = Symbol('RATE_LIMITERS');

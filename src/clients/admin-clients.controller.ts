@@ -10,7 +10,7 @@ import { AdminClientQuery, AdminClientUpdate, type ClientView } from './client.d
 import { ClientPage, ClientResponse } from './clients.responses.js';
 
 /** A new decorator per route: Swagger's security decorators must not share one instance. */
-const auth = () => Auth({ schemes: ['bearer'], scopes: ['admin'] });
+const auth = () => Auth({ schemes: ['bearer'], scopes: ['admin'], role: 'admin' });
 
 /** Admins: every client of every owner. The `admin` scope and, at request time, the admin role. */
 @ApiTags('Admin')
@@ -26,7 +26,7 @@ export class AdminClientsController {
   @ApiOperation({ summary: 'All clients, newest first; filter by q (name or client_id), owner_id, status' })
   @ApiOkResponse({ type: ClientPage })
   async list(@Req() req: FastifyRequest, @Query() q: AdminClientQuery): Promise<Page<ClientView>> {
-    return this.manage.list(await this.callers.admin(req.principal), q.limit ?? 20, q.cursor, true, { q: q.q, ownerId: q.owner_id, status: q.status });
+    return this.manage.list(await this.callers.of(req.principal), q.limit ?? 20, q.cursor, true, { q: q.q, ownerId: q.owner_id, status: q.status });
   }
 
   @Patch(':clientId')
@@ -39,7 +39,7 @@ export class AdminClientsController {
   @ApiOkResponse({ type: ClientResponse, description: 'The client after the change' })
   @ApiNotFoundResponse({ description: 'No such client' })
   async update(@Req() req: FastifyRequest, @Param('clientId') clientId: string, @Body() dto: AdminClientUpdate): Promise<ClientView> {
-    const admin = await this.callers.admin(req.principal);
+    const admin = await this.callers.of(req.principal);
     let view: ClientView | undefined;
     if (dto.status !== undefined) view = await this.manage.setStatus(admin, clientId, dto.status);
     if (dto.directory_access !== undefined) view = await this.manage.setDirectoryAccess(admin, clientId, dto.directory_access);
@@ -53,6 +53,6 @@ export class AdminClientsController {
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiOperation({ summary: "Delete anyone's client" })
   async remove(@Req() req: FastifyRequest, @Param('clientId') clientId: string): Promise<void> {
-    await this.manage.remove(await this.callers.admin(req.principal), clientId, true);
+    await this.manage.remove(await this.callers.of(req.principal), clientId, true);
   }
 }

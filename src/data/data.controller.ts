@@ -1,11 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../auth/auth.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import type { Page } from '../platform/http/pagination.js';
-import { ApiKeyRateLimitGuard } from './api-key-rate-limit.guard.js';
 import { CreateDataDto, DataPageQuery, type DataRecordView } from './data.dto.js';
 import { DataService } from './data.service.js';
 import { DataRecordPage, DataRecordResponse } from './data.responses.js';
@@ -18,13 +17,11 @@ const KEY_NOTE =
 
 @ApiTags('Data')
 @Controller('v1/data')
-@UseGuards(ApiKeyRateLimitGuard)
-@ApiTooManyRequestsResponse({ description: 'Too many requests with this API key in the current minute (problem details, Retry-After)' })
 export class DataController {
   constructor(private readonly data: DataService) {}
 
   @Get()
-  @Auth({ schemes: ['apiKey', 'bearer'], scopes: ['data:read'] })
+  @Auth({ schemes: ['apiKey', 'bearer'], scopes: ['data:read'], rateLimit: 'api-key' })
   @ApiOperation({ summary: 'Your records, newest first', description: KEY_NOTE })
   @ApiOkResponse({ type: DataRecordPage })
   list(@Req() req: FastifyRequest, @Query() q: DataPageQuery): Promise<Page<DataRecordView>> {
@@ -34,7 +31,7 @@ export class DataController {
   }
 
   @Get(':id')
-  @Auth({ schemes: ['apiKey', 'bearer'], scopes: ['data:read'] })
+  @Auth({ schemes: ['apiKey', 'bearer'], scopes: ['data:read'], rateLimit: 'api-key' })
   @ApiOperation({ summary: 'One of your records', description: KEY_NOTE })
   @ApiOkResponse({ type: DataRecordResponse })
   @ApiNotFoundResponse({ description: 'No such record of yours' })
@@ -43,7 +40,7 @@ export class DataController {
   }
 
   @Post()
-  @Auth({ schemes: ['apiKey', 'bearer'], scopes: ['data:write'] })
+  @Auth({ schemes: ['apiKey', 'bearer'], scopes: ['data:write'], rateLimit: 'api-key' })
   @ApiOperation({ summary: 'Store a JSON record', description: KEY_NOTE })
   @ApiCreatedResponse({ type: DataRecordResponse, description: 'The record stored' })
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateDataDto): Promise<DataRecordView> {
@@ -52,7 +49,7 @@ export class DataController {
 
   @Delete(':id')
   @HttpCode(204)
-  @Auth({ schemes: ['apiKey', 'bearer'], scopes: ['data:write'] })
+  @Auth({ schemes: ['apiKey', 'bearer'], scopes: ['data:write'], rateLimit: 'api-key' })
   @ApiOperation({ summary: 'Delete one of your records', description: KEY_NOTE })
   @ApiNoContentResponse({ description: 'Deleted' })
   remove(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Public } from '../auth/auth.decorator.js';
+import { SignedInPage } from '../auth/auth.decorator.js';
 import { ALL_SCOPES } from '../auth/scopes.js';
 import { ClientManagementService } from '../clients/client-management.service.js';
 import { CreateClientDto, RotateSecretDto, toClientView, UpdateClientDto, type ClientView } from '../clients/client.dto.js';
@@ -61,19 +61,18 @@ export class PortalAppsController {
   ) {}
 
   @Get('new')
-  @Public()
-  async newForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const ctx = await this.pages.forPage(req, reply);
-    if (!ctx) return;
+  @SignedInPage()
+  newForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply): void {
+    const ctx = this.pages.forPage(req, reply);
     this.pages.send(reply, ctx, 200, 'New application', newAppPage({ csrf: ctx.csrf, values: NEW_APP, errors: {}, scopeChoices: scopeChoices(ctx) }), {
       current: 'apps',
     });
   }
 
   @Post()
-  @Public()
+  @SignedInPage()
   async create(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const f = await this.pages.forForm(req, reply, APP_FIELDS, APP_LISTS);
+    const f = this.pages.forForm(req, reply, APP_FIELDS, APP_LISTS);
     if (!f) return;
     const { ctx, one, many } = f;
     const dto = Object.assign(new CreateClientDto(), {
@@ -99,10 +98,9 @@ export class PortalAppsController {
   }
 
   @Get(':clientId')
-  @Public()
+  @SignedInPage()
   async show(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string, @Query('notice') notice: unknown): Promise<void> {
-    const ctx = await this.pages.forPage(req, reply);
-    if (!ctx) return;
+    const ctx = this.pages.forPage(req, reply);
     try {
       const client = toClientView(await this.manage.get(ctx.caller, clientId));
       this.render(reply, ctx, 200, client, stored(client), {}, {}, typeof notice === 'string' ? notice : undefined);
@@ -112,9 +110,9 @@ export class PortalAppsController {
   }
 
   @Post(':clientId')
-  @Public()
+  @SignedInPage()
   async update(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
-    const f = await this.pages.forForm(req, reply, ['name', 'redirect_uris'] as const, APP_LISTS);
+    const f = this.pages.forForm(req, reply, ['name', 'redirect_uris'] as const, APP_LISTS);
     if (!f) return;
     const { ctx, one, many } = f;
     try {
@@ -144,9 +142,9 @@ export class PortalAppsController {
 
   /** A new secret, shown on this response only; the old one keeps working for the chosen grace period. */
   @Post(':clientId/secret/rotate')
-  @Public()
+  @SignedInPage()
   async rotate(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
-    const f = await this.pages.forForm(req, reply, ['grace_period_seconds'] as const);
+    const f = this.pages.forForm(req, reply, ['grace_period_seconds'] as const);
     if (!f) return;
     const { ctx, one } = f;
     try {
@@ -162,10 +160,9 @@ export class PortalAppsController {
   }
 
   @Get(':clientId/delete')
-  @Public()
+  @SignedInPage()
   async confirmDelete(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
-    const ctx = await this.pages.forPage(req, reply);
-    if (!ctx) return;
+    const ctx = this.pages.forPage(req, reply);
     try {
       const client = toClientView(await this.manage.get(ctx.caller, clientId));
       this.pages.send(reply, ctx, 200, `Delete ${client.name}`, deleteAppPage({ csrf: ctx.csrf, client }));
@@ -175,9 +172,9 @@ export class PortalAppsController {
   }
 
   @Post(':clientId/delete')
-  @Public()
+  @SignedInPage()
   async remove(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
-    const f = await this.pages.forForm(req, reply, [] as const);
+    const f = this.pages.forForm(req, reply, [] as const);
     if (!f) return;
     try {
       await this.manage.remove(f.ctx.caller, clientId);

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CreateApiKeyDto, RotateApiKeyDto } from '../api-keys/api-key.dto.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
-import { Public } from '../auth/auth.decorator.js';
+import { SignedInPage } from '../auth/auth.decorator.js';
 import type { AppConfig } from '../platform/config/config.js';
 import { InjectConfig } from '../platform/config/config.module.js';
 import { seeOther } from '../platform/html/page.js';
@@ -29,27 +29,25 @@ export class PortalKeysController {
   ) {}
 
   @Get()
-  @Public()
+  @SignedInPage()
   async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('notice') notice: unknown): Promise<void> {
-    const ctx = await this.pages.forPage(req, reply);
-    if (!ctx) return;
+    const ctx = this.pages.forPage(req, reply);
     const page = await this.keys.list(ctx.principal, { limit: 100 });
     const body = keysPage({ keys: page.data, more: page.next_cursor !== null, notice: typeof notice === 'string' ? notice : undefined });
     this.pages.send(reply, ctx, 200, 'API keys', body, { current: 'keys' });
   }
 
   @Get('new')
-  @Public()
-  async newForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const ctx = await this.pages.forPage(req, reply);
-    if (!ctx) return;
+  @SignedInPage()
+  newForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply): void {
+    const ctx = this.pages.forPage(req, reply);
     this.pages.send(reply, ctx, 200, 'New API key', newKeyPage({ csrf: ctx.csrf, values: NEW_KEY, errors: {} }), { current: 'keys' });
   }
 
   @Post()
-  @Public()
+  @SignedInPage()
   async create(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const f = await this.pages.forForm(req, reply, ['name', 'expires_at'] as const, ['scopes'] as const);
+    const f = this.pages.forForm(req, reply, ['name', 'expires_at'] as const, ['scopes'] as const);
     if (!f) return;
     const { ctx, one, many } = f;
     const dto = Object.assign(new CreateApiKeyDto(), { name: one.name ?? '', scopes: many.scopes, expires_at: one.expires_at });
@@ -68,10 +66,9 @@ export class PortalKeysController {
   }
 
   @Get(':id')
-  @Public()
+  @SignedInPage()
   async show(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('id') id: string): Promise<void> {
-    const ctx = await this.pages.forPage(req, reply);
-    if (!ctx) return;
+    const ctx = this.pages.forPage(req, reply);
     try {
       await this.render(reply, ctx, 200, id, {});
     } catch (err) {
@@ -81,9 +78,9 @@ export class PortalKeysController {
 
   /** A new key, shown on this response only; the old one keeps working for the chosen grace period. */
   @Post(':id/rotate')
-  @Public()
+  @SignedInPage()
   async rotate(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('id') id: string): Promise<void> {
-    const f = await this.pages.forForm(req, reply, ['grace_period_seconds'] as const);
+    const f = this.pages.forForm(req, reply, ['grace_period_seconds'] as const);
     if (!f) return;
     const { ctx, one } = f;
     try {
@@ -100,10 +97,9 @@ export class PortalKeysController {
   }
 
   @Get(':id/revoke')
-  @Public()
+  @SignedInPage()
   async confirmRevoke(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('id') id: string): Promise<void> {
-    const ctx = await this.pages.forPage(req, reply);
-    if (!ctx) return;
+    const ctx = this.pages.forPage(req, reply);
     try {
       const key = await this.keys.get(ctx.principal, id);
       this.pages.send(reply, ctx, 200, `Revoke ${key.name}`, revokeKeyPage({ csrf: ctx.csrf, key }));
@@ -113,9 +109,9 @@ export class PortalKeysController {
   }
 
   @Post(':id/revoke')
-  @Public()
+  @SignedInPage()
   async revoke(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('id') id: string): Promise<void> {
-    const f = await this.pages.forForm(req, reply, [] as const);
+    const f = this.pages.forForm(req, reply, [] as const);
     if (!f) return;
     try {
       await this.keys.revoke(f.ctx.principal, id);

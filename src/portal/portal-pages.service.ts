@@ -6,9 +6,8 @@ import { ProblemError } from '../platform/http/problem.js';
 import { SessionsService, type ActiveSession } from '../sessions/sessions.service.js';
 import type { SafeHtml } from '../platform/html/html.js';
 import { sessionNav, type NavItem } from './nav.js';
-import { PAGE_CSP, PAGE_CSP_WITH_SCRIPT, sendErrorPage, sendPage, seeOther } from '../platform/html/page.js';
+import { PAGE_CSP, PAGE_CSP_WITH_SCRIPT, sendErrorPage, sendPage } from '../platform/html/page.js';
 import { readForm } from './portal-form.js';
-import { signInLocation } from '../platform/http/return-to.js';
 
 /** The signed-in user of a portal page, and what the management services need to act for them. */
 export interface PortalContext {
@@ -26,40 +25,41 @@ export const CSRF_FAILED = 'The form was not sent from this site (missing or wro
  * What every signed-in portal page does first: find the session (or send the browser to sign in),
  * and for a POST read the form strictly and check its CSRF token before anything else.
  */
+/**
+ * The session the guard admitted a `@SignedInPage()` / `@AdminPage()` route with. A route that reads
+ * it without that decorator fails loudly here (500) rather than serving a page to nobody in particular.
+ */
+export function signedIn(req: FastifyRequest): ActiveSession {
+  const active = req.portalSession;
+  if (!active) throw new Error(`${req.method} ${req.routeOptions.url ?? req.url} reads the portal session but is not declared @SignedInPage()`);
+  return active;
+}
+
 @Injectable()
 export class PortalPages {
   constructor(private readonly sessions: SessionsService) {}
 
-  /** The context of a GET page; undefined (after redirecting to sign-in) when signed out. */
-  async forPage(req: FastifyRequest, reply: FastifyReply): Promise<PortalContext | undefined> {
-    const active = await this.sessions.current(req);
-    if (!active) {
-      seeOther(reply, signInLocation(req.url));
-      return undefined;
-    }
-    return this.context(req, reply, active);
+  /** The context of a page declared `@SignedInPage()` (the guard found the session, or sent the browser to sign in). */
+  forPage(req: FastifyRequest, reply: FastifyReply): PortalContext {
+    return this.context(req, reply, signedIn(req));
   }
 
   /**
-   * The context and fields of a POSTed form; undefined when the answer was already sent: 400 for a
-   * malformed form, sign-in for no session, 403 for a missing or wrong CSRF token.
+   * The context and fields of a form POSTed to a `@SignedInPage()` route; undefined when the answer was
+   * already sent: 400 for a malformed form, 403 for a missing or wrong CSRF token.
    */
-  async forForm<S extends string, M extends string = never>(
+  forForm<S extends string, M extends string = never>(
     req: FastifyRequest,
     reply: FastifyReply,
     single: readonly S[],
     multi: readonly M[] = [],
-  ): Promise<{ ctx: PortalContext; one: Record<S, string | undefined>; many: Record<M, string[]> } | undefined> {
+  ): { ctx: PortalContext; one: Record<S, string | undefined>; many: Record<M, string[]> } | undefined {
     const form = readForm<S | 'csrf', M>(req, [...single, 'csrf'], multi);
     if (!form.ok) {
       sendErrorPage(reply, 400, 'This form is not valid', `${form.message} Go back and try again.`);
       return undefined;
     }
-    const active = await this.sessions.current(req);
-    if (!active) {
-      seeOther(reply, '/portal/signin');
-      return undefined;
-    }
+    const active = signedIn(req);
     if (!this.sessions.csrfValid(req, form.one.csrf, active, false)) {
       sendErrorPage(reply, 403, 'This form has expired', CSRF_FAILED);
       return undefined;

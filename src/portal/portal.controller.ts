@@ -1,14 +1,14 @@
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Public } from '../auth/auth.decorator.js';
+import { SignedInPage, Public } from '../auth/auth.decorator.js';
 import { ConsentsService } from '../oauth/consents.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { sendErrorPage, sendPage, seeOther } from '../platform/html/page.js';
 import { COPY_JS, STYLESHEET } from '../platform/html/style.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { ClientManagementService } from '../clients/client-management.service.js';
-import { PortalPages } from './portal-pages.service.js';
+import { PortalPages, signedIn } from './portal-pages.service.js';
 import { PortalAuthService } from './portal-auth.service.js';
 import { connectedAppsPage, dashboardPage, signInPage, signUpPage } from './portal.views.js';
 import { safeReturnTo } from '../platform/http/return-to.js';
@@ -21,7 +21,7 @@ const SIGNED_UP =
 
 /**
  * Sign-up, sign-in and sign-out pages (server-rendered, no script), and consent withdrawal. Every
- * POST carries a CSRF token; routes are @Public() for the guard because they use the session cookie.
+ * POST carries a CSRF token; signed-in pages are `@SignedInPage()` (the guard sends others to sign in).
  */
 @ApiExcludeController()
 @Controller('portal')
@@ -49,10 +49,9 @@ export class PortalController {
 
   /** The dashboard: my applications and my API keys. */
   @Get()
-  @Public()
+  @SignedInPage()
   async home(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('notice') notice: unknown): Promise<void> {
-    const ctx = await this.pages.forPage(req, reply);
-    if (!ctx) return;
+    const ctx = this.pages.forPage(req, reply);
     const [apps, keys] = await Promise.all([this.clients.list(ctx.caller, 100, undefined), this.keys.list(ctx.principal, { limit: 100 })]);
     const body = dashboardPage({
       displayName: ctx.active.user.displayName,
@@ -67,10 +66,9 @@ export class PortalController {
 
   /** The clients this user has consented to, each with a button to withdraw. */
   @Get('connected-apps')
-  @Public()
+  @SignedInPage()
   async connectedApps(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('notice') notice: unknown): Promise<void> {
-    const ctx = await this.pages.forPage(req, reply);
-    if (!ctx) return;
+    const ctx = this.pages.forPage(req, reply);
     const apps = await this.consents.listForUser(ctx.active.user.id);
     const body = connectedAppsPage({ csrf: ctx.csrf, apps, notice: typeof notice === 'string' ? notice : undefined });
     this.pages.send(reply, ctx, 200, 'Connected apps', body, { current: 'connected-apps' });
@@ -140,11 +138,10 @@ export class PortalController {
   }
 
   @Post('signout')
-  @Public()
+  @SignedInPage()
   async signOut(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const f = fields(req, ['csrf'] as const);
-    const active = await this.sessions.current(req);
-    if (!active) return void seeOther(reply, '/portal/signin');
+    const active = signedIn(req);
     if (!f || !this.sessions.csrfValid(req, f.csrf, active, false)) return void this.csrfFailed(reply);
     await this.sessions.end(req, reply);
     seeOther(reply, '/portal/signin');
@@ -152,11 +149,10 @@ export class PortalController {
 
   /** Withdraw consent from a client: forgets it and revokes that client's refresh tokens for the user. */
   @Post('connected-apps/:clientId/revoke')
-  @Public()
+  @SignedInPage()
   async withdraw(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
     const f = fields(req, ['csrf'] as const);
-    const active = await this.sessions.current(req);
-    if (!active) return void seeOther(reply, '/portal/signin');
+    const active = signedIn(req);
     if (!f || !this.sessions.csrfValid(req, f.csrf, active, false)) return void this.csrfFailed(reply);
     if (!(await this.consents.withdraw(active.user.id, clientId, req.ip))) {
       return void sendErrorPage(reply, 404, 'No such application', 'There is no application with this client id.');

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError } from '../platform/http/problem.js';
 import type { AppConfig } from '../platform/config/config.js';
 import { InjectConfig } from '../platform/config/config.module.js';
-import { SessionsService } from './sessions.service.js';
+import { SessionsService, type ActiveSession } from './sessions.service.js';
 import type { User } from '../users/user.entity.js';
 import { readCookie } from '../platform/http/cookies.js';
 import type { Authenticator } from '../auth/authenticator.js';
@@ -79,6 +79,41 @@ export class SessionAuth implements Authenticator {
     }
     // Answers vary with the cookie: never stored by a shared cache.
     void reply.header(CSRF_HEADER, active.session.csrfSecret).header('Cache-Control', 'no-store').header('Vary', 'Cookie');
+    return sessionPrincipal(active.user, req.ip);
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The portal session a signed-in page was admitted with (set by the guard, `@SignedInPage()`). */
+    portalSession?: ActiveSession;
+  }
+}
+
+/**
+ * The weak `portal` scheme of `@Auth()`: the session cookie on the portal's own pages
+ * (`@SignedInPage()`, `@AdminPage()`). No header CSRF rule here: pages are reached by navigation, even
+ * from another site, and their forms carry the CSRF token as a field (PortalPages.forForm checks it).
+ * The guard sends the browser to sign in when it is missing or no longer valid.
+ */
+@Injectable()
+export class PortalSessionAuth implements Authenticator {
+  readonly scheme = 'portal';
+  readonly weak = true;
+  readonly challenge = undefined;
+  readonly noun = 'portal session';
+  readonly how = 'sign in to the portal';
+
+  constructor(private readonly sessions: SessionsService) {}
+
+  present(req: FastifyRequest): boolean {
+    return readCookie(req.headers.cookie, this.sessions.sessionCookie) !== undefined;
+  }
+
+  async authenticate(req: FastifyRequest): Promise<Principal> {
+    const active = await this.sessions.current(req);
+    if (!active) throw ResourceAuthError.invalidToken('The portal session has expired or was signed out: sign in again at /portal/signin');
+    req.portalSession = active;
     return sessionPrincipal(active.user, req.ip);
   }
 }

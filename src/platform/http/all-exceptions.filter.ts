@@ -75,7 +75,10 @@ export function sendError(exception: unknown, req: FastifyRequest, reply: Fastif
 }
 
 function sendJson(reply: FastifyReply, response: ErrorResponse): void {
-  reply.status(response.status).headers(response.headers).send(response.body);
+  reply
+    .status(response.status)
+    .headers(response.headers)
+    .send(response.body ?? '');
 }
 
 /** An error no feature shaped, on an OAuth endpoint. */

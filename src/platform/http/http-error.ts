@@ -6,11 +6,11 @@ import type { ProblemError } from './problem.js';
  */
 export type ErrorStyle = 'oauth' | 'problem' | 'page';
 
-/** A finished error response: status, headers and a JSON body. */
+/** A finished error response: status, headers and a JSON body (none for a redirect). */
 export interface ErrorResponse {
   readonly status: number;
   readonly headers: Record<string, string>;
-  readonly body: Record<string, unknown>;
+  readonly body: Record<string, unknown> | undefined;
 }
 
 /**

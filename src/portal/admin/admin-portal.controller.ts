@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminUsersService, type UserChanges } from '../../admin/admin-users.service.js';
 import { ApiKeysService } from '../../api-keys/api-keys.service.js';
 import { AuditService, type AuditFilter } from '../../audit/audit.service.js';
-import { Public } from '../../auth/auth.decorator.js';
+import { AdminPage } from '../../auth/auth.decorator.js';
 import { sessionPrincipal } from '../../sessions/session-auth.js';
 import type { Caller } from '../../clients/caller.service.js';
 import { ClientManagementService } from '../../clients/client-management.service.js';
@@ -14,7 +14,7 @@ import { UsersService } from '../../users/users.service.js';
 import type { SafeHtml } from '../../platform/html/html.js';
 import { sessionNav } from '../nav.js';
 import { sendErrorPage, sendPage, seeOther } from '../../platform/html/page.js';
-import { signInLocation } from '../../platform/http/return-to.js';
+import { signedIn } from '../portal-pages.service.js';
 import { parseAuditQuery, parseUsersQuery, queryString, readQuery, type UsersQuery } from './admin-query.js';
 import { auditPage, clientsPage, keysPage, usersPage } from './admin.views.js';
 import { fields } from '../portal-form.js';
@@ -38,7 +38,7 @@ interface Gate {
  * API key, the audit log. Signed-in admins only (others get a 403 page; signed-out browsers go to
  * sign-in and come back). Every POST carries the session's CSRF token and answers 303; the rules
  * are the admin API's own services (AdminUsersService, ClientManagementService, ApiKeysService).
- * @Public() for the global guard: the session is checked here, as on every portal page.
+ * `@AdminPage()` on every route: the guard checks the session and the admin role.
  */
 @ApiExcludeController()
 @Controller('portal/admin')
@@ -53,22 +53,22 @@ export class AdminPortalController {
   ) {}
 
   @Get()
-  @Public()
+  @AdminPage()
   index(@Res() reply: FastifyReply): void {
     seeOther(reply, '/portal/admin/users');
   }
 
   @Get('users')
-  @Public()
+  @AdminPage()
   async usersList(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query() query: unknown): Promise<void> {
-    const gate = await this.gate(req, reply, req.url);
+    const gate = this.gate(req, reply);
     if (gate) await this.renderUsers(reply, gate, query, 200);
   }
 
   @Post('users/:id')
-  @Public()
+  @AdminPage()
   async userChange(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('id') id: string): Promise<void> {
-    const f = await this.posted(req, reply, '/portal/admin/users', ['csrf', 'action', 'back'] as const);
+    const f = this.posted(req, reply, ['csrf', 'action', 'back'] as const);
     if (!f) return;
     const back = Object.fromEntries(new URLSearchParams((f.values.back ?? '').slice(0, 1000)));
     const action = f.values.action ?? '';
@@ -86,16 +86,16 @@ export class AdminPortalController {
   }
 
   @Get('clients')
-  @Public()
+  @AdminPage()
   async clientsList(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query() query: unknown): Promise<void> {
-    const gate = await this.gate(req, reply, req.url);
+    const gate = this.gate(req, reply);
     if (gate) await this.renderClients(reply, gate, query, 200);
   }
 
   @Post('clients/:clientId/delete')
-  @Public()
+  @AdminPage()
   async clientDelete(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
-    const f = await this.posted(req, reply, '/portal/admin/clients', ['csrf'] as const);
+    const f = this.posted(req, reply, ['csrf'] as const);
     if (!f) return;
     try {
       await this.clients.remove(f.gate.caller, clientId, true);
@@ -107,9 +107,9 @@ export class AdminPortalController {
   }
 
   @Post('clients/:clientId/status')
-  @Public()
+  @AdminPage()
   async clientStatus(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
-    const f = await this.posted(req, reply, '/portal/admin/clients', ['csrf', 'status'] as const);
+    const f = this.posted(req, reply, ['csrf', 'status'] as const);
     if (!f) return;
     const status = f.values.status;
     if (status !== 'active' && status !== 'disabled') return this.renderClients(reply, f.gate, {}, 400, 'The form was incomplete or altered; try again.');
@@ -118,9 +118,9 @@ export class AdminPortalController {
 
   /** Allow a client's own tokens the whole user directory (`access=whole`), or only its owner's record (`owner`). */
   @Post('clients/:clientId/directory')
-  @Public()
+  @AdminPage()
   async clientDirectory(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
-    const f = await this.posted(req, reply, '/portal/admin/clients', ['csrf', 'access'] as const);
+    const f = this.posted(req, reply, ['csrf', 'access'] as const);
     if (!f) return;
     const access = f.values.access;
     if (access !== 'whole' && access !== 'owner') return this.renderClients(reply, f.gate, {}, 400, 'The form was incomplete or altered; try again.');
@@ -139,16 +139,16 @@ export class AdminPortalController {
   }
 
   @Get('keys')
-  @Public()
+  @AdminPage()
   async keysList(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query() query: unknown): Promise<void> {
-    const gate = await this.gate(req, reply, req.url);
+    const gate = this.gate(req, reply);
     if (gate) await this.renderKeys(reply, gate, query, 200);
   }
 
   @Post('keys/:id/revoke')
-  @Public()
+  @AdminPage()
   async keyRevoke(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('id') id: string): Promise<void> {
-    const f = await this.posted(req, reply, '/portal/admin/keys', ['csrf'] as const);
+    const f = this.posted(req, reply, ['csrf'] as const);
     if (!f) return;
     try {
       await this.keys.adminRevoke(sessionPrincipal(f.gate.active.user, req.ip), id);
@@ -160,10 +160,9 @@ export class AdminPortalController {
   }
 
   @Get('audit')
-  @Public()
+  @AdminPage()
   async auditList(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query() query: unknown): Promise<void> {
-    const gate = await this.gate(req, reply, req.url);
-    if (!gate) return;
+    const gate = this.gate(req, reply);
     const parsed = parseAuditQuery(query);
     if (!parsed.ok) return void this.page(gate, reply, 400, 'Audit log', auditPage({ raw: parsed.raw, errors: parsed.errors, events: [], users: new Map() }));
     const q = parsed.value;
@@ -235,29 +234,19 @@ export class AdminPortalController {
     sendPage(reply, status, title, body, {}, { nav: sessionNav(gate.active.user, gate.csrf, 'admin'), wide: true });
   }
 
-  /** A signed-in admin, or the answer already sent: sign-in (coming back to `returnTo`) or a 403 page. */
-  private async gate(req: FastifyRequest, reply: FastifyReply, returnTo: string): Promise<Gate | undefined> {
-    const active = await this.sessions.current(req);
-    if (!active) {
-      seeOther(reply, signInLocation(returnTo));
-      return undefined;
-    }
-    if (active.user.role !== 'admin') {
-      sendErrorPage(reply, 403, 'Administrators only', 'This part of the portal is for administrators. Your account is a developer account.');
-      return undefined;
-    }
+  /** The signed-in admin the guard admitted (`@AdminPage()`): session, caller and CSRF token. */
+  private gate(req: FastifyRequest, reply: FastifyReply): Gate {
+    const active = signedIn(req);
     return { active, caller: { userId: active.user.id, role: active.user.role, ip: req.ip }, csrf: this.sessions.csrfToken(req, reply, active) };
   }
 
   /** The gate for a POST: an admin, a well-formed form, and the session's CSRF token. */
-  private async posted<K extends string>(
+  private posted<K extends string>(
     req: FastifyRequest,
     reply: FastifyReply,
-    list: string,
     names: readonly K[],
-  ): Promise<{ gate: Gate; values: Record<K, string | undefined> } | undefined> {
-    const gate = await this.gate(req, reply, list);
-    if (!gate) return undefined;
+  ): { gate: Gate; values: Record<K, string | undefined> } | undefined {
+    const gate = this.gate(req, reply);
     const values = fields(req, names);
     if (!values) {
       sendErrorPage(reply, 400, 'This form is not valid', 'The form was incomplete or altered; go back, reload the page and try again.');

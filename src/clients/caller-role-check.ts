@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { RoleCheck } from '../auth/authenticator.js';
+import type { Principal } from '../auth/principal.js';
+import { ProblemError } from '../platform/http/problem.js';
+import { CallerService } from './caller.service.js';
+
+/**
+ * `@Auth({ role: 'admin' })`: the user the credential acts for (the token's user, the owner of a
+ * client acting for itself, the session's user) must be an active admin now, not when the token was
+ * issued. CallerService's refusals (a client with no owner, a disabled user) come through as they are.
+ */
+@Injectable()
+export class CallerRoleCheck implements RoleCheck {
+  constructor(private readonly callers: CallerService) {}
+
+  async require(_req: FastifyRequest, principal: Principal, role: string, page: boolean): Promise<void> {
+    const caller = await this.callers.of(principal);
+    if (caller.role === role) return;
+    throw ProblemError.forbidden(
+      page
+        ? 'Administrators only: this part of the portal is for administrators, and your account is a developer account.'
+        : `Only ${role} users may use this endpoint`,
+    );
+  }
+}
