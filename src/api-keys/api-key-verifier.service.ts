@@ -124,6 +124,7 @@ export class ApiKeyVerifier implements OnModuleInit {
    * The hot path, synchronous: the Principal of a well-formed key verified before and still served from
    * the cache (its use recorded, as verify() does); undefined for anything else (then call verify(),
    * which says what is wrong or looks the key up).
+   * Speed-up rule (CONTRIBUTING.md): from memory only, undefined when unknown, otherwise exactly what verify() answers; test/sync-async-pairs.e2e-spec.ts holds it to that.
    */
   verifyNow(key: string): Principal | undefined {
     const now = Date.now();

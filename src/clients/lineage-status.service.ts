@@ -98,7 +98,10 @@ export class LineageStatus implements OnModuleInit {
     });
   }
 
-  /** Whether the chain is alive, from memory; undefined when a fact must be loaded first (then call chainAlive). */
+  /**
+   * Whether the chain is alive, from memory; undefined when a fact must be loaded first (then call chainAlive).
+   * Speed-up rule (CONTRIBUTING.md): from memory only, undefined when unknown, otherwise exactly what chainAlive() answers; test/sync-async-pairs.e2e-spec.ts holds it to that.
+   */
   chainAliveNow(ref: ChainRef): boolean | undefined {
     const answer = this.walk(ref, Date.now());
     return typeof answer === 'boolean' ? answer : undefined;
@@ -117,6 +120,7 @@ export class LineageStatus implements OnModuleInit {
     return false;
   }
 
+  /** Speed-up rule (CONTRIBUTING.md): from memory only, undefined when unknown, otherwise exactly what clientAlive() answers; test/sync-async-pairs.e2e-spec.ts holds it to that. */
   clientAliveNow(clientId: string): boolean | undefined {
     return this.chainAliveNow({ clientId });
   }

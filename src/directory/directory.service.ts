@@ -43,7 +43,10 @@ export class DirectoryService implements OnModuleInit {
     this.bus?.onReset(() => this.clear());
   }
 
-  /** The cached answer, synchronously; undefined when it must be looked up. */
+  /**
+   * The cached answer, synchronously; undefined when it must be looked up.
+   * Speed-up rule (CONTRIBUTING.md): from memory only, undefined when unknown, otherwise exactly what scopeOf() answers; test/sync-async-pairs.e2e-spec.ts holds it to that.
+   */
   scopeNow(principal: Principal | undefined): DirectoryScope | undefined {
     const key = principal && keyOf(principal);
     const hit = key === undefined ? undefined : this.cache.get(key);

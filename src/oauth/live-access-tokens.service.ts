@@ -33,6 +33,7 @@ export class LiveAccessTokens {
    * The same checks with no I/O and no promise, for the hot path: the claims when the token was
    * verified before (still cached, key still loaded) and the revocation answers are cached and fresh;
    * throws as verify() does when they say revoked; undefined when anything must be asked (then call verify()).
+   * Speed-up rule (CONTRIBUTING.md): from memory only, undefined when unknown, otherwise exactly what verify() answers; test/sync-async-pairs.e2e-spec.ts holds it to that.
    */
   verifyNow(token: string): AccessTokenClaims | undefined {
     const claims = this.tokens.verifiedBefore(token);

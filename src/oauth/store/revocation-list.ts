@@ -76,7 +76,10 @@ export class RevocationList implements OnModuleInit {
     return active;
   }
 
-  /** The cached answer of isGrantActive, synchronously; undefined when it must be asked (not cached, or older than the TTL). */
+  /**
+   * The cached answer of isGrantActive, synchronously; undefined when it must be asked (not cached, or older than the TTL).
+   * Speed-up rule (CONTRIBUTING.md): from memory only, undefined when unknown, otherwise exactly what isGrantActive() answers; test/sync-async-pairs.e2e-spec.ts holds it to that.
+   */
   grantActiveNow(gid: string): boolean | undefined {
     const hit = this.grants.get(gid);
     return hit && Date.now() - hit.at < REVOCATION_CACHE_SECONDS * 1000 ? hit.active : undefined;
@@ -111,7 +114,10 @@ export class RevocationList implements OnModuleInit {
     return this.jtis.has(jti);
   }
 
-  /** The answer of isJtiRevoked, synchronously, while the denylist is fresh; undefined when it must be reloaded first. */
+  /**
+   * The answer of isJtiRevoked, synchronously, while the denylist is fresh; undefined when it must be reloaded first.
+   * Speed-up rule (CONTRIBUTING.md): from memory only, undefined when unknown, otherwise exactly what isJtiRevoked() answers; test/sync-async-pairs.e2e-spec.ts holds it to that.
+   */
   jtiRevokedNow(jti: string): boolean | undefined {
     return Date.now() - this.jtisLoadedAt < REVOCATION_CACHE_SECONDS * 1000 ? this.jtis.has(jti) : undefined;
   }

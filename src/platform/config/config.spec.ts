@@ -1,9 +1,66 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 
 const KEY = 'k'.repeat(20) + 'Zq81hQ0x-3uLmP9aVb2c';
+
+/** One bad value of every kind the configuration refuses, and what it says, in order. */
+const ALL_BAD = {
+  NODE_ENV: 'staging',
+  PORT: 'eighty',
+  PUBLIC_URL: 'ftp://x',
+  DATABASE_URL: 'mysql://x',
+  REDIS_URL: 'http://r',
+  REDIS_KEY_PREFIX: 'a b',
+  MASTER_KEY: 'changeme',
+  ADMIN_EMAIL: 'root@localhost',
+  ADMIN_PASSWORD: 'short',
+  ACCESS_TOKEN_TTL: '-1',
+  REFRESH_TOKEN_TTL: '3600',
+  REFRESH_TOKEN_IDLE_TTL: '7200',
+  REFRESH_REUSE_GRACE_SECONDS: '61',
+  SESSION_TTL: '1',
+  SIGNING_KEY_ACTIVATION_DELAY: '86401',
+  TLS_CERT_FILE: '/nonexistent/cert.pem',
+  TRUSTED_PROXIES: 'loopback bogus',
+  LOG_LEVEL: 'loud',
+  LOG_FORMAT: 'xml',
+  BOOTSTRAP: 'yes',
+  RATE_LIMIT_TOKEN_PER_MINUTE: '-1',
+  RATE_LIMIT_API_KEY_PER_MINUTE: 'x',
+  CORS_ORIGINS: '*',
+  API_KEY_CACHE_TTL: '3601',
+  BENCH_ROUTES: 'yes',
+};
+
+const ALL_BAD_PROBLEMS = [
+  'NODE_ENV must be development, production or test (got "staging")',
+  'PORT must be a whole number from 0 to 65535 (got "eighty")',
+  'PUBLIC_URL must be an absolute http(s) URL without query or fragment (got "ftp://x")',
+  'DATABASE_URL must be a postgres:// or postgresql:// connection string',
+  'REDIS_URL must be a redis:// or rediss:// URL',
+  'REDIS_KEY_PREFIX must be 1 to 64 letters, digits, or : _ . -',
+  'MASTER_KEY must be at least 32 characters of real randomness (e.g. `openssl rand -base64 32`), not a placeholder',
+  'ADMIN_EMAIL must be an email address such as name@example.com (no spaces or quotes, a domain with a dot, at most 254 characters) (got "root@localhost")',
+  'ADMIN_PASSWORD must be at least 12 characters',
+  'ACCESS_TOKEN_TTL must be a whole number from 30 to 86400 (got "-1")',
+  'REFRESH_TOKEN_IDLE_TTL must not exceed REFRESH_TOKEN_TTL',
+  'REFRESH_REUSE_GRACE_SECONDS must be a whole number from 0 to 60 (got "61")',
+  'SESSION_TTL must be a whole number from 60 to 2592000 (got "1")',
+  'SIGNING_KEY_ACTIVATION_DELAY must be a whole number from 0 to 86400 (got "86401")',
+  'TLS_CERT_FILE and TLS_KEY_FILE must be set together',
+  'TLS_CERT_FILE points to a file that does not exist: /nonexistent/cert.pem',
+  'TRUSTED_PROXIES has an entry that is not an address or CIDR: "bogus"',
+  'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+  'LOG_FORMAT must be one of auto, json, pretty',
+  'BOOTSTRAP must be true or false',
+  'RATE_LIMIT_TOKEN_PER_MINUTE must be a whole number from 0 to 10000000 (got "-1")',
+  'RATE_LIMIT_API_KEY_PER_MINUTE must be a whole number from 0 to 10000000 (got "x")',
+  'CORS_ORIGINS entries must be exact origins like https://app.example.com, no wildcard or path (got "*")',
+  'API_KEY_CACHE_TTL must be a whole number from 0 to 3600 (got "3601")',
+  'BENCH_ROUTES must be true or false',
+];
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -103,9 +160,29 @@ describe('loadConfig', () => {
     }
   });
 
+  it('names the problems in the order the settings are read, one concern after another, all of them at once', () => {
+    expect(() => loadConfig(ALL_BAD)).toThrow(new ConfigError(ALL_BAD_PROBLEMS));
+    expect(() => loadConfig(ALL_BAD)).toThrow(`Invalid configuration:\n  - ${ALL_BAD_PROBLEMS.join('\n  - ')}`);
+  });
+
+  it('returns one frozen object with the flat field names, in the order the concerns compose it', () => {
+    const c = loadConfig({ MASTER_KEY: KEY });
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.keys(c)).toEqual([
+      ...['nodeEnv', 'production', 'port', 'host', 'publicUrl', 'issuer', 'audience', 'databaseUrl', 'dataDir', 'redisUrl', 'redisKeyPrefix'],
+      ...['masterKey', 'masterKeyGenerated', 'adminEmail', 'adminPassword', 'accessTokenTtl', 'refreshTokenTtl', 'refreshTokenIdleTtl'],
+      ...['refreshReuseGraceSeconds', 'sessionTtl', 'signingKeyActivationDelay', 'tlsCertFile', 'tlsKeyFile', 'trustedProxies', 'logLevel'],
+      ...['logFormat', 'bootstrap', 'rateLimits', 'corsOrigins', 'apiKeyCacheTtl', 'benchRoutes'],
+    ]);
+  });
+
   describe('.env.example and the README', () => {
     const root = join(import.meta.dirname, '..', '..', '..');
-    const source = readFileSync(join(import.meta.dirname, 'config.ts'), 'utf8');
+    // Every concern of the configuration lives in this folder (config.ts composes the *.settings.ts files).
+    const source = readdirSync(import.meta.dirname)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))
+      .map((f) => readFileSync(join(import.meta.dirname, f), 'utf8'))
+      .join('\n');
     const example = readFileSync(join(root, '.env.example'), 'utf8');
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const names = [...new Set([...source.matchAll(/\b(?:str|int)\('([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1]))];

@@ -8,6 +8,8 @@ import type { DataSource } from 'typeorm';
  * is also named, so each pooled connection parses and plans it once. Not on the embedded database:
  * pglite-socket multiplexes every pool connection onto one PostgreSQL session, where a name prepared
  * by one connection would clash with the same name prepared by another.
+ * `driver.master` is TypeORM's private pool: test/hot-query-pool.e2e-spec.ts fails, naming this file,
+ * when a TypeORM upgrade renames or reshapes it.
  */
 export class HotQuery {
   private readonly pool: Pool;

@@ -15,7 +15,8 @@ type Flat = Record<string, unknown>;
  * (per DTO class, bounded) and answered with a fresh copy of the instance. A query that fails is
  * never remembered (it fails the same way each time, through the normal path). Bodies and route
  * params are validated every time. Every validator used on query DTOs is pure (no custom or async
- * constraints); a DTO that held one could not be memoised this way.
+ * constraints); a DTO that held one could not be memoised this way. Enforced by
+ * test/memo-validation-purity.e2e-spec.ts, which checks every whole `@Query()` DTO of every controller.
  */
 export class MemoValidationPipe extends ValidationPipe {
   private readonly memo = new WeakMap<Type<unknown>, Map<string, Flat>>();
