@@ -18,6 +18,8 @@ export interface AuthOptions {
   role?: 'admin';
   /** A browser page: without a valid credential the browser is sent to sign in (303) instead of a 401. */
   page?: boolean;
+  /** For a page's form (POST): where sign-in comes back to (a GET page); plain sign-in when absent. */
+  returnTo?: string;
   /** A rate limit counted per credential, by the registered `RateLimiter` of this policy name. */
   rateLimit?: 'api-key';
 }
@@ -90,7 +92,8 @@ export function Auth(options: AuthOptions): MethodDecorator & ClassDecorator {
 /** A signed-in portal page: the portal session, or a redirect to sign in (and back). */
 export const SignedInPage = (): MethodDecorator & ClassDecorator => Auth({ schemes: ['portal'], scopes: [], page: true });
 /** A portal page for admins: signed in (or sent to sign in), and the admin role (or a 403 page). */
-export const AdminPage = (): MethodDecorator & ClassDecorator => Auth({ schemes: ['portal'], scopes: [], page: true, role: 'admin' });
+export const AdminPage = (returnTo?: string): MethodDecorator & ClassDecorator =>
+  Auth({ schemes: ['portal'], scopes: [], page: true, role: 'admin', ...(returnTo ? { returnTo } : {}) });
 
 /** An open route: no credentials needed. Everything else is closed by the global guard. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);

@@ -64,7 +64,7 @@ export class AuthGuard implements CanActivate {
       [authenticator, answer] = this.authenticate(req, reply, route);
       principal = await answer;
     } catch (err) {
-      if (err instanceof ResourceAuthError && err.status === 401) throw new SignInRequired(req.method, req.url);
+      if (err instanceof ResourceAuthError && err.status === 401) throw new SignInRequired(req.method, req.url, route.options.returnTo);
       throw err;
     }
     return this.admit(req, reply, route, authenticator, principal);

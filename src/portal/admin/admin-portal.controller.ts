@@ -66,7 +66,7 @@ export class AdminPortalController {
   }
 
   @Post('users/:id')
-  @AdminPage()
+  @AdminPage('/portal/admin/users')
   async userChange(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('id') id: string): Promise<void> {
     const f = this.posted(req, reply, ['csrf', 'action', 'back'] as const);
     if (!f) return;
@@ -93,7 +93,7 @@ export class AdminPortalController {
   }
 
   @Post('clients/:clientId/delete')
-  @AdminPage()
+  @AdminPage('/portal/admin/clients')
   async clientDelete(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
     const f = this.posted(req, reply, ['csrf'] as const);
     if (!f) return;
@@ -107,7 +107,7 @@ export class AdminPortalController {
   }
 
   @Post('clients/:clientId/status')
-  @AdminPage()
+  @AdminPage('/portal/admin/clients')
   async clientStatus(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
     const f = this.posted(req, reply, ['csrf', 'status'] as const);
     if (!f) return;
@@ -118,7 +118,7 @@ export class AdminPortalController {
 
   /** Allow a client's own tokens the whole user directory (`access=whole`), or only its owner's record (`owner`). */
   @Post('clients/:clientId/directory')
-  @AdminPage()
+  @AdminPage('/portal/admin/clients')
   async clientDirectory(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
     const f = this.posted(req, reply, ['csrf', 'access'] as const);
     if (!f) return;
@@ -146,7 +146,7 @@ export class AdminPortalController {
   }
 
   @Post('keys/:id/revoke')
-  @AdminPage()
+  @AdminPage('/portal/admin/keys')
   async keyRevoke(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('id') id: string): Promise<void> {
     const f = this.posted(req, reply, ['csrf'] as const);
     if (!f) return;
