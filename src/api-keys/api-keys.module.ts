@@ -5,8 +5,7 @@ import { AdminApiKeysController } from './admin-api-keys.controller.js';
 import { ApiKeyUsageService } from './api-key-usage.service.js';
 import { ApiKeyVerifier } from './api-key-verifier.service.js';
 import { ApiKey } from './api-key.entity.js';
-import { ApiKeyAuthenticator, ApiKeyStrategy } from './api-key.strategy.js';
-import { ApiKeyRateLimiter } from './api-key-rate-limiter.js';
+import { ApiKeyStrategy } from './api-key.strategy.js';
 import { ApiKeysController } from './api-keys.controller.js';
 import { ApiKeysService } from './api-keys.service.js';
 
@@ -17,7 +16,7 @@ export const API_KEYS_ENTITIES = [ApiKey];
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKey]), ClientsModule],
   controllers: [ApiKeysController, AdminApiKeysController],
-  providers: [ApiKeysService, ApiKeyVerifier, ApiKeyUsageService, ApiKeyStrategy, ApiKeyAuthenticator, ApiKeyRateLimiter],
-  exports: [ApiKeyAuthenticator, ApiKeyRateLimiter, ApiKeysService, ApiKeyVerifier, ApiKeyUsageService],
+  providers: [ApiKeysService, ApiKeyVerifier, ApiKeyUsageService, ApiKeyStrategy],
+  exports: [ApiKeyStrategy, ApiKeysService, ApiKeyVerifier, ApiKeyUsageService],
 })
 export class ApiKeysModule {}

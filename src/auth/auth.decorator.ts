@@ -52,6 +52,15 @@ export const REQUIRED_SCOPES_EXTENSION = 'x-required-scopes';
  * cannot drift from the guard: `@Auth({ schemes: ['bearer', 'apiKey'], scopes: ['data:read'] })`.
  */
 export function Auth(options: AuthOptions): MethodDecorator & ClassDecorator {
+  // Swagger's decorators keep state per instance: each route the returned decorator is applied to
+  // gets decorators built for it alone, so `const auth = Auth(...)` may be shared by several routes.
+  return ((target: object, key?: string | symbol, descriptor?: TypedPropertyDescriptor<unknown>) => {
+    const apply = applyDecorators(...authDecorators(options)) as (t: object, k?: string | symbol, d?: TypedPropertyDescriptor<unknown>) => void;
+    apply(target, key, descriptor);
+  }) as MethodDecorator & ClassDecorator;
+}
+
+function authDecorators(options: AuthOptions): (MethodDecorator & ClassDecorator)[] {
   const decorators: (MethodDecorator & ClassDecorator)[] = [SetMetadata(AUTH_KEY, options)];
   // OpenAPI 3.0: a requirement lists scopes only for oauth2 (and openIdConnect) schemes, [] otherwise.
   if (options.schemes.includes('bearer')) {
@@ -86,7 +95,7 @@ export function Auth(options: AuthOptions): MethodDecorator & ClassDecorator {
       description: `The credential lacks a scope (${options.scopes.join(' ') || 'none needed'}), or may not make this request (the body says why)`,
     }),
   );
-  return applyDecorators(...decorators);
+  return decorators;
 }
 
 /** A signed-in portal page: the portal session, or a redirect to sign in (and back). */

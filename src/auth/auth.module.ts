@@ -5,7 +5,7 @@ import { AuthGuard } from './auth.guard.js';
 import { AUTHENTICATORS, RATE_LIMITERS, ROLE_CHECK, type Authenticator, type RateLimiter, type RoleCheck } from './authenticator.js';
 
 export interface AuthModuleOptions {
-  /** The modules that provide (and export) the authenticators. */
+  /** The modules that export what the authenticators, the role check and the rate limiters need. */
   imports: NonNullable<ModuleMetadata['imports']>;
   /** One class per credential scheme, each implementing `Authenticator`. */
   authenticators: Type<Authenticator>[];
@@ -25,7 +25,11 @@ export class AuthModule {
     return {
       module: AuthModule,
       imports: [PassportModule, ...options.imports],
+      // The core provides the classes it is given; their own dependencies come from the imported modules.
       providers: [
+        ...options.authenticators,
+        options.roleCheck,
+        ...options.rateLimiters,
         { provide: AUTHENTICATORS, useFactory: (...authenticators: Authenticator[]) => authenticators, inject: options.authenticators },
         { provide: ROLE_CHECK, useExisting: options.roleCheck },
         { provide: RATE_LIMITERS, useFactory: (...limiters: RateLimiter[]) => limiters, inject: options.rateLimiters },

@@ -9,7 +9,6 @@ import { ClientSecret } from './client-secret.entity.js';
 import { ClientsController } from './clients.controller.js';
 import { ClientsService } from './clients.service.js';
 import { LineageStatus } from './lineage-status.service.js';
-import { CallerRoleCheck } from './caller-role-check.js';
 
 /** The entities this module owns; the data source is built from every module's list. */
 export const CLIENTS_ENTITIES = [Client, ClientSecret];
@@ -17,7 +16,7 @@ export const CLIENTS_ENTITIES = [Client, ClientSecret];
 @Module({
   imports: [TypeOrmModule.forFeature([Client, ClientSecret]), UsersModule],
   controllers: [ClientsController, AdminClientsController],
-  providers: [ClientsService, ClientManagementService, CallerService, LineageStatus, CallerRoleCheck],
-  exports: [CallerRoleCheck, ClientsService, CallerService, ClientManagementService, LineageStatus],
+  providers: [ClientsService, ClientManagementService, CallerService, LineageStatus],
+  exports: [ClientsService, CallerService, ClientManagementService, LineageStatus],
 })
 export class ClientsModule {}

@@ -6,7 +6,7 @@ import { SessionsModule } from '../sessions/sessions.module.js';
 import { AccessTokenService } from './access-token.service.js';
 import { AuthorizeRequestValidator } from './authorize/authorize-request.js';
 import { AuthorizeController } from './authorize/authorize.controller.js';
-import { BearerAuthenticator, BearerStrategy } from './bearer.strategy.js';
+import { BearerStrategy } from './bearer.strategy.js';
 import { AuthorizeService } from './authorize/authorize.service.js';
 import { ClientAuthService } from './client-auth.service.js';
 import { DiscoveryController } from './discovery.controller.js';
@@ -64,8 +64,7 @@ export const OAUTH_ENTITIES = [SigningKey, Consent, Grant, AuthorizationCode, Re
     ...GRANTS,
     { provide: GRANT_HANDLERS, useFactory: (...handlers: GrantHandler[]) => handlers, inject: GRANTS },
     BearerStrategy,
-    BearerAuthenticator,
   ],
-  exports: [BearerAuthenticator, AccessTokenService, SigningKeysService, LiveAccessTokens, RevocationList, ConsentsService],
+  exports: [BearerStrategy, AccessTokenService, SigningKeysService, LiveAccessTokens, RevocationList, ConsentsService],
 })
 export class OAuthModule {}

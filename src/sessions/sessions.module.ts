@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Session } from './session.entity.js';
-import { PortalSessionAuth, SessionAuth } from './session-auth.js';
 import { SessionsService } from './sessions.service.js';
 
 /** The entities this module owns; the data source is built from every module's list. */
@@ -9,7 +8,7 @@ export const SESSIONS_ENTITIES = [Session];
 
 @Module({
   imports: [TypeOrmModule.forFeature([Session])],
-  providers: [SessionsService, SessionAuth, PortalSessionAuth],
-  exports: [SessionsService, SessionAuth, PortalSessionAuth],
+  providers: [SessionsService],
+  exports: [SessionsService],
 })
 export class SessionsModule {}
