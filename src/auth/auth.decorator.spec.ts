@@ -4,8 +4,8 @@ import { AUTH_KEY, Auth, SECURITY } from './auth.decorator.js';
 describe('Auth() builds its decorators per route', () => {
   const shared = Auth({ schemes: ['bearer'], scopes: ['admin'], role: 'admin' });
   class Shared {
-    a(): void {}
-    b(): void {}
+    a(this: void): void {}
+    b(this: void): void {}
   }
   for (const name of ['a', 'b'] as const) {
     const descriptor = Object.getOwnPropertyDescriptor(Shared.prototype, name)!;
