@@ -49,5 +49,18 @@ export default tseslint.config(
       'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }],
     },
   },
+  {
+    // @Caller() is the one way a handler reads the caller (issue 14): no `req.principal` in controllers, no other decorator.
+    files: ['src/**/*.controller.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name=/^req(uest)?$/][property.name='principal']",
+          message: 'Read the caller with @Caller() (src/auth/caller.decorator.ts), not req.principal',
+        },
+      ],
+    },
+  },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

@@ -153,6 +153,24 @@ describe('portal session on the management API', () => {
     expect((await send(dev.agent, 'DELETE', `/v1/clients/${String(theirs.body.client_id)}`, { headers: { 'X-CSRF-Token': csrf } })).status).toBe(404);
   });
 
+  it('leaves a page its query string: ?access_token on a signed-in page is not an API call (page or sign-in, never a 400)', async () => {
+    const page = await dev.agent.get('/portal?access_token=x');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('csrf');
+    const stranger = await fetch(`${app.url}/portal?access_token=x`, { redirect: 'manual' });
+    expect(stranger.status).toBe(303);
+    expect(stranger.headers.get('location')).toMatch(/^\/portal\/signin/);
+    // The API still refuses a token in the URL.
+    expect((await send(dev.agent, 'GET', '/v1/clients?access_token=x')).status).toBe(400);
+  });
+
+  it('says "send one credential" the same way whichever scheme sees the second one', async () => {
+    const token = await app.tokenActingFor(dev.user.id, ['data:read']);
+    const both = await send(new Agent(app.url), 'GET', '/v1/data', { headers: { Authorization: `Bearer ${token}`, 'X-API-Key': 'gth_live_x' } });
+    expect(both.status).toBe(400);
+    expect(both.body.error_description).toBe('Send one credential: an API key and an access token were both sent');
+  });
+
   it('answers 401 invalid_token once the session is signed out, expired, or its user disabled', async () => {
     const sql = (q: string, p: unknown[]) => app.running.db.dataSource.query(q, p);
     const out = await signedIn(app);

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { Auth } from '../auth/auth.decorator.js';
+import { Caller } from '../auth/caller.decorator.js';
+import type { Principal } from '../auth/principal.js';
 import { CallerService } from '../clients/caller.service.js';
 import type { Page } from '../platform/http/pagination.js';
 import type { UserView } from '../users/users.service.js';
@@ -24,7 +25,7 @@ export class AdminUsersController {
   @auth()
   @ApiOperation({ summary: 'Users, newest first; filter by q (email or name), role, status' })
   @ApiOkResponse({ type: UserPage })
-  async list(@Req() req: FastifyRequest, @Query() q: AdminUserQuery): Promise<Page<UserView>> {
+  async list(@Caller() caller: Principal, @Query() q: AdminUserQuery): Promise<Page<UserView>> {
     return this.users.list({ q: q.q, role: q.role, status: q.status }, q.limit ?? 20, q.cursor);
   }
 
@@ -33,8 +34,8 @@ export class AdminUsersController {
   @ApiOperation({ summary: 'Disable, enable, or change the role of a user (not yourself)' })
   @ApiOkResponse({ type: UserResponse, description: 'The user after the change' })
   @ApiNotFoundResponse({ description: 'No such user' })
-  async update(@Req() req: FastifyRequest, @Param('id') id: string, @Body() dto: AdminUserUpdate): Promise<UserView> {
-    return this.users.update(await this.callers.of(req.principal), id, dto);
+  async update(@Caller() caller: Principal, @Param('id') id: string, @Body() dto: AdminUserUpdate): Promise<UserView> {
+    return this.users.update(await this.callers.of(caller), id, dto);
   }
 
   @Post(':id/unlock')
@@ -47,7 +48,7 @@ export class AdminUsersController {
   })
   @ApiNoContentResponse({ description: 'Unlocked' })
   @ApiNotFoundResponse({ description: 'No such user' })
-  async unlock(@Req() req: FastifyRequest, @Param('id') id: string): Promise<void> {
-    await this.users.unlockSignIn(await this.callers.of(req.principal), id);
+  async unlock(@Caller() caller: Principal, @Param('id') id: string): Promise<void> {
+    await this.users.unlockSignIn(await this.callers.of(caller), id);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import type { Caller } from '../clients/caller.service.js';
+import type { ActingUser } from '../clients/caller.service.js';
 import type { Page } from '../platform/http/pagination.js';
 import { ProblemError } from '../platform/http/problem.js';
 import { User, type UserRole, type UserStatus } from '../users/user.entity.js';
@@ -36,7 +36,7 @@ export class AdminUsersService {
     return this.users.list(limit, cursor, filter);
   }
 
-  async update(admin: Caller, id: string, changes: UserChanges): Promise<UserView> {
+  async update(admin: ActingUser, id: string, changes: UserChanges): Promise<UserView> {
     if (id === admin.userId) throw ProblemError.badRequest('You cannot disable yourself or change your own role: ask another admin');
     if (!changes.status && !changes.role) throw ProblemError.badRequest('Nothing to change: send status and/or role');
     const user = await this.users.setStatusAndRole(id, changes);
@@ -54,7 +54,7 @@ export class AdminUsersService {
    * Lets the account sign in again at once: every failed-sign-in count against it (per address and
    * from any address) is forgotten on every instance. Allowed on any account (it only helps its owner).
    */
-  async unlockSignIn(admin: Caller, id: string): Promise<void> {
+  async unlockSignIn(admin: ActingUser, id: string): Promise<void> {
     const user = await this.users.unlockSignIn(id);
     void this.audit.record({ type: 'admin.user_unlocked', actorUserId: admin.userId, target: user.id, ip: admin.ip });
   }

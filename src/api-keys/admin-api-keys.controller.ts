@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../auth/auth.decorator.js';
-import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
+import { Caller } from '../auth/caller.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import type { Page } from '../platform/http/pagination.js';
 import { AdminApiKeysQuery, type ApiKeyView } from './api-key.dto.js';
@@ -18,7 +18,7 @@ export class AdminApiKeysController {
   @Auth({ schemes: ['bearer'], scopes: ['admin'], role: 'admin' })
   @ApiOperation({ summary: 'All API keys, newest first; ?owner_id= for one user' })
   @ApiOkResponse({ type: ApiKeyPage })
-  list(@CurrentPrincipal() p: Principal, @Query() q: AdminApiKeysQuery): Promise<Page<ApiKeyView>> {
+  list(@Caller() p: Principal, @Query() q: AdminApiKeysQuery): Promise<Page<ApiKeyView>> {
     return this.keys.adminList(p, q);
   }
 
@@ -27,7 +27,7 @@ export class AdminApiKeysController {
   @Auth({ schemes: ['bearer'], scopes: ['admin'], role: 'admin' })
   @ApiOperation({ summary: "Revoke anyone's API key now" })
   @ApiNoContentResponse({ description: 'Revoked' })
-  revoke(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<void> {
+  revoke(@Caller() p: Principal, @Param('id') id: string): Promise<void> {
     return this.keys.adminRevoke(p, id);
   }
 }

@@ -66,7 +66,7 @@ export class ApiKeyAuthenticator implements Authenticator {
       throw ResourceAuthError.badRequest(`Send the API key once: in the X-API-Key header, not also in the api_key query parameter`, 'ApiKey');
     }
     if (req.headers.authorization !== undefined) {
-      throw ResourceAuthError.badRequest('Send one credential: an API key or an Authorization header, not both', 'ApiKey');
+      throw ResourceAuthError.twoCredentials('API key', 'Authorization header', 'ApiKey');
     }
     const value: unknown = headerKey ?? queryKey;
     const where = headerKey !== undefined ? 'X-API-Key header' : 'api_key query parameter';

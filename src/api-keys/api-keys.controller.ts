@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../auth/auth.decorator.js';
-import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
+import { Caller } from '../auth/caller.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { PageQuery, type Page } from '../platform/http/pagination.js';
 import { CreateApiKeyDto, RotateApiKeyDto, type ApiKeyView, type CreatedApiKey, type RotatedApiKey } from './api-key.dto.js';
@@ -17,7 +17,7 @@ export class ApiKeysController {
   @Auth({ schemes: ['bearer', 'session'], scopes: ['keys:manage'] })
   @ApiOperation({ summary: 'Your API keys, newest first (never the secret: `start` and `last4` tell them apart)' })
   @ApiOkResponse({ type: ApiKeyPage })
-  list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery): Promise<Page<ApiKeyView>> {
+  list(@Caller() p: Principal, @Query() q: PageQuery): Promise<Page<ApiKeyView>> {
     return this.keys.list(p, q);
   }
 
@@ -28,7 +28,7 @@ export class ApiKeysController {
     description: `With a token, every scope asked must be one the token holds itself (403 insufficient_scope names the rest); the portal session may give any scope the user may hold. The response says where the key came from: created_via, created_by, parent_grant_id.`,
   })
   @ApiCreatedResponse({ type: CreatedApiKeyResponse, description: 'The key, with the key itself (shown once)' })
-  create(@CurrentPrincipal() p: Principal, @Body() dto: CreateApiKeyDto): Promise<CreatedApiKey> {
+  create(@Caller() p: Principal, @Body() dto: CreateApiKeyDto): Promise<CreatedApiKey> {
     return this.keys.create(p, dto);
   }
 
@@ -37,7 +37,7 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'One of your API keys, with last_used_at (updated every few seconds)' })
   @ApiOkResponse({ type: ApiKeyResponse })
   @ApiNotFoundResponse({ description: 'No such key of yours' })
-  get(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<ApiKeyView> {
+  get(@Caller() p: Principal, @Param('id') id: string): Promise<ApiKeyView> {
     return this.keys.get(p, id);
   }
 
@@ -48,7 +48,7 @@ export class ApiKeysController {
     description: 'The caller must hold every scope of the key (403 insufficient_scope otherwise): rotation never hands out more than the caller holds.',
   })
   @ApiCreatedResponse({ type: RotatedApiKeyResponse, description: 'The new key (shown once), and until when the old one works' })
-  rotate(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() dto: RotateApiKeyDto): Promise<RotatedApiKey> {
+  rotate(@Caller() p: Principal, @Param('id') id: string, @Body() dto: RotateApiKeyDto): Promise<RotatedApiKey> {
     return this.keys.rotate(p, id, dto);
   }
 
@@ -57,7 +57,7 @@ export class ApiKeysController {
   @Auth({ schemes: ['bearer', 'session'], scopes: ['keys:manage'] })
   @ApiOperation({ summary: 'Revoke now, on every instance' })
   @ApiNoContentResponse({ description: 'Revoked' })
-  revoke(@CurrentPrincipal() p: Principal, @Param('id') id: string): Promise<void> {
+  revoke(@Caller() p: Principal, @Param('id') id: string): Promise<void> {
     return this.keys.revoke(p, id);
   }
 }

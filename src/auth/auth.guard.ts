@@ -117,11 +117,12 @@ export class AuthGuard implements CanActivate {
 
   private authenticate(req: FastifyRequest, reply: FastifyReply, route: GuardedRoute): [Authenticator, Principal | Promise<Principal>] {
     const query = req.query as Record<string, unknown> | undefined;
-    if (query && query.access_token !== undefined) throw ResourceAuthError.badRequest(TOKEN_IN_URL);
+    // Pages take no token at all: their query strings are theirs (a page link with `access_token` is not an API call).
+    if (!route.options.page && query && query.access_token !== undefined) throw ResourceAuthError.badRequest(TOKEN_IN_URL);
     let chosen: Authenticator | undefined;
     for (const a of route.strong) {
       if (!a.present(req)) continue;
-      if (chosen) throw ResourceAuthError.badRequest(`Send one credential: an ${chosen.noun} and an ${a.noun} were both sent`, route.strong[0].challenge);
+      if (chosen) throw ResourceAuthError.twoCredentials(chosen.noun, a.noun, route.strong[0].challenge);
       chosen = a;
     }
     if (chosen) return [chosen, chosen.authenticate(req, reply)];

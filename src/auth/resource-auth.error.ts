@@ -35,6 +35,11 @@ export class ResourceAuthError extends Error implements HttpShapedError {
     return new ResourceAuthError(400, 'invalid_request', description, true, undefined, scheme);
   }
 
+  /** Two credentials on one request (RFC 6750 2: one method only): the one wording every scheme uses. */
+  static twoCredentials(first: string, second: string, scheme: 'Bearer' | 'ApiKey' = 'Bearer'): ResourceAuthError {
+    return ResourceAuthError.badRequest(`Send one credential: ${article(first)} and ${article(second)} were both sent`, scheme);
+  }
+
   static invalidToken(description: string, scheme: 'Bearer' | 'ApiKey' = 'Bearer'): ResourceAuthError {
     return new ResourceAuthError(401, 'invalid_token', description, true, undefined, scheme);
   }
@@ -68,4 +73,8 @@ export class ResourceAuthError extends Error implements HttpShapedError {
     }
     return `${this.scheme} ${parts.join(', ')}`;
   }
+}
+
+function article(noun: string): string {
+  return `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
 }

@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { Auth } from '../auth/auth.decorator.js';
+import { Caller } from '../auth/caller.decorator.js';
+import type { Principal } from '../auth/principal.js';
 import type { Page } from '../platform/http/pagination.js';
 import { ProblemError } from '../platform/http/problem.js';
 import { CallerService } from './caller.service.js';
@@ -25,8 +26,8 @@ export class AdminClientsController {
   @auth()
   @ApiOperation({ summary: 'All clients, newest first; filter by q (name or client_id), owner_id, status' })
   @ApiOkResponse({ type: ClientPage })
-  async list(@Req() req: FastifyRequest, @Query() q: AdminClientQuery): Promise<Page<ClientView>> {
-    return this.manage.list(await this.callers.of(req.principal), q.limit ?? 20, q.cursor, true, { q: q.q, ownerId: q.owner_id, status: q.status });
+  async list(@Caller() caller: Principal, @Query() q: AdminClientQuery): Promise<Page<ClientView>> {
+    return this.manage.list(await this.callers.of(caller), q.limit ?? 20, q.cursor, true, { q: q.q, ownerId: q.owner_id, status: q.status });
   }
 
   @Patch(':clientId')
@@ -38,8 +39,8 @@ export class AdminClientsController {
   })
   @ApiOkResponse({ type: ClientResponse, description: 'The client after the change' })
   @ApiNotFoundResponse({ description: 'No such client' })
-  async update(@Req() req: FastifyRequest, @Param('clientId') clientId: string, @Body() dto: AdminClientUpdate): Promise<ClientView> {
-    const admin = await this.callers.of(req.principal);
+  async update(@Caller() caller: Principal, @Param('clientId') clientId: string, @Body() dto: AdminClientUpdate): Promise<ClientView> {
+    const admin = await this.callers.of(caller);
     let view: ClientView | undefined;
     if (dto.status !== undefined) view = await this.manage.setStatus(admin, clientId, dto.status);
     if (dto.directory_access !== undefined) view = await this.manage.setDirectoryAccess(admin, clientId, dto.directory_access);
@@ -52,7 +53,7 @@ export class AdminClientsController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiOperation({ summary: "Delete anyone's client" })
-  async remove(@Req() req: FastifyRequest, @Param('clientId') clientId: string): Promise<void> {
-    await this.manage.remove(await this.callers.of(req.principal), clientId, true);
+  async remove(@Caller() caller: Principal, @Param('clientId') clientId: string): Promise<void> {
+    await this.manage.remove(await this.callers.of(caller), clientId, true);
   }
 }

@@ -6,7 +6,7 @@ import { UsersService } from '../users/users.service.js';
 import { ClientsService } from './clients.service.js';
 import { lineageOf, type Lineage } from './lineage.js';
 
-export interface Caller {
+export interface ActingUser {
   userId: string;
   role: UserRole;
   /** Where the request came from, for the audit trail. */
@@ -31,7 +31,7 @@ export class CallerService {
     private readonly clients: ClientsService,
   ) {}
 
-  async of(principal: Principal | undefined): Promise<Caller> {
+  async of(principal: Principal | undefined): Promise<ActingUser> {
     if (!principal) throw ProblemError.forbidden('This request is not authenticated');
     let userId = principal.userId;
     if (!userId && principal.clientId) {
@@ -48,7 +48,7 @@ export class CallerService {
   }
 
   /** The lineage of what this caller makes: the portal, or the token's client (and its grant). */
-  async lineage(caller: Caller): Promise<Lineage> {
+  async lineage(caller: ActingUser): Promise<Lineage> {
     const p = caller.principal;
     if (!p || p.scheme === 'session' || !p.clientId) return lineageOf(p ?? { scheme: 'session' }, null);
     const client = await this.clients.findByClientId(p.clientId);
@@ -56,7 +56,7 @@ export class CallerService {
   }
 
   /** Admin endpoints: the `admin` scope (checked by the guard) and, now, the admin role. */
-  async admin(principal: Principal | undefined): Promise<Caller> {
+  async admin(principal: Principal | undefined): Promise<ActingUser> {
     const caller = await this.of(principal);
     if (caller.role !== 'admin') throw ProblemError.forbidden('Only admin users may use this endpoint');
     return caller;

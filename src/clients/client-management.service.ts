@@ -4,7 +4,7 @@ import { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { decodeCursor, toPage, type Page } from '../platform/http/pagination.js';
 import { ProblemError, type FieldError } from '../platform/http/problem.js';
-import { CallerService, type Caller } from './caller.service.js';
+import { CallerService, type ActingUser } from './caller.service.js';
 import { Client, type ClientType, type GrantType } from './client.entity.js';
 import { CreateClientDto, toClientView, UpdateClientDto, type ClientView } from './client.dto.js';
 import { applicationTypeProblem, grantsProblem, redirectUrisProblem, scopesProblem } from './client-rules.js';
@@ -36,7 +36,7 @@ export class ClientManagementService {
   ) {}
 
   /** The caller's clients; with `all` (admins), every owner's, narrowed by `filter`. */
-  async list(caller: Caller, limit: number, cursor: string | undefined, all = false, filter: ClientFilter = {}): Promise<Page<ClientView>> {
+  async list(caller: ActingUser, limit: number, cursor: string | undefined, all = false, filter: ClientFilter = {}): Promise<Page<ClientView>> {
     const after = decodeCursor(cursor);
     const qb = this.repo
       .createQueryBuilder('c')
@@ -55,7 +55,7 @@ export class ClientManagementService {
   }
 
   /** Admins: disable a client (its access tokens are refused on every instance at once) or enable it again. */
-  async setStatus(admin: Caller, clientId: string, status: 'active' | 'disabled'): Promise<ClientView> {
+  async setStatus(admin: ActingUser, clientId: string, status: 'active' | 'disabled'): Promise<ClientView> {
     const client = await this.get(admin, clientId, true);
     if (client.status !== status) {
       await this.clients.update(client, { status });
@@ -70,7 +70,7 @@ export class ClientManagementService {
   }
 
   /** Admins: allow the client's own tokens the whole user directory on GET /v1/users, or take it back. */
-  async setDirectoryAccess(admin: Caller, clientId: string, allowed: boolean): Promise<ClientView> {
+  async setDirectoryAccess(admin: ActingUser, clientId: string, allowed: boolean): Promise<ClientView> {
     const client = await this.get(admin, clientId, true);
     if (client.directoryAccess !== allowed) {
       await this.clients.update(client, { directoryAccess: allowed });
@@ -85,14 +85,14 @@ export class ClientManagementService {
     return toClientView(await this.get(admin, clientId, true));
   }
 
-  async get(caller: Caller, clientId: string, asAdmin = false): Promise<Client> {
+  async get(caller: ActingUser, clientId: string, asAdmin = false): Promise<Client> {
     const where = asAdmin ? { clientId } : { clientId, ownerId: caller.userId };
     const client = clientId.length <= 200 ? await this.repo.findOne({ where, relations: { parentClient: true } }) : null;
     if (!client) throw ProblemError.notFound(`Client ${clientId.slice(0, 80)}`);
     return client;
   }
 
-  async create(caller: Caller, dto: CreateClientDto): Promise<ClientView & { client_secret?: string }> {
+  async create(caller: ActingUser, dto: CreateClientDto): Promise<ClientView & { client_secret?: string }> {
     const type = dto.type ?? 'confidential';
     const grantTypes = dto.grant_types ?? DEFAULT_GRANTS[type];
     const scopes = dto.scopes ?? DEFAULT_SCOPES;
@@ -123,7 +123,7 @@ export class ClientManagementService {
     return { ...view, ...(clientSecret ? { client_secret: clientSecret } : {}) };
   }
 
-  async update(caller: Caller, clientId: string, dto: UpdateClientDto): Promise<ClientView> {
+  async update(caller: ActingUser, clientId: string, dto: UpdateClientDto): Promise<ClientView> {
     const client = await this.get(caller, clientId);
     const grantTypes = dto.grant_types ?? client.grantTypes;
     const scopes = dto.scopes ?? client.scopes;
@@ -146,7 +146,7 @@ export class ClientManagementService {
     return toClientView(saved);
   }
 
-  async remove(caller: Caller, clientId: string, asAdmin = false): Promise<void> {
+  async remove(caller: ActingUser, clientId: string, asAdmin = false): Promise<void> {
     const client = await this.get(caller, clientId, asAdmin);
     await this.repo.delete({ id: client.id });
     await this.clients.changed(client.clientId);
@@ -154,7 +154,7 @@ export class ClientManagementService {
   }
 
   async rotateSecret(
-    caller: Caller,
+    caller: ActingUser,
     clientId: string,
     graceSeconds = DEFAULT_GRACE_SECONDS,
   ): Promise<{ client_id: string; client_secret: string; previous_secret_expires_at: string }> {
@@ -168,7 +168,7 @@ export class ClientManagementService {
   }
 }
 
-function check(caller: Caller, kind: { type: ClientType; applicationType: string }, grants: string[], scopes: string[], uris: string[]): void {
+function check(caller: ActingUser, kind: { type: ClientType; applicationType: string }, grants: string[], scopes: string[], uris: string[]): void {
   const errors: FieldError[] = [];
   const a = applicationTypeProblem(kind.type, kind.applicationType);
   if (a) errors.push({ field: 'application_type', message: a });

@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { Auth } from '../auth/auth.decorator.js';
+import { Caller } from '../auth/caller.decorator.js';
+import type { Principal } from '../auth/principal.js';
 import { PageQuery, type Page } from '../platform/http/pagination.js';
 import { CallerService } from './caller.service.js';
 import { ClientManagementService } from './client-management.service.js';
@@ -23,8 +24,8 @@ export class ClientsController {
   @auth()
   @ApiOperation({ summary: 'Your OAuth clients, newest first' })
   @ApiOkResponse({ type: ClientPage })
-  async list(@Req() req: FastifyRequest, @Query() q: PageQuery): Promise<Page<ClientView>> {
-    return this.manage.list(await this.callers.of(req.principal), q.limit ?? 20, q.cursor);
+  async list(@Caller() caller: Principal, @Query() q: PageQuery): Promise<Page<ClientView>> {
+    return this.manage.list(await this.callers.of(caller), q.limit ?? 20, q.cursor);
   }
 
   @Post()
@@ -34,16 +35,16 @@ export class ClientsController {
     description: `With a token, every scope asked must be one the token holds itself (403 insufficient_scope names the rest); the portal session may give any scope the user may hold.`,
   })
   @ApiCreatedResponse({ type: CreatedClientResponse, description: 'The client, with client_secret for confidential clients (shown once)' })
-  async create(@Req() req: FastifyRequest, @Body() dto: CreateClientDto): Promise<ClientView & { client_secret?: string }> {
-    return this.manage.create(await this.callers.of(req.principal), dto);
+  async create(@Caller() caller: Principal, @Body() dto: CreateClientDto): Promise<ClientView & { client_secret?: string }> {
+    return this.manage.create(await this.callers.of(caller), dto);
   }
 
   @Get(':clientId')
   @auth()
   @ApiOperation({ summary: 'One of your clients (no secret)' })
   @ApiOkResponse({ type: ClientResponse })
-  async get(@Req() req: FastifyRequest, @Param('clientId') clientId: string): Promise<ClientView> {
-    return toClientView(await this.manage.get(await this.callers.of(req.principal), clientId));
+  async get(@Caller() caller: Principal, @Param('clientId') clientId: string): Promise<ClientView> {
+    return toClientView(await this.manage.get(await this.callers.of(caller), clientId));
   }
 
   @Patch(':clientId')
@@ -53,8 +54,8 @@ export class ClientsController {
     description: "With a token, the client's resulting scopes must all be ones the token holds (403 insufficient_scope otherwise).",
   })
   @ApiOkResponse({ type: ClientResponse, description: 'The client after the change' })
-  async update(@Req() req: FastifyRequest, @Param('clientId') clientId: string, @Body() dto: UpdateClientDto): Promise<ClientView> {
-    return this.manage.update(await this.callers.of(req.principal), clientId, dto);
+  async update(@Caller() caller: Principal, @Param('clientId') clientId: string, @Body() dto: UpdateClientDto): Promise<ClientView> {
+    return this.manage.update(await this.callers.of(caller), clientId, dto);
   }
 
   @Delete(':clientId')
@@ -62,8 +63,8 @@ export class ClientsController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted; its secrets stop working at once' })
   @ApiOperation({ summary: 'Delete a client' })
-  async remove(@Req() req: FastifyRequest, @Param('clientId') clientId: string): Promise<void> {
-    await this.manage.remove(await this.callers.of(req.principal), clientId);
+  async remove(@Caller() caller: Principal, @Param('clientId') clientId: string): Promise<void> {
+    await this.manage.remove(await this.callers.of(caller), clientId);
   }
 
   @Post(':clientId/secret/rotate')
@@ -74,10 +75,10 @@ export class ClientsController {
   })
   @ApiCreatedResponse({ type: RotatedSecretResponse, description: 'The new secret (shown once)' })
   async rotate(
-    @Req() req: FastifyRequest,
+    @Caller() caller: Principal,
     @Param('clientId') clientId: string,
     @Body() dto: RotateSecretDto,
   ): Promise<{ client_id: string; client_secret: string; previous_secret_expires_at: string }> {
-    return this.manage.rotateSecret(await this.callers.of(req.principal), clientId, dto.grace_period_seconds);
+    return this.manage.rotateSecret(await this.callers.of(caller), clientId, dto.grace_period_seconds);
   }
 }

@@ -1,7 +1,8 @@
-import { Controller, Get, Param, Query, Req } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../auth/auth.decorator.js';
-import type { FastifyRequest } from 'fastify';
+import { Caller } from '../auth/caller.decorator.js';
+import type { Principal } from '../auth/principal.js';
 import { PageQuery, type Page } from '../platform/http/pagination.js';
 import { ProblemError } from '../platform/http/problem.js';
 import { DirectoryService, type DirectoryScope } from './directory.service.js';
@@ -23,11 +24,11 @@ export class UsersController {
   @Auth({ schemes: ['bearer'], scopes: ['users:read'] })
   @ApiOperation({ summary: 'List the users the caller may see, newest first', description: WHO })
   @ApiOkResponse({ type: UserPage })
-  list(@Req() req: FastifyRequest, @Query() q: PageQuery): Promise<Page<UserView>> {
-    const scope = this.directory.scopeNow(req.principal);
+  list(@Caller() caller: Principal, @Query() q: PageQuery): Promise<Page<UserView>> {
+    const scope = this.directory.scopeNow(caller);
     // The hot read (a cached answer that the caller sees everyone) stays one statement.
     if (scope?.all) return this.users.list(q.limit ?? 20, q.cursor);
-    return this.listIn(scope ?? this.directory.scopeOf(req.principal), q);
+    return this.listIn(scope ?? this.directory.scopeOf(caller), q);
   }
 
   /** Declared before ':id' so that "me" is not taken for an id. */
@@ -35,12 +36,11 @@ export class UsersController {
   @Auth({ schemes: ['bearer'], scopes: ['profile'] })
   @ApiOperation({ summary: 'The signed-in user (a token from the authorization code flow with scope profile)' })
   @ApiOkResponse({ type: UserResponse })
-  async me(@Req() req: FastifyRequest): Promise<UserView> {
-    const principal = req.principal;
-    if (!principal || principal.kind !== 'user' || !principal.userId) {
+  async me(@Caller() caller: Principal): Promise<UserView> {
+    if (caller.kind !== 'user' || !caller.userId) {
       throw ProblemError.forbidden('This endpoint needs a token issued to a user (the authorization code flow), not to a client acting for itself');
     }
-    return toUserView(await this.users.get(principal.userId));
+    return toUserView(await this.users.get(caller.userId));
   }
 
   @Get(':id')
@@ -48,8 +48,8 @@ export class UsersController {
   @ApiOperation({ summary: 'One user the caller may see', description: `${WHO} Any other id answers 404, as an unknown one.` })
   @ApiOkResponse({ type: UserResponse })
   @ApiNotFoundResponse({ description: 'No such user, or one the caller may not see' })
-  async get(@Req() req: FastifyRequest, @Param('id') id: string): Promise<UserView> {
-    const scope = await this.directory.scopeOf(req.principal);
+  async get(@Caller() caller: Principal, @Param('id') id: string): Promise<UserView> {
+    const scope = await this.directory.scopeOf(caller);
     if (!scope.all && scope.userId !== id) throw ProblemError.notFound(`User ${id.slice(0, 64)}`);
     return toUserView(await this.users.get(id));
   }

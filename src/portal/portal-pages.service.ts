@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal.js';
-import type { Caller } from '../clients/caller.service.js';
+import type { ActingUser } from '../clients/caller.service.js';
 import { ProblemError } from '../platform/http/problem.js';
 import { SessionsService, type ActiveSession } from '../sessions/sessions.service.js';
+import { sessionPrincipal } from '../sessions/session-auth.js';
 import type { SafeHtml } from '../platform/html/html.js';
 import { sessionNav, type NavItem } from './nav.js';
 import { PAGE_CSP, PAGE_CSP_WITH_SCRIPT, sendErrorPage, sendPage } from '../platform/html/page.js';
@@ -14,7 +15,7 @@ export interface PortalContext {
   active: ActiveSession;
   csrf: string;
   /** For ClientManagementService. */
-  caller: Caller;
+  caller: ActingUser;
   /** For ApiKeysService: the session's user, as a user principal (the same owner checks as a user's token). */
   principal: Principal;
 }
@@ -94,15 +95,7 @@ export class PortalPages {
       active,
       csrf: this.sessions.csrfToken(req, reply, active),
       caller: { userId: user.id, role: user.role, ip: req.ip },
-      principal: {
-        kind: 'user',
-        subject: user.id,
-        userId: user.id,
-        clientId: undefined,
-        scopes: new Set(['clients:manage', 'keys:manage']),
-        scheme: 'session',
-        ip: req.ip,
-      },
+      principal: sessionPrincipal(user, req.ip),
     };
   }
 }

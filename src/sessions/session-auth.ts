@@ -5,7 +5,6 @@ import type { AppConfig } from '../platform/config/config.js';
 import { InjectConfig } from '../platform/config/config.module.js';
 import { SessionsService, type ActiveSession } from './sessions.service.js';
 import type { User } from '../users/user.entity.js';
-import { readCookie } from '../platform/http/cookies.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
 import { ResourceAuthError } from '../auth/resource-auth.error.js';
@@ -51,7 +50,7 @@ export class SessionAuth implements Authenticator {
 
   /** True when the request carries a well-formed session cookie (valid or not). */
   present(req: FastifyRequest): boolean {
-    return readCookie(req.headers.cookie, this.sessions.sessionCookie) !== undefined;
+    return this.sessions.cookieSent(req);
   }
 
   async authenticate(req: FastifyRequest, reply: FastifyReply): Promise<Principal> {
@@ -107,7 +106,7 @@ export class PortalSessionAuth implements Authenticator {
   constructor(private readonly sessions: SessionsService) {}
 
   present(req: FastifyRequest): boolean {
-    return readCookie(req.headers.cookie, this.sessions.sessionCookie) !== undefined;
+    return this.sessions.cookieSent(req);
   }
 
   async authenticate(req: FastifyRequest): Promise<Principal> {

@@ -64,6 +64,11 @@ export class SessionsService {
     if (Math.random() < 0.01) await this.sessions.delete({ expiresAt: LessThan(new Date()) });
   }
 
+  /** True when the request carries a session cookie (valid or not): the session schemes' `present`. */
+  cookieSent(req: FastifyRequest): boolean {
+    return readCookie(req.headers.cookie, this.sessionCookie) !== undefined;
+  }
+
   /** The live session of this request, with its user; undefined when signed out or expired. */
   async current(req: FastifyRequest): Promise<ActiveSession | undefined> {
     const token = readCookie(req.headers.cookie, this.sessionCookie);

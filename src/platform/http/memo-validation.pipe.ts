@@ -22,6 +22,8 @@ export class MemoValidationPipe extends ValidationPipe {
   private readonly memo = new WeakMap<Type<unknown>, Map<string, Flat>>();
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // @Caller() and other custom parameters are not validated (validateCustomDecorators is off): skip the walk.
+    if (metadata.type === 'custom') return value;
     const metatype = metadata.metatype;
     if (metadata.type !== 'query' || metadata.data !== undefined || !metatype || value === null || typeof value !== 'object' || !this.toValidate(metadata)) {
       return super.transform(value, metadata);

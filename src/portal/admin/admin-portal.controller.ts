@@ -6,7 +6,7 @@ import { ApiKeysService } from '../../api-keys/api-keys.service.js';
 import { AuditService, type AuditFilter } from '../../audit/audit.service.js';
 import { AdminPage } from '../../auth/auth.decorator.js';
 import { sessionPrincipal } from '../../sessions/session-auth.js';
-import type { Caller } from '../../clients/caller.service.js';
+import type { ActingUser } from '../../clients/caller.service.js';
 import { ClientManagementService } from '../../clients/client-management.service.js';
 import { ProblemError } from '../../platform/http/problem.js';
 import { SessionsService, type ActiveSession } from '../../sessions/sessions.service.js';
@@ -29,7 +29,7 @@ const ACTIONS: Record<string, UserChanges> = {
 
 interface Gate {
   active: ActiveSession;
-  caller: Caller;
+  caller: ActingUser;
   csrf: string;
 }
 
