@@ -3,7 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HeaderAPIKeyStrategy } from 'passport-headerapikey';
 import type { Authenticator } from '../auth/authenticator.js';
-import { runStrategy, type StrategyRun } from '../auth/passport-run.js';
+import { StrategyRunner } from '../auth/passport-run.js';
 import type { Principal } from '../auth/principal.js';
 import { ResourceAuthError } from '../auth/resource-auth.error.js';
 import type { AppConfig } from '../platform/config/config.js';
@@ -39,17 +39,17 @@ export class ApiKeyAuthenticator implements Authenticator {
   readonly challenge = 'ApiKey';
   readonly noun = 'API key';
   readonly how = HOW_KEY;
-  private readonly run: StrategyRun<Principal>;
+  private readonly run: StrategyRunner<Principal>;
   private readonly deprecationLink: string;
 
   constructor(strategy: ApiKeyStrategy, @InjectConfig() config: AppConfig) {
     this.deprecationLink = `<${config.publicUrl}/docs#/Data>; rel="deprecation"; type="text/html"`;
-    this.run = {
+    this.run = new StrategyRunner<Principal>({
       strategy,
       verifyField: 'verify',
       verify: (key) => strategy.validate(key),
       refuse: () => ResourceAuthError.malformed(`The API key could not be read: ${HOW_KEY}`, 'ApiKey'),
-    };
+    });
   }
 
   present(req: FastifyRequest): boolean {
@@ -72,6 +72,6 @@ export class ApiKeyAuthenticator implements Authenticator {
     const where = headerKey !== undefined ? 'X-API-Key header' : 'api_key query parameter';
     if (Array.isArray(value)) throw ResourceAuthError.badRequest(`The ${where} was given more than once; send one API key`, 'ApiKey');
     if (typeof value !== 'string' || value.trim() === '') throw ResourceAuthError.malformed(`The ${where} is empty: ${HOW_KEY}`, 'ApiKey');
-    return runStrategy(this.run, { headers: { [API_KEY_HEADER]: value } });
+    return this.run.run({ headers: { [API_KEY_HEADER]: value } });
   }
 }

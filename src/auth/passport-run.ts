@@ -1,9 +1,13 @@
 /**
- * A passport strategy's own `authenticate()` run the way passport's middleware runs it: on a
- * per-request copy of the strategy whose `success`, `fail` and `error` actions settle the answer. Two
- * differences from passport.authenticate(): the strategy's verify callback is `verify`, which may
- * answer synchronously (a credential answered from memory costs no promise), and the answer is
- * returned rather than written to `req.user`.
+ * A passport strategy's own `authenticate()` run the way passport's middleware runs it: on a copy of
+ * the strategy whose `success`, `fail` and `error` actions settle the answer. Differences from
+ * passport.authenticate(): the strategy's verify callback is `verify`, which may answer synchronously
+ * (a credential answered from memory costs no promise), and the answer is returned rather than written
+ * to `req.user`.
+ *
+ * The copy is made once per strategy, not per request: `authenticate()` is synchronous up to the
+ * verify step, so one call's outcome is read back before any other call can start. A verify step that
+ * needs I/O hands back its promise, which is the answer; the strategy's callback is then not used.
  */
 type Done<T> = (err: unknown, user?: T | false) => void;
 
@@ -18,47 +22,53 @@ export interface StrategyRun<T> {
   readonly refuse: (challenge: unknown, status?: number) => Error;
 }
 
-export function runStrategy<T>(run: StrategyRun<T>, req: object): T | Promise<T> {
-  let settled = false;
-  let value: T | undefined;
-  let failure: unknown;
-  let resolve: ((v: T) => void) | undefined;
-  let reject: ((e: unknown) => void) | undefined;
-  const settle = (v: T | undefined, e: unknown): void => {
-    if (settled) return;
-    settled = true;
-    value = v;
-    failure = e;
-    if (e !== undefined) reject?.(e);
-    else resolve?.(v as T);
-  };
-  const copy = Object.create(run.strategy) as Record<string, unknown> & { authenticate(req: object, options: object): void };
-  copy[run.verifyField] = (credential: string, done: Done<T>): void => {
-    let answer: T | Promise<T>;
-    try {
-      answer = run.verify(credential);
-    } catch (err) {
-      return done(err);
-    }
-    if (answer instanceof Promise)
-      answer.then(
-        (u) => done(null, u),
-        (err: unknown) => done(err),
-      );
-    else done(null, answer);
-  };
-  copy.success = (user: T): void => settle(user, undefined);
-  copy.fail = (challenge: unknown, status?: number): void => settle(undefined, run.refuse(challenge, status));
-  copy.error = (err: unknown): void => settle(undefined, err ?? new Error('the strategy failed'));
-  copy.redirect = copy.pass = (): void => settle(undefined, new Error('a credential strategy may not redirect or pass'));
-  copy.authenticate(req, {});
-  if (settled) {
-    // eslint-disable-next-line @typescript-eslint/only-throw-error -- what the strategy or verify step raised, as it is
-    if (failure !== undefined) throw failure;
-    return value as T;
+const UNSETTLED = 0;
+const SUCCESS = 1;
+const FAILURE = 2;
+const PENDING = 3;
+
+/** Runs one strategy; `run(req)` answers the credential the strategy reads from `req`. */
+export class StrategyRunner<T> {
+  private readonly copy: { authenticate(req: object, options: object): void };
+  private state = UNSETTLED;
+  private value: T | Promise<T> | undefined;
+  private failure: unknown;
+
+  constructor(spec: StrategyRun<T>) {
+    const copy = Object.create(spec.strategy) as Record<string, unknown> & { authenticate(req: object, options: object): void };
+    copy[spec.verifyField] = (credential: string, done: Done<T>): void => {
+      let answer: T | Promise<T>;
+      try {
+        answer = spec.verify(credential);
+      } catch (err) {
+        return done(err);
+      }
+      if (answer instanceof Promise) this.settle(PENDING, answer, undefined);
+      else done(null, answer);
+    };
+    copy.success = (user: T): void => this.settle(SUCCESS, user, undefined);
+    copy.fail = (challenge: unknown, status?: number): void => this.settle(FAILURE, undefined, spec.refuse(challenge, status));
+    copy.error = (err: unknown): void => this.settle(FAILURE, undefined, err ?? new Error('the strategy failed'));
+    copy.redirect = copy.pass = (): void => this.settle(FAILURE, undefined, new Error('a credential strategy may not redirect or pass'));
+    this.copy = copy;
   }
-  return new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
+
+  run(req: object): T | Promise<T> {
+    this.state = UNSETTLED;
+    this.value = undefined;
+    this.failure = undefined;
+    this.copy.authenticate(req, {});
+    const { state, value, failure } = this;
+    this.value = this.failure = undefined;
+    if (state === SUCCESS || state === PENDING) return value as T | Promise<T>;
+    if (state === FAILURE) throw failure;
+    throw new Error('the strategy did not answer');
+  }
+
+  private settle(state: number, value: T | Promise<T> | undefined, failure: unknown): void {
+    if (this.state !== UNSETTLED) return;
+    this.state = state;
+    this.value = value;
+    this.failure = failure;
+  }
 }

@@ -7,7 +7,7 @@ import type { AccessTokenClaims } from './access-token.service.js';
 import { LiveAccessTokens } from './live-access-tokens.service.js';
 import { AuthMemo } from '../auth/auth-memo.js';
 import type { Authenticator } from '../auth/authenticator.js';
-import { runStrategy, type StrategyRun } from '../auth/passport-run.js';
+import { StrategyRunner } from '../auth/passport-run.js';
 import type { Principal } from '../auth/principal.js';
 import { ResourceAuthError } from '../auth/resource-auth.error.js';
 
@@ -94,15 +94,15 @@ export class BearerAuthenticator implements Authenticator {
   readonly challenge = 'Bearer';
   readonly noun = 'access token';
   readonly how = HOW;
-  private readonly run: StrategyRun<Principal>;
+  private readonly run: StrategyRunner<Principal>;
 
   constructor(strategy: BearerStrategy) {
-    this.run = {
+    this.run = new StrategyRunner<Principal>({
       strategy,
       verifyField: '_verify',
       verify: (token) => strategy.validate(token),
       refuse: () => ResourceAuthError.invalidToken('The access token is not valid; request a new one'),
-    };
+    });
   }
 
   present(req: FastifyRequest): boolean {
@@ -114,6 +114,6 @@ export class BearerAuthenticator implements Authenticator {
     if (!m) throw ResourceAuthError.malformed(`The Authorization header is malformed: ${HOW}`);
     // The strategy reads the header (its canonical form: passport-http-bearer splits on one space) and
     // calls its verify step; a token checked in full within the last second is answered from memory.
-    return runStrategy(this.run, { headers: { authorization: `Bearer ${m[1]}` } });
+    return this.run.run({ headers: { authorization: `Bearer ${m[1]}` } });
   }
 }
