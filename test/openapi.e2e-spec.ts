@@ -183,6 +183,8 @@ describe('the OpenAPI document is valid and true', () => {
       await conforming(200, 'GET', '/.well-known/oauth-authorization-server', '/.well-known/oauth-authorization-server');
       await conforming(200, 'GET', '/.well-known/openid-configuration', '/.well-known/openid-configuration');
       await conforming(200, 'GET', '/.well-known/jwks.json', '/.well-known/jwks.json');
+      await conforming(200, 'GET', '/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource');
+      await conforming(200, 'GET', '/.well-known/oauth-protected-resource/v1', '/.well-known/oauth-protected-resource/v1');
     });
 
     it('the code flow: consent page, tokens, refresh, /v1/users/me, introspection, revocation', async () => {
