@@ -7,6 +7,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ApiKeyAuthenticator } from './api-keys/api-key.strategy.js';
 import { BearerAuthenticator } from './oauth/bearer.strategy.js';
+import { ProtectedResourceService } from './oauth/protected-resource.service.js';
 import { PortalSessionAuth, SessionAuth } from './sessions/session-auth.js';
 import { CallerRoleCheck } from './clients/caller-role-check.js';
 import { ApiKeyRateLimiter } from './api-keys/api-key-rate-limiter.js';
@@ -40,6 +41,7 @@ export class AppModule {
           authenticators: [BearerAuthenticator, ApiKeyAuthenticator, SessionAuth, PortalSessionAuth],
           roleCheck: CallerRoleCheck,
           rateLimiters: [ApiKeyRateLimiter],
+          resourceMetadata: ProtectedResourceService,
         }),
         OAuthModule,
         ClientsModule,

@@ -49,7 +49,8 @@ describe('Bearer access tokens on the APIs (RFC 6750, RFC 9068)', () => {
   it('answers no credentials with 401 and a bare challenge, no error code [C37]', async () => {
     const res = await users();
     expect(res.status).toBe(401);
-    expect(challenge(res)).toBe('Bearer realm="gatehouse"');
+    // RFC 9728 5.1: the challenge names the API's protected-resource metadata, and nothing else.
+    expect(challenge(res)).toBe(`Bearer realm="gatehouse", resource_metadata="${app.url}/.well-known/oauth-protected-resource/v1"`);
     expect((await body(res)).error_description).toContain('Authorization: Bearer <token>');
   });
 

@@ -153,6 +153,26 @@ describe('on PostgreSQL (DATABASE_URL)', () => {
     failed(await cli(['clients:directory', '--client-id', 'x', '--access', 'all', '--json'], env), 2, /--access must be one of whole, owner/);
   }, 180_000);
 
+  it('clients:resource-server marks a confidential client a resource server and back, refuses a public one, and audits', async () => {
+    const made = json(await cli(['clients:create', '--name', 'Orders API', '--json'], env));
+    const flag = async (id: unknown) =>
+      (await query<{ resource_server: boolean }>('SELECT resource_server FROM clients WHERE client_id = $1', [id]))[0].resource_server;
+    expect(await flag(made.client_id)).toBe(false);
+    const set = (id: unknown, introspect: string) => cli(['clients:resource-server', '--client-id', String(id), '--introspect', introspect, '--json'], env);
+    expect(json(await set(made.client_id, 'any'))).toEqual({ client_id: made.client_id, resource_server: true });
+    expect(await flag(made.client_id)).toBe(true);
+    const audited = await query<{ details: unknown }>(`SELECT details FROM audit_events WHERE type = 'client.updated' AND target = $1`, [made.client_id]);
+    expect(audited).toEqual([{ details: { via: 'cli', resource_server: true } }]);
+    expect(json(await set(made.client_id, 'own'))).toEqual({ client_id: made.client_id, resource_server: false });
+    expect(await flag(made.client_id)).toBe(false);
+
+    const pub = json(await cli(['clients:create', '--name', 'SPA', '--type', 'public', '--redirect-uris', 'https://spa.example.com/cb', '--json'], env));
+    failed(await set(pub.client_id, 'any'), 1, /only a confidential client can be a resource server/);
+    expect(await flag(pub.client_id)).toBe(false);
+    failed(await set('nope', 'any'), 1, /No client has the client_id nope/);
+    failed(await set(made.client_id, 'all'), 2, /--introspect must be one of any, own/);
+  }, 180_000);
+
   it('keys:create prints { id, key }; the key opens the Data API; only its digest is stored', async () => {
     const made = json(
       await cli(['keys:create', '--owner', 'dev@example.com', '--name', 'nightly', '--scopes', 'data:read data:write', '--expires-in', '3600', '--json'], env),

@@ -183,6 +183,8 @@ describe('the OpenAPI document is valid and true', () => {
       await conforming(200, 'GET', '/.well-known/oauth-authorization-server', '/.well-known/oauth-authorization-server');
       await conforming(200, 'GET', '/.well-known/openid-configuration', '/.well-known/openid-configuration');
       await conforming(200, 'GET', '/.well-known/jwks.json', '/.well-known/jwks.json');
+      await conforming(200, 'GET', '/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource');
+      await conforming(200, 'GET', '/.well-known/oauth-protected-resource/v1', '/.well-known/oauth-protected-resource/v1');
     });
 
     it('the code flow: consent page, tokens, refresh, /v1/users/me, introspection, revocation', async () => {
@@ -267,7 +269,7 @@ describe('the OpenAPI document is valid and true', () => {
       await conforming(200, 'GET', '/v1/admin/clients', '/v1/admin/clients', { bearer: s.admin });
       await conforming(200, 'PATCH', '/v1/admin/clients/{clientId}', `/v1/admin/clients/${s.appClientId}`, {
         bearer: s.admin,
-        json: { directory_access: true },
+        json: { directory_access: true, resource_server: true },
       });
       await conforming(200, 'GET', '/v1/admin/api-keys', '/v1/admin/api-keys', { bearer: s.admin });
       await conforming(204, 'DELETE', '/v1/admin/api-keys/{id}', `/v1/admin/api-keys/${s.keyId}`, { bearer: s.admin });

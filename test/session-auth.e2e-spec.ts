@@ -126,7 +126,7 @@ describe('portal session on the management API', () => {
     for (const path of ['/v1/admin/users', '/v1/admin/clients', '/v1/admin/api-keys', '/v1/admin/audit-events']) {
       const res = await send(admin.agent, 'GET', path);
       expect(res.status).toBe(401);
-      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="gatehouse"');
+      expect(res.headers.get('www-authenticate')).toBe(`Bearer realm="gatehouse", resource_metadata="${app.url}/.well-known/oauth-protected-resource/v1"`);
     }
     // Nor on Bearer-only resources.
     expect((await send(admin.agent, 'GET', '/v1/users')).status).toBe(401);
@@ -200,7 +200,7 @@ describe('portal session on the management API', () => {
     garbage.cookies.set('gh_session', 'x');
     const none = await send(garbage, 'GET', '/v1/clients');
     expect(none.status).toBe(401);
-    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="gatehouse"');
+    expect(none.headers.get('www-authenticate')).toBe(`Bearer realm="gatehouse", resource_metadata="${app.url}/.well-known/oauth-protected-resource/v1"`);
   });
 
   it('documents the session on the management operations as the x-gatehouse-session extension, not a scheme Swagger UI would offer', async () => {

@@ -1,10 +1,11 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AUTH_KEY, PUBLIC_KEY, type AuthOptions } from './auth.decorator.js';
 import { AUTHENTICATORS, RATE_LIMITERS, ROLE_CHECK, type Authenticator, type RateLimiter, type RoleCheck } from './authenticator.js';
 import { RequestPrincipal, type Principal } from './principal.js';
 import { ResourceAuthError } from './resource-auth.error.js';
+import { RESOURCE_METADATA, type ResourceMetadataLocator } from './resource-metadata.js';
 import { SignInRequired } from './sign-in-required.js';
 
 /** RFC 6750 2.3 is not supported: a token in the URL leaks into logs and histories. */
@@ -12,7 +13,17 @@ const TOKEN_IN_URL =
   "Access tokens are not accepted in the URL (they leak into logs); send the header 'Authorization: Bearer <token>' with a token from POST /oauth2/token";
 
 /** What the decorators say about one handler, resolved once (metadata is fixed at startup). */
-type RouteAuth = { public: true } | { public: false; options: AuthOptions; strong: Authenticator[]; weak: Authenticator[]; limiter: RateLimiter | undefined };
+type RouteAuth =
+  | { public: true }
+  | {
+      public: false;
+      options: AuthOptions;
+      strong: Authenticator[];
+      weak: Authenticator[];
+      limiter: RateLimiter | undefined;
+      /** RFC 9728: the metadata URL its Bearer challenges name, when the route is a protected resource. */
+      resourceMetadata?: string;
+    };
 type GuardedRoute = Extract<RouteAuth, { public: false }>;
 
 /**
@@ -35,6 +46,7 @@ export class AuthGuard implements CanActivate {
     @Inject(AUTHENTICATORS) authenticators: Authenticator[],
     @Inject(ROLE_CHECK) private readonly roles: RoleCheck,
     @Inject(RATE_LIMITERS) limiters: RateLimiter[],
+    @Optional() @Inject(RESOURCE_METADATA) private readonly resourceMetadata?: ResourceMetadataLocator,
   ) {
     this.byScheme = new Map(authenticators.map((a) => [a.scheme, a]));
     this.allStrong = authenticators.filter((a) => !a.weak);
@@ -49,6 +61,8 @@ export class AuthGuard implements CanActivate {
     const req = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     if (route.options.page) return this.page(req, reply, route);
+    // Before anything can refuse: every RFC 6750 challenge of this request, from here or the handler, names it.
+    if (route.resourceMetadata !== undefined) req.resourceMetadata = route.resourceMetadata;
     const [authenticator, principal] = this.authenticate(req, reply, route);
     return principal instanceof Promise
       ? principal.then((p) => this.admit(req, reply, route, authenticator, p))
@@ -95,6 +109,9 @@ export class AuthGuard implements CanActivate {
     let route = handlers.get(handler);
     if (!route) {
       route = this.resolve([handler, controller], `${controller.name}.${handler.name}`);
+      // The path decides (a handler's paths share their prefix): resolved once, with the first request.
+      const path = context.switchToHttp().getRequest<FastifyRequest>().routeOptions.url;
+      if (!route.public && !route.options.page && path !== undefined) route.resourceMetadata = this.resourceMetadata?.urlFor(path);
       handlers.set(handler, route);
     }
     return route;

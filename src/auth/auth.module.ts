@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AuthGuard } from './auth.guard.js';
 import { AUTHENTICATORS, RATE_LIMITERS, ROLE_CHECK, type Authenticator, type RateLimiter, type RoleCheck } from './authenticator.js';
+import { RESOURCE_METADATA, type ResourceMetadataLocator } from './resource-metadata.js';
 
 export interface AuthModuleOptions {
   /** The modules that export what the authenticators, the role check and the rate limiters need. */
@@ -13,6 +14,8 @@ export interface AuthModuleOptions {
   roleCheck: Type<RoleCheck>;
   /** One class per `@Auth({ rateLimit })` policy. */
   rateLimiters: Type<RateLimiter>[];
+  /** Where the protected resources' RFC 9728 metadata is (the `resource_metadata` of their Bearer challenges); none: no such parameter. */
+  resourceMetadata?: Type<ResourceMetadataLocator>;
 }
 
 /**
@@ -33,6 +36,7 @@ export class AuthModule {
         { provide: AUTHENTICATORS, useFactory: (...authenticators: Authenticator[]) => authenticators, inject: options.authenticators },
         { provide: ROLE_CHECK, useExisting: options.roleCheck },
         { provide: RATE_LIMITERS, useFactory: (...limiters: RateLimiter[]) => limiters, inject: options.rateLimiters },
+        ...(options.resourceMetadata ? [options.resourceMetadata, { provide: RESOURCE_METADATA, useExisting: options.resourceMetadata }] : []),
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
     };

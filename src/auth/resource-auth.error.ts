@@ -1,4 +1,5 @@
-import { type ErrorResponse, type HttpShapedError, safeDescription } from '../platform/http/http-error.js';
+import type { FastifyRequest } from 'fastify';
+import { type ErrorResponse, type ErrorStyle, type HttpShapedError, safeDescription } from '../platform/http/http-error.js';
 
 /**
  * RFC 6750 section 3 errors of protected resources. The status, the `WWW-Authenticate` challenge and
@@ -57,20 +58,22 @@ export class ResourceAuthError extends Error implements HttpShapedError {
   }
 
   /** The same RFC 6750 answer on every endpoint: status, challenge, JSON body. */
-  toResponse(): ErrorResponse {
+  toResponse(_style?: ErrorStyle, req?: FastifyRequest): ErrorResponse {
     return {
       status: this.status,
-      headers: { 'WWW-Authenticate': this.challenge(), 'Cache-Control': 'no-store' },
+      headers: { 'WWW-Authenticate': this.challenge(req?.resourceMetadata), 'Cache-Control': 'no-store' },
       body: { error: this.code, error_description: this.description },
     };
   }
 
-  challenge(): string {
+  /** With `resourceMetadata` (RFC 9728 5.1, the protected resource's metadata URL) on a Bearer challenge. */
+  challenge(resourceMetadata?: string): string {
     const parts = [`realm="gatehouse"`];
     if (this.withErrorInChallenge) {
       parts.push(`error="${this.code}"`, `error_description="${safeDescription(this.description)}"`);
       if (this.scope) parts.push(`scope="${this.scope}"`);
     }
+    if (resourceMetadata !== undefined && this.scheme === 'Bearer') parts.push(`resource_metadata="${safeDescription(resourceMetadata)}"`);
     return `${this.scheme} ${parts.join(', ')}`;
   }
 }

@@ -31,6 +31,7 @@ export function clientText(c: ClientView): string[] {
     `grant_types:   ${c.grant_types.join(' ')}`,
     `scopes:        ${c.scopes.join(' ')}`,
     `redirect_uris: ${c.redirect_uris.join(' ') || '(none)'}`,
+    `resource_server: ${c.resource_server ? 'yes (may introspect any access token of the API audience)' : 'no'}`,
     `created_at:    ${c.created_at}`,
   ];
 }

@@ -5,7 +5,7 @@ import { ClientsService } from '../clients/clients.service.js';
 import { ChangeBusModule } from '../platform/change-bus/change-bus.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { UsersService } from '../users/users.service.js';
-import { applicationTypeProblem, grantsProblem, redirectUrisProblem, scopesProblem } from '../clients/client-rules.js';
+import { applicationTypeProblem, grantsProblem, redirectUrisProblem, resourceServerProblem, scopesProblem } from '../clients/client-rules.js';
 import { CliError, command, list, oneOf, optional, problem, required } from './command.js';
 import { CLI_LINEAGE } from '../clients/lineage.js';
 
@@ -15,6 +15,8 @@ const DEFAULT_SCOPES = 'users:read data:read';
 const MAX_NAME = 200;
 /** --directory-access: what the client's own tokens with users:read see on GET /v1/users (see DirectoryService). */
 const ACCESS = ['whole', 'owner'] as const;
+/** --introspect: any access token of the API audience (a resource server), or only the client's own tokens. */
+const INTROSPECT = ['any', 'own'] as const;
 
 export const clientsCreate = command({
   imports: [UsersModule, ClientsModule],
@@ -66,6 +68,31 @@ export const clientsDirectory = command({
     return {
       json: { client_id: client.clientId, directory_access: directoryAccess },
       text: [`${client.name} (${client.clientId}): its own tokens with users:read now see ${directoryAccess ? 'every user' : "only its owner's record"}`],
+    };
+  },
+});
+
+export const clientsResourceServer = command({
+  imports: [ChangeBusModule, UsersModule, ClientsModule],
+  parse(flags) {
+    return { clientId: required(flags, 'client-id'), introspect: oneOf('introspect', required(flags, 'introspect'), INTROSPECT) };
+  },
+  async run({ app }, { clientId, introspect }) {
+    const clients = app.get(ClientsService);
+    const client = await clients.findByClientId(clientId);
+    if (!client) throw new CliError(`No client has the client_id ${clientId.slice(0, 80)}`);
+    const resourceServer = introspect === 'any';
+    const refused = resourceServer ? resourceServerProblem(client.type) : undefined;
+    if (refused) throw new CliError(`${client.clientId}: ${refused}`);
+    if (client.resourceServer !== resourceServer) {
+      await clients.update(client, { resourceServer });
+      await app.get(AuditService).record({ type: 'client.updated', target: client.clientId, details: { via: 'cli', resource_server: resourceServer } });
+    }
+    return {
+      json: { client_id: client.clientId, resource_server: resourceServer },
+      text: [
+        `${client.name} (${client.clientId}): at POST /oauth2/introspect it may now ask about ${resourceServer ? 'any access token issued for the API audience (a resource server)' : 'its own tokens only'}`,
+      ],
     };
   },
 });

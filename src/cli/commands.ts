@@ -78,6 +78,12 @@ export const COMMANDS: Readonly<Record<string, CommandInfo>> = {
     flags: ['client-id', 'access'],
     load: async () => (await clients()).clientsDirectory,
   },
+  'clients:resource-server': {
+    summary: 'Mark a confidential client a resource server, which may introspect any access token of the API audience (any), or not (own)',
+    usage: '--client-id ID --introspect any|own',
+    flags: ['client-id', 'introspect'],
+    load: async () => (await clients()).clientsResourceServer,
+  },
   'clients:list': {
     summary: `OAuth clients, newest first (at most ${CLIENTS_LIST_LIMIT}); --owner narrows to one user's`,
     usage: '[--owner EMAIL]',

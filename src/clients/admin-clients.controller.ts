@@ -33,18 +33,20 @@ export class AdminClientsController {
   @Patch(':clientId')
   @auth()
   @ApiOperation({
-    summary: "Disable or enable anyone's client; allow it the whole user directory",
+    summary: "Disable or enable anyone's client; allow it the whole user directory; mark it a resource server",
     description:
-      "A disabled client gets no tokens, and the access tokens it already holds are refused at once, on every instance. `directory_access: true` lets the client's own tokens (client credentials, with users:read) list every user on GET /v1/users; otherwise they see only the owner's record (clients owned by an admin, or made by an operator with no owner, see everyone anyway). Send one field or both.",
+      "A disabled client gets no tokens, and the access tokens it already holds are refused at once, on every instance. `directory_access: true` lets the client's own tokens (client credentials, with users:read) list every user on GET /v1/users; otherwise they see only the owner's record (clients owned by an admin, or made by an operator with no owner, see everyone anyway). `resource_server: true` (confidential clients only; a public client is 400) lets the client introspect any access token issued for the API audience at POST /oauth2/introspect, so an API that is not Gatehouse can honour revocation before expiry; otherwise it introspects only its own tokens. Send any of the fields.",
   })
   @ApiOkResponse({ type: ClientResponse, description: 'The client after the change' })
   @ApiNotFoundResponse({ description: 'No such client' })
   async update(@Caller() caller: Principal, @Param('clientId') clientId: string, @Body() dto: AdminClientUpdate): Promise<ClientView> {
     const admin = await this.callers.of(caller);
     let view: ClientView | undefined;
+    // First the one change that can be refused (a public client), so a refusal leaves nothing half done.
+    if (dto.resource_server !== undefined) view = await this.manage.setResourceServer(admin, clientId, dto.resource_server);
     if (dto.status !== undefined) view = await this.manage.setStatus(admin, clientId, dto.status);
     if (dto.directory_access !== undefined) view = await this.manage.setDirectoryAccess(admin, clientId, dto.directory_access);
-    if (!view) throw ProblemError.badRequest('Nothing to change: send status and/or directory_access');
+    if (!view) throw ProblemError.badRequest('Nothing to change: send status, directory_access and/or resource_server');
     return view;
   }
 

@@ -7,7 +7,7 @@ import { ProblemError, type FieldError } from '../platform/http/problem.js';
 import { CallerService, type ActingUser } from './caller.service.js';
 import { Client, type ClientType, type GrantType } from './client.entity.js';
 import { CreateClientDto, toClientView, UpdateClientDto, type ClientView } from './client.dto.js';
-import { applicationTypeProblem, grantsProblem, redirectUrisProblem, scopesProblem } from './client-rules.js';
+import { applicationTypeProblem, grantsProblem, redirectUrisProblem, resourceServerProblem, scopesProblem } from './client-rules.js';
 import { ClientsService } from './clients.service.js';
 import { auditLineage, refuseMoreThanHeld } from './lineage.js';
 import { containsPattern } from '../platform/database/like.js';
@@ -80,6 +80,27 @@ export class ClientManagementService {
         target: client.clientId,
         ip: admin.ip,
         details: { directory_access: allowed },
+      });
+    }
+    return toClientView(await this.get(admin, clientId, true));
+  }
+
+  /**
+   * Admins: mark a confidential client as a resource server of the API audience (it may introspect
+   * any access token issued for it), or take that back. A public client is refused (400).
+   */
+  async setResourceServer(admin: ActingUser, clientId: string, on: boolean): Promise<ClientView> {
+    const client = await this.get(admin, clientId, true);
+    const problem = on ? resourceServerProblem(client.type) : undefined;
+    if (problem) throw ProblemError.badRequest(`Client ${client.clientId}: ${problem}`);
+    if (client.resourceServer !== on) {
+      await this.clients.update(client, { resourceServer: on });
+      void this.audit.record({
+        type: 'client.updated',
+        actorUserId: admin.userId,
+        target: client.clientId,
+        ip: admin.ip,
+        details: { resource_server: on },
       });
     }
     return toClientView(await this.get(admin, clientId, true));

@@ -65,3 +65,10 @@ export function applicationTypeProblem(type: ClientType, applicationType: string
   if (applicationType === 'native' && type !== 'public') return 'only a public client can be a native app (a native app cannot keep a client secret)';
   return undefined;
 }
+
+/** A resource server introspects with its secret: a public client has none (and anyone could act as it). */
+export function resourceServerProblem(type: ClientType): string | undefined {
+  if (type !== 'confidential')
+    return 'only a confidential client can be a resource server: introspection needs the client secret, which a public client does not have';
+  return undefined;
+}

@@ -94,7 +94,8 @@ export class AdminClientQuery extends PageQuery {
 
 /**
  * PATCH /v1/admin/clients/{client_id}: disable a client (no new tokens, its access tokens refused at
- * once) or enable it again; allow its own tokens the whole user directory, or take that back.
+ * once) or enable it again; allow its own tokens the whole user directory, or take that back; mark
+ * it a resource server (it may introspect any access token of the API audience), or take that back.
  */
 export class AdminClientUpdate {
   @ApiPropertyOptional({ enum: ['active', 'disabled'] })
@@ -109,6 +110,14 @@ export class AdminClientUpdate {
   @IsOptional()
   @IsBoolean()
   directory_access?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'true: a resource server of the API audience (API_AUDIENCE): at POST /oauth2/introspect the client may introspect any access token issued for it, not only its own (confidential clients only: a public client is 400). Admins only.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  resource_server?: boolean;
 }
 
 export interface ClientView extends Provenance {
@@ -123,6 +132,8 @@ export interface ClientView extends Provenance {
   status: string;
   /** Set by admins: the client's own tokens may list the whole user directory. */
   directory_access: boolean;
+  /** Set by admins: the client may introspect any access token of the API audience. */
+  resource_server: boolean;
   created_at: string;
   updated_at: string;
 }
@@ -139,6 +150,7 @@ export function toClientView(c: Client): ClientView {
     owner_id: c.ownerId,
     status: c.status,
     directory_access: c.directoryAccess,
+    resource_server: c.resourceServer,
     created_at: c.createdAt.toISOString(),
     updated_at: c.updatedAt.toISOString(),
     ...provenanceOf(c),

@@ -80,6 +80,13 @@ export class Client {
   @Column({ name: 'directory_access', type: 'boolean', default: false })
   directoryAccess: boolean;
 
+  /**
+   * Set by admins only, on confidential clients: a resource server of the API audience, which may
+   * introspect any access token issued for it (not only its own). See RevocationService.introspect.
+   */
+  @Column({ name: 'resource_server', type: 'boolean', default: false })
+  resourceServer: boolean;
+
   @OneToMany(() => ClientSecret, (s) => s.client)
   secrets?: Relation<ClientSecret>[];
 

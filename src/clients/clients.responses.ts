@@ -68,6 +68,9 @@ export class ClientResponse extends ProvenanceResponse {
   @ApiProperty({ type: Boolean, description: "Set by admins: the client's own tokens may list the whole user directory" })
   directory_access: boolean;
 
+  @ApiProperty({ type: Boolean, description: 'Set by admins: a resource server, which may introspect any access token issued for the API audience' })
+  resource_server: boolean;
+
   @ApiProperty({ type: String, format: 'date-time' })
   created_at: string;
 

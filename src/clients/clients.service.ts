@@ -155,7 +155,7 @@ export class ClientsService implements OnModuleInit {
   /** Changes stored fields of a client and drops it (only it) from every instance's cache. */
   async update(
     client: Pick<Client, 'id' | 'clientId'>,
-    fields: Partial<Pick<Client, 'name' | 'grantTypes' | 'scopes' | 'redirectUris' | 'applicationType' | 'status' | 'directoryAccess'>>,
+    fields: Partial<Pick<Client, 'name' | 'grantTypes' | 'scopes' | 'redirectUris' | 'applicationType' | 'status' | 'directoryAccess' | 'resourceServer'>>,
   ): Promise<void> {
     await this.clients.update({ id: client.id }, fields);
     await this.changed(client.clientId);

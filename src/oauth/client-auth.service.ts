@@ -18,6 +18,12 @@ const BAD_CREDENTIALS =
   'Client authentication failed: check that client_id and client_secret are correct (the secret is shown once, when the client is created or its secret rotated)';
 const NO_SECRET =
   'Client authentication failed: send the client_secret (form body or HTTP Basic) with client_id; only public clients may send client_id alone, and check that client_id is correct';
+/** HTTP Basic with an empty password (RFC 7617 allows it): a public client naming itself, or a confidential client that forgot its secret. */
+const EMPTY_BASIC_SECRET =
+  'Client authentication failed: the password (client_secret) in the Authorization: Basic header is empty; only a public client may send its client_id with an empty password, a confidential client sends its client_secret there; check also that client_id is correct';
+/** Nothing names the client: say what each kind of client sends (a public client has no secret to send). */
+const NO_CLIENT =
+  'Client authentication is missing: a public client sends its client_id (form body, no secret); a confidential client sends client_id and client_secret (HTTP Basic or form body)';
 const MAX_CREDENTIAL_LENGTH = 512;
 
 export const repeated = (name: string): OAuthError => OAuthError.invalidRequest(`The parameter '${name}' was sent more than once; send it once`);
@@ -25,7 +31,8 @@ export const repeated = (name: string): OAuthError => OAuthError.invalidRequest(
 /**
  * Client authentication at the token, revocation and introspection endpoints (RFC 6749 2.3):
  * `client_secret_basic` (both parts form-url-decoded, so a secret may hold ':'), `client_secret_post`,
- * or `none` for public clients. Never tells whether a client_id exists when the secret is wrong.
+ * or `none` for public clients: `client_id` alone in the body, or HTTP Basic with an empty password
+ * (RFC 7617; what simple-oauth2 sends). Never tells whether a client_id exists when the secret is wrong.
  */
 @Injectable()
 export class ClientAuthService {
@@ -87,17 +94,23 @@ export class ClientAuthService {
       }
       const { id, secret } = decodeBasic(authorization);
       if (bodyId !== undefined && bodyId !== id) throw OAuthError.invalidRequest('client_id in the body differs from the one in the Authorization header');
+      // RFC 7617 allows an empty password: a public client (simple-oauth2 sends `client_id:`) names itself.
+      if (secret === '') return this.publicClient(id, EMPTY_BASIC_SECRET, true);
       return this.withSecret(id, secret, 'client_secret_basic');
     }
-    if (bodyId === undefined) {
-      throw OAuthError.invalidClient('Client authentication is missing: send client_id and client_secret (form body or HTTP Basic)', false);
-    }
+    if (bodyId === undefined) throw OAuthError.invalidClient(NO_CLIENT, false);
     if (bodySecret !== undefined) return this.withSecret(bodyId, bodySecret, 'client_secret_post');
+    return this.publicClient(bodyId, NO_SECRET, false);
+  }
 
-    const entry = bodyId.length <= MAX_CREDENTIAL_LENGTH ? await this.clients.authLookup(bodyId) : null;
-    // Unknown, disabled, or confidential with no secret: one answer, so that the lack of a secret
-    // does not tell which client ids exist (docs/contract.md: never say whether a client id exists).
-    if (!entry || entry.client.status !== 'active' || entry.client.type !== 'public') throw OAuthError.invalidClient(NO_SECRET, false);
+  /**
+   * A client that sent no secret: only an active public client is accepted. Unknown, disabled, or
+   * confidential: one answer, so that the lack of a secret does not tell which client ids exist
+   * (docs/contract.md: never say whether a client id exists).
+   */
+  private async publicClient(id: string, refusal: string, usedBasic: boolean): Promise<AuthenticatedClient> {
+    const entry = id.length <= MAX_CREDENTIAL_LENGTH ? await this.clients.authLookup(id) : null;
+    if (!entry || entry.client.status !== 'active' || entry.client.type !== 'public') throw OAuthError.invalidClient(refusal, usedBasic);
     return { client: entry.client, method: 'none' };
   }
 
@@ -123,22 +136,22 @@ function claimedClientId(authorization: string | undefined, form: FormBody): str
   }
 }
 
-/** RFC 6749 2.3.1 / RFC 7617: base64(urlencode(id) ':' urlencode(secret)). */
+/** RFC 6749 2.3.1 / RFC 7617: base64(urlencode(id) ':' urlencode(secret)); the secret may be empty (a public client). */
 function decodeBasic(header: string): { id: string; secret: string } {
-  const bad = (): OAuthError =>
-    OAuthError.invalidClient('The Authorization: Basic header is malformed: it must be base64 of form-url-encoded client_id, a colon, and client_secret', true);
+  const bad = (why = ''): OAuthError =>
+    OAuthError.invalidClient(
+      `The Authorization: Basic header is malformed${why}: it must be base64 of form-url-encoded client_id, a colon, and client_secret (empty for a public client)`,
+      true,
+    );
   const value = header.trim().slice(5).trim();
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) throw bad();
   const decoded = Buffer.from(value, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon <= 0) throw bad();
+  if (colon < 0) throw bad(' (no colon)');
+  if (colon === 0) throw bad(' (the client_id before the colon is empty)');
   try {
-    const id = formDecode(decoded.slice(0, colon));
-    const secret = formDecode(decoded.slice(colon + 1));
-    if (secret === '') throw bad();
-    return { id, secret };
-  } catch (err) {
-    if (err instanceof OAuthError) throw err;
+    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+  } catch {
     throw bad();
   }
 }

@@ -4,6 +4,7 @@ import { Public } from '../auth/auth.decorator.js';
 import { ALL_SCOPES } from '../auth/scopes.js';
 import type { AppConfig } from '../platform/config/config.js';
 import { InjectConfig } from '../platform/config/config.module.js';
+import { PublicCors } from '../platform/http/cors.js';
 import { SigningKeysService } from './signing-keys.service.js';
 import { TokenService } from './token.service.js';
 import { AuthorizationServerMetadata, JsonWebKeySet } from './discovery.responses.js';
@@ -20,6 +21,7 @@ export class DiscoveryController {
 
   @Get('.well-known/oauth-authorization-server')
   @Public()
+  @PublicCors()
   @Header('Cache-Control', 'public, max-age=300')
   @ApiOperation({ summary: 'Authorization server metadata (RFC 8414)' })
   @ApiOkResponse({ type: AuthorizationServerMetadata })
@@ -29,6 +31,7 @@ export class DiscoveryController {
 
   @Get('.well-known/openid-configuration')
   @Public()
+  @PublicCors()
   @Header('Cache-Control', 'public, max-age=300')
   @ApiOperation({ summary: 'The same metadata, at the path OpenID clients look for' })
   @ApiOkResponse({ type: AuthorizationServerMetadata })
@@ -38,6 +41,7 @@ export class DiscoveryController {
 
   @Get('.well-known/jwks.json')
   @Public()
+  @PublicCors()
   @Header('Cache-Control', 'public, max-age=60')
   @ApiOperation({ summary: 'Public keys that verify access tokens (RFC 7517): current, next and previous' })
   @ApiOkResponse({ type: JsonWebKeySet })

@@ -15,6 +15,8 @@ import { ClientCredentialsGrant } from './grants/client-credentials.grant.js';
 import { GRANT_HANDLERS, type GrantHandler } from './grants/grant.js';
 import { RefreshTokenGrant } from './grants/refresh-token.grant.js';
 import { LiveAccessTokens } from './live-access-tokens.service.js';
+import { ProtectedResourceController } from './protected-resource.controller.js';
+import { ProtectedResourceService } from './protected-resource.service.js';
 import { RevocationController } from './revocation.controller.js';
 import { RevocationService } from './revocation.service.js';
 import { SigningKeysService } from './signing-keys.service.js';
@@ -54,7 +56,7 @@ export const OAUTH_ENTITIES = [SigningKey, Consent, Grant, AuthorizationCode, Re
 
 @Module({
   imports: [JwtModule.register({}), ClientsModule, SessionsModule],
-  controllers: [TokenController, DiscoveryController, AuthorizeController, RevocationController],
+  controllers: [TokenController, DiscoveryController, ProtectedResourceController, AuthorizeController, RevocationController],
   providers: [
     SigningKeysService,
     AccessTokenService,
@@ -64,7 +66,8 @@ export const OAUTH_ENTITIES = [SigningKey, Consent, Grant, AuthorizationCode, Re
     ...GRANTS,
     { provide: GRANT_HANDLERS, useFactory: (...handlers: GrantHandler[]) => handlers, inject: GRANTS },
     BearerStrategy,
+    ProtectedResourceService,
   ],
-  exports: [BearerStrategy, AccessTokenService, SigningKeysService, LiveAccessTokens, RevocationList, ConsentsService],
+  exports: [BearerStrategy, ProtectedResourceService, AccessTokenService, SigningKeysService, LiveAccessTokens, RevocationList, ConsentsService],
 })
 export class OAuthModule {}

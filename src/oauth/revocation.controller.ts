@@ -48,11 +48,18 @@ export class RevocationController {
   @Header('Pragma', 'no-cache')
   @ApiOperation({
     summary: 'Introspect a token (RFC 7662)',
-    description: 'Confidential clients only, about their own tokens. Unknown, expired or revoked tokens give exactly {"active": false}.',
+    description:
+      'Confidential clients only, about their own tokens; a client an admin marked as a resource server (`resource_server`) about any access token ' +
+      'issued for the API audience (so an API that is not Gatehouse can honour revocation before expiry), never about refresh tokens of other clients. ' +
+      'Unknown, expired or revoked tokens give exactly {"active": false}.',
   })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody(TOKEN_BODY)
-  @ApiOkResponse({ type: IntrospectionResponse, description: 'What the token is; exactly { "active": false } for a token that is not active or not yours' })
+  @ApiOkResponse({
+    type: IntrospectionResponse,
+    description:
+      'What the token is; exactly { "active": false } for a token that is not active, or not yours (unless you are a resource server and it is an access token)',
+  })
   introspect(@Req() req: FastifyRequest): Promise<Record<string, unknown>> {
     return this.service.introspect(req);
   }

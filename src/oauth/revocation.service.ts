@@ -20,7 +20,9 @@ const NOT_YOURS = 'This token was not issued to the client making the request; a
 /**
  * POST /oauth2/revoke (RFC 7009) and POST /oauth2/introspect (RFC 7662). Tokens are told apart by
  * shape (our access tokens are JWTs, refresh tokens are opaque), so token_type_hint is accepted and
- * not needed. A client only ever acts on, or learns about, tokens issued to itself.
+ * not needed. A client only ever acts on, or learns about, tokens issued to itself; except that a
+ * confidential client an admin marked as a resource server (`resource_server`) may introspect any
+ * access token issued for the API audience (never another client's refresh token).
  */
 @Injectable()
 export class RevocationService {
@@ -71,7 +73,9 @@ export class RevocationService {
     if (token.length > MAX_TOKEN) return inactive;
     if (looksLikeJwt(token)) {
       const claims = await quietly(this.live.verify(token));
-      if (!claims || claims.client_id !== client.clientId) return inactive;
+      // A resource server of the audience (set by an admin) learns about every live access token
+      // issued for it (verify checks aud), so an API that is not Gatehouse honours revocation.
+      if (!claims || (claims.client_id !== client.clientId && !client.resourceServer)) return inactive;
       const { scope, client_id, sub, exp, iat, iss, aud, jti } = claims;
       return { active: true, token_type: 'Bearer', scope, client_id, sub, exp, iat, iss, aud, jti };
     }

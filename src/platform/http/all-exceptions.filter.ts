@@ -50,7 +50,7 @@ export function sendError(exception: unknown, req: FastifyRequest, reply: Fastif
     error = new ProblemError(ProblemCode.ServiceUnavailable, 'The service cannot reach its database; retry after the time in Retry-After', undefined, retry);
   }
 
-  const shaped = isHttpShaped(error) ? error.toResponse(style) : undefined;
+  const shaped = isHttpShaped(error) ? error.toResponse(style, req) : undefined;
   if (shaped && !(shaped instanceof ProblemError)) return sendJson(reply, shaped);
   if (shaped) error = shaped;
 

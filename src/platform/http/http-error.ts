@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { ProblemError } from './problem.js';
 
 /**
@@ -19,7 +20,8 @@ export interface ErrorResponse {
  * style, and renders a returned `ProblemError` as problem details or as a page.
  */
 export interface HttpShapedError {
-  toResponse(style: ErrorStyle): ErrorResponse | ProblemError;
+  /** `req` is the request being answered, for what the guard put on it (e.g. the resource's metadata URL). */
+  toResponse(style: ErrorStyle, req?: FastifyRequest): ErrorResponse | ProblemError;
 }
 
 export function isHttpShaped(error: unknown): error is HttpShapedError {

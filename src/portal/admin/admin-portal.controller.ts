@@ -16,7 +16,8 @@ import { sessionNav } from '../nav.js';
 import { sendErrorPage, sendPage, seeOther } from '../../platform/html/page.js';
 import { signedIn } from '../portal-pages.service.js';
 import { parseAuditQuery, parseUsersQuery, queryString, readQuery, type UsersQuery } from './admin-query.js';
-import { auditPage, clientsPage, keysPage, usersPage } from './admin.views.js';
+import { clientsPage } from './admin-clients.views.js';
+import { auditPage, keysPage, usersPage } from './admin.views.js';
 import { fields } from '../portal-form.js';
 
 const PAGE = 50;
@@ -125,6 +126,17 @@ export class AdminPortalController {
     const access = f.values.access;
     if (access !== 'whole' && access !== 'owner') return this.renderClients(reply, f.gate, {}, 400, 'The form was incomplete or altered; try again.');
     await this.clientChange(reply, f.gate, () => this.clients.setDirectoryAccess(f.gate.caller, clientId, access === 'whole'));
+  }
+
+  /** Mark a confidential client a resource server (`introspect=any`: it may introspect every access token of the API audience), or not (`own`). */
+  @Post('clients/:clientId/resource-server')
+  @AdminPage('/portal/admin/clients')
+  async clientResourceServer(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
+    const f = this.posted(req, reply, ['csrf', 'introspect'] as const);
+    if (!f) return;
+    const introspect = f.values.introspect;
+    if (introspect !== 'any' && introspect !== 'own') return this.renderClients(reply, f.gate, {}, 400, 'The form was incomplete or altered; try again.');
+    await this.clientChange(reply, f.gate, () => this.clients.setResourceServer(f.gate.caller, clientId, introspect === 'any'));
   }
 
   /** Runs an admin change to a client: back to the list (303), or the list with the error. */

@@ -1,6 +1,5 @@
 import type { ApiKeyView } from '../../api-keys/api-key.dto.js';
 import { AUDIT_TYPES, type AuditEventView } from '../../audit/audit.service.js';
-import type { ClientView } from '../../clients/client.dto.js';
 import type { UserView } from '../../users/users.service.js';
 import { html, type SafeHtml } from '../../platform/html/html.js';
 import { csrfField } from '../../platform/html/page.js';
@@ -16,7 +15,7 @@ const SECTIONS: [AdminSection, string, string][] = [
 ];
 
 /** Every admin page starts with this: where you are, and the other sections. */
-function frame(section: AdminSection, heading: string, content: SafeHtml, notice?: string): SafeHtml {
+export function frame(section: AdminSection, heading: string, content: SafeHtml, notice?: string): SafeHtml {
   const links = SECTIONS.map(([s, label, href]) =>
     s === section ? html`<a href="${href}" aria-current="page">${label}</a>` : html`<a href="${href}">${label}</a>`,
   );
@@ -27,7 +26,7 @@ function frame(section: AdminSection, heading: string, content: SafeHtml, notice
   </div>`;
 }
 
-function when(iso: string | null): SafeHtml | string {
+export function when(iso: string | null): SafeHtml | string {
   return iso ? html`<time datetime="${iso}">${iso.slice(0, 19).replace('T', ' ')}</time>` : '—';
 }
 
@@ -58,11 +57,11 @@ function input(name: string, label: string, value: string | undefined, errors: R
   </div>`;
 }
 
-function pager(next: string | undefined, first: string | undefined): SafeHtml {
+export function pager(next: string | undefined, first: string | undefined): SafeHtml {
   return html`<p class="pager">${first ? html`<a href="${first}">First page</a>` : ''} ${next ? html`<a href="${next}" rel="next">Next page</a>` : ''}</p>`;
 }
 
-function button(action: string, csrf: string, label: string, fields: Record<string, string> = {}, danger = false): SafeHtml {
+export function button(action: string, csrf: string, label: string, fields: Record<string, string> = {}, danger = false): SafeHtml {
   return html`<form method="post" action="${action}" class="inline">
     ${csrfField(csrf)} ${Object.entries(fields).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}" />`)}
     <button type="submit" class="${danger ? 'danger' : 'secondary'}">${label}</button>
@@ -140,58 +139,6 @@ export function usersPage(v: UsersPageInput): SafeHtml {
   </form>`;
   const table = dataTable(['Email', 'Name', 'Role', 'Status', 'Created (UTC)', 'Actions'], rows, 'No user matches.');
   return frame('users', 'Users', html`${form} ${table} ${pager(v.next, v.first)}`, v.notice);
-}
-
-/** What a client's own tokens see of the user directory (the rule of DirectoryService). */
-function directory(c: ClientView): SafeHtml {
-  if (c.directory_access) return html`whole (allowed)`;
-  return c.owner_id ? html`<span class="muted">owner only, unless owned by an admin</span>` : html`whole (no owner)`;
-}
-
-export function clientsPage(v: { csrf: string; clients: ClientView[]; owners: Map<string, string>; next?: string; first?: string; notice?: string }): SafeHtml {
-  const rows = v.clients.map(
-    (c) =>
-      html`<tr>
-        <td>${c.name}</td>
-        <td><code>${c.client_id}</code></td>
-        <td>${c.type}</td>
-        <td>${c.owner_id ? (v.owners.get(c.owner_id) ?? c.owner_id) : html`<span class="muted">none (system)</span>`}</td>
-        <td>${c.scopes.join(' ')}</td>
-        <td>${c.grant_types.join(' ')}</td>
-        <td><span class="status status-${c.status}">${c.status}</span></td>
-        <td>${directory(c)}</td>
-        <td>${when(c.created_at)}<br /><small class="muted">${provenance(c, 'the owner')}</small></td>
-        <td class="actions">
-          ${
-            c.directory_access
-              ? button(`/portal/admin/clients/${encodeURIComponent(c.client_id)}/directory`, v.csrf, 'Owner only', { access: 'owner' })
-              : button(`/portal/admin/clients/${encodeURIComponent(c.client_id)}/directory`, v.csrf, 'Allow directory', { access: 'whole' })
-          }
-          ${
-            c.status === 'active'
-              ? button(`/portal/admin/clients/${encodeURIComponent(c.client_id)}/status`, v.csrf, 'Disable', { status: 'disabled' })
-              : button(`/portal/admin/clients/${encodeURIComponent(c.client_id)}/status`, v.csrf, 'Enable', { status: 'active' })
-          }
-          ${button(`/portal/admin/clients/${encodeURIComponent(c.client_id)}/delete`, v.csrf, 'Delete', {}, true)}
-        </td>
-      </tr>`,
-  );
-  const table = dataTable(
-    ['Name', 'Client id', 'Type', 'Owner', 'Scopes', 'Grants', 'Status', 'Directory', 'Created (UTC), by', 'Actions'],
-    rows,
-    'No applications yet.',
-  );
-  return frame(
-    'clients',
-    'Applications (OAuth clients)',
-    html`<p class="muted">
-        Every owner's clients. Disabling or deleting one stops its token requests, and the access tokens it holds, at once. "Directory" is what the client's own
-        tokens with <code>users:read</code> see on <code>GET /v1/users</code>: every user when you allowed it, or its owner is an admin, or it has no owner;
-        otherwise only its owner's record.
-      </p>
-      ${table} ${pager(v.next, v.first)}`,
-    v.notice,
-  );
 }
 
 export function keysPage(v: { csrf: string; keys: ApiKeyView[]; owners: Map<string, string>; next?: string; first?: string; notice?: string }): SafeHtml {
