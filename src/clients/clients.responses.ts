@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ALL_SCOPES } from '../auth/scopes.js';
 import { PageOf } from '../platform/http/page.response.js';
-import { APPLICATION_TYPES, GRANT_TYPES } from './client.entity.js';
+import { APPLICATION_TYPES, GRANT_TYPES, TOKEN_SIGNING_ALGS } from './client.entity.js';
 
 /** The app (an OAuth client) that made a client or an API key through a token. */
 export class CreatedByResponse {
@@ -67,6 +67,12 @@ export class ClientResponse extends ProvenanceResponse {
 
   @ApiProperty({ type: Boolean, description: "Set by admins: the client's own tokens may list the whole user directory" })
   directory_access: boolean;
+
+  @ApiProperty({ enum: TOKEN_SIGNING_ALGS, description: "The algorithm that signs the client's access tokens (the kid in their header names the key)" })
+  access_token_signed_response_alg: string;
+
+  @ApiProperty({ enum: TOKEN_SIGNING_ALGS, description: "The algorithm that signs the client's ID tokens (OpenID Connect)" })
+  id_token_signed_response_alg: string;
 
   @ApiProperty({ type: String, format: 'date-time' })
   created_at: string;
