@@ -5,7 +5,7 @@ import { fastifyJwtJwks } from 'fastify-jwt-jwks';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { constants, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import { constants, sign, type KeyObject } from 'node:crypto';
 import type { SigningAlg } from '../src/oauth/jws.js';
 import { SigningKeysService } from '../src/oauth/signing-keys.service.js';
 import { postForm, startTestApp, type TestApp } from './support/app.js';
@@ -68,7 +68,7 @@ describe('resource servers verifying Gatehouse tokens with its JWKS', () => {
       'HS256 keyed with the public key (PEM)',
       () => {
         const kid = String(decodePart(token(alg), 0).kid);
-        const pem = createPublicKey(gh.get(SigningKeysService).findLoaded(kid)!.publicKey).export({ format: 'pem', type: 'spki' });
+        const pem = gh.get(SigningKeysService).findLoaded(kid)!.publicKey.export({ format: 'pem', type: 'spki' });
         return signHs256(pem, { ...decodePart(token(alg), 0), alg: 'HS256' }, decodePart(token(alg), 1));
       },
     ],
@@ -116,8 +116,12 @@ describe('resource servers verifying Gatehouse tokens with its JWKS', () => {
           res.json({ sub: req.auth?.payload.sub });
         });
       }
-      api.use((err: { status?: number; message: string }, _req: Request, res: Response, _next: NextFunction) => {
-        res.status(err.status ?? 500).json({ error: err.message });
+      // The library's errors carry their status and WWW-Authenticate header, as Express's own handler would send them.
+      api.use((err: { status?: number; headers?: Record<string, string>; message: string }, _req: Request, res: Response, _next: NextFunction) => {
+        res
+          .status(err.status ?? 500)
+          .set(err.headers ?? {})
+          .json({ error: err.message });
       });
       server = await new Promise<Server>((resolve) => {
         const s = api.listen(0, '127.0.0.1', () => resolve(s));
