@@ -24,11 +24,14 @@ describe('two instances on one database', () => {
   const tokenFrom = async (app: TestApp, clientId: string, secret: string) =>
     String((await postForm(`${app.url}/oauth2/token`, { grant_type: 'client_credentials', client_id: clientId, client_secret: secret })).body.access_token);
 
-  it('started once: one admin, one signing key', async () => {
+  it('started once: one admin, one signing key per algorithm', async () => {
     const users = await a.running.db.dataSource.query('SELECT count(*)::int AS n FROM users');
-    const keys = await a.running.db.dataSource.query('SELECT count(*)::int AS n FROM signing_keys');
+    const keys = await a.running.db.dataSource.query('SELECT alg, count(*)::int AS n FROM signing_keys GROUP BY alg ORDER BY alg');
     expect(users[0].n).toBe(1);
-    expect(keys[0].n).toBe(1);
+    expect(keys).toEqual([
+      { alg: 'ES256', n: 1 },
+      { alg: 'RS256', n: 1 },
+    ]);
   });
 
   it('a token from one instance is accepted by the other, and back', async () => {

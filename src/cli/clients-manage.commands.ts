@@ -1,6 +1,6 @@
 import { AuditService } from '../audit/audit.service.js';
 import { toClientView, type ClientView } from '../clients/client.dto.js';
-import { Client } from '../clients/client.entity.js';
+import { Client, TOKEN_SIGNING_ALGS } from '../clients/client.entity.js';
 import { redirectUrisProblem, scopesProblem } from '../clients/client-rules.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { ClientsService } from '../clients/clients.service.js';
@@ -32,6 +32,8 @@ export function clientText(c: ClientView): string[] {
     `scopes:        ${c.scopes.join(' ')}`,
     `redirect_uris: ${c.redirect_uris.join(' ') || '(none)'}`,
     `resource_server: ${c.resource_server ? 'yes (may introspect any access token of the API audience)' : 'no'}`,
+    `access_token_signed_response_alg: ${c.access_token_signed_response_alg}`,
+    `id_token_signed_response_alg:     ${c.id_token_signed_response_alg}`,
     `created_at:    ${c.created_at}`,
   ];
 }
@@ -73,26 +75,29 @@ export const clientsUpdate = command({
     const scopes = scopesFlag === undefined ? undefined : list(scopesFlag);
     const urisFlag = flags['redirect-uris'];
     const redirectUris = typeof urisFlag === 'string' ? [...new Set(urisFlag.split(/\s+/).filter(Boolean))] : undefined;
-    if (status === undefined && scopes === undefined && redirectUris === undefined) {
-      problem('nothing to change: give --status, --scopes and/or --redirect-uris');
+    const accessTokenSignedResponseAlg = optionalOneOf(flags, 'access-token-signed-response-alg', TOKEN_SIGNING_ALGS);
+    const idTokenSignedResponseAlg = optionalOneOf(flags, 'id-token-signed-response-alg', TOKEN_SIGNING_ALGS);
+    const algs = { accessTokenSignedResponseAlg, idTokenSignedResponseAlg };
+    if (status === undefined && scopes === undefined && redirectUris === undefined && !algs.accessTokenSignedResponseAlg && !algs.idTokenSignedResponseAlg) {
+      problem('nothing to change: give --status, --scopes, --redirect-uris, --access-token-signed-response-alg and/or --id-token-signed-response-alg');
     }
     const scopesIssue = scopes && scopesProblem(scopes);
     if (scopesIssue) problem(`--scopes: ${scopesIssue}`);
-    return { clientId, status, scopes, redirectUris };
+    return { clientId, status, scopes, redirectUris, algs };
   },
-  async run({ app, db }, { clientId, status, scopes, redirectUris }) {
+  async run({ app, db }, { clientId, status, scopes, redirectUris, algs }) {
     const client = await findClient(db, clientId);
     const uris = redirectUris ?? client.redirectUris;
     const problem = redirectUrisProblem(client.grantTypes, uris);
     if (problem) throw CliError.usage(`--redirect-uris: ${problem}`);
-    const fields = Object.fromEntries(Object.entries({ status, scopes, redirectUris }).filter(([, v]) => v !== undefined));
+    const fields = Object.fromEntries(Object.entries({ status, scopes, redirectUris, ...algs }).filter(([, v]) => v !== undefined));
     await app.get(ClientsService).update(client, fields);
     const audit = app.get(AuditService);
     if (status !== undefined && status !== client.status) {
       await audit.record({ type: status === 'disabled' ? 'client.disabled' : 'client.enabled', target: client.clientId, details: { via: 'cli' } });
     }
-    if (scopes !== undefined || redirectUris !== undefined) {
-      await audit.record({ type: 'client.updated', target: client.clientId, details: { via: 'cli', scopes, redirectUris } });
+    if (scopes !== undefined || redirectUris !== undefined || algs.accessTokenSignedResponseAlg || algs.idTokenSignedResponseAlg) {
+      await audit.record({ type: 'client.updated', target: client.clientId, details: { via: 'cli', scopes, redirectUris, ...algs } });
     }
     const view = toClientView(await findClient(db, clientId));
     return { json: { ...view }, text: [`Updated ${view.name}`, ...clientText(view)] };

@@ -1,12 +1,12 @@
 import { AuditService } from '../audit/audit.service.js';
-import { APPLICATION_TYPES, type ClientType, type GrantType } from '../clients/client.entity.js';
+import { APPLICATION_TYPES, TOKEN_SIGNING_ALGS, type ClientType, type GrantType } from '../clients/client.entity.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { ChangeBusModule } from '../platform/change-bus/change-bus.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { UsersService } from '../users/users.service.js';
 import { applicationTypeProblem, grantsProblem, redirectUrisProblem, resourceServerProblem, scopesProblem } from '../clients/client-rules.js';
-import { CliError, command, list, oneOf, optional, problem, required } from './command.js';
+import { CliError, command, list, oneOf, optional, optionalOneOf, problem, required } from './command.js';
 import { CLI_LINEAGE } from '../clients/lineage.js';
 
 const TYPES: readonly ClientType[] = ['confidential', 'public'];
@@ -35,7 +35,20 @@ export const clientsCreate = command({
       redirectUrisProblem(grants as GrantType[], redirectUris);
     if (issue) problem(issue);
     const directoryAccess = oneOf('directory-access', optional(flags, 'directory-access') ?? 'owner', ACCESS) === 'whole';
-    return { name, owner: optional(flags, 'owner'), type, applicationType, grantTypes: grants as GrantType[], scopes, redirectUris, directoryAccess };
+    const accessTokenSignedResponseAlg = optionalOneOf(flags, 'access-token-signed-response-alg', TOKEN_SIGNING_ALGS);
+    const idTokenSignedResponseAlg = optionalOneOf(flags, 'id-token-signed-response-alg', TOKEN_SIGNING_ALGS);
+    return {
+      name,
+      owner: optional(flags, 'owner'),
+      type,
+      applicationType,
+      grantTypes: grants as GrantType[],
+      scopes,
+      redirectUris,
+      directoryAccess,
+      accessTokenSignedResponseAlg,
+      idTokenSignedResponseAlg,
+    };
   },
   async run({ app }, { owner, directoryAccess, ...input }) {
     let ownerId: string | null = null;
@@ -49,6 +62,7 @@ export const clientsCreate = command({
     if (directoryAccess) await clients.update(client, { directoryAccess });
     const text = [`Created ${client.type} client "${client.name}"`, `  client_id:     ${client.clientId}`];
     if (clientSecret) text.push(`  client_secret: ${clientSecret}   (shown once: store it now)`);
+    text.push(`  tokens signed: access ${client.accessTokenSignedResponseAlg}, ID ${client.idTokenSignedResponseAlg}`);
     return { json: { client_id: client.clientId, ...(clientSecret ? { client_secret: clientSecret } : {}) }, text };
   },
 });

@@ -68,8 +68,12 @@ export const COMMANDS: Readonly<Record<string, CommandInfo>> = {
     summary: 'Register an OAuth client; its secret is shown once',
     usage:
       '--name N [--owner EMAIL] [--type confidential|public] [--application-type web|native] [--grants "client_credentials authorization_code refresh_token"] ' +
-      '[--scopes "users:read data:read"] [--redirect-uris "https://a/cb http://127.0.0.1:8765/cb"] [--directory-access whole|owner]',
-    flags: ['name', 'owner', 'type', 'application-type', 'grants', 'scopes', 'redirect-uris', 'directory-access'],
+      '[--scopes "users:read data:read"] [--redirect-uris "https://a/cb http://127.0.0.1:8765/cb"] [--directory-access whole|owner] ' +
+      '[--access-token-signed-response-alg ES256|RS256] [--id-token-signed-response-alg ES256|RS256]',
+    flags: [
+      ...['name', 'owner', 'type', 'application-type', 'grants', 'scopes', 'redirect-uris', 'directory-access'],
+      ...['access-token-signed-response-alg', 'id-token-signed-response-alg'],
+    ],
     load: async () => (await clients()).clientsCreate,
   },
   'clients:directory': {
@@ -97,9 +101,11 @@ export const COMMANDS: Readonly<Record<string, CommandInfo>> = {
     load: async () => (await clientsManage()).clientsGet,
   },
   'clients:update': {
-    summary: 'Disable or enable a client, or replace its scopes or redirect URIs (every instance told at once; audited)',
-    usage: '--client-id ID [--status active|disabled] [--scopes "users:read data:read"] [--redirect-uris "https://a/cb"]',
-    flags: ['client-id', 'status', 'scopes', 'redirect-uris'],
+    summary: 'Disable or enable a client, replace its scopes or redirect URIs, or change what signs its tokens (every instance told at once; audited)',
+    usage:
+      '--client-id ID [--status active|disabled] [--scopes "users:read data:read"] [--redirect-uris "https://a/cb"] ' +
+      '[--access-token-signed-response-alg ES256|RS256] [--id-token-signed-response-alg ES256|RS256]',
+    flags: ['client-id', 'status', 'scopes', 'redirect-uris', 'access-token-signed-response-alg', 'id-token-signed-response-alg'],
     load: async () => (await clientsManage()).clientsUpdate,
   },
   'clients:delete': {
@@ -133,7 +139,7 @@ export const COMMANDS: Readonly<Record<string, CommandInfo>> = {
     load: async () => (await keys()).keysRevoke,
   },
   'signing-keys:rotate': {
-    summary: 'Add a new signing key; it is published at once and signs after SIGNING_KEY_ACTIVATION_DELAY',
+    summary: 'Add a new signing key for each algorithm (ES256, RS256); each is published at once and signs after SIGNING_KEY_ACTIVATION_DELAY',
     usage: '',
     flags: [],
     load: async () => (await system()).signingKeysRotate,

@@ -14,9 +14,11 @@ export const signingKeysRotate = command({
   imports: [ChangeBusModule, SigningKeysModule],
   parse: () => undefined,
   async run({ app, config }) {
-    const kid = await app.get(SigningKeysService).rotate();
+    const kids = await app.get(SigningKeysService).rotateAll();
     const delay = config.signingKeyActivationDelay;
-    return { json: { kid }, text: [`New signing key ${kid}: in the JWKS now, signing ${delay ? `in ${delay} s` : 'now'}`] };
+    const when = `in the JWKS now, signing ${delay ? `in ${delay} s` : 'now'}`;
+    // `kid` is the ES256 key's, as before RS256 keys existed; `kids` names each algorithm's.
+    return { json: { kid: kids.ES256, kids }, text: Object.entries(kids).map(([alg, kid]) => `New ${alg} signing key ${kid}: ${when}`) };
   },
 });
 

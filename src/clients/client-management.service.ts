@@ -130,6 +130,8 @@ export class ClientManagementService {
       grantTypes,
       scopes,
       redirectUris,
+      accessTokenSignedResponseAlg: dto.access_token_signed_response_alg,
+      idTokenSignedResponseAlg: dto.id_token_signed_response_alg,
       lineage,
     });
     void this.audit.record({
@@ -138,7 +140,7 @@ export class ClientManagementService {
       actorClientId: caller.principal?.clientId ?? null,
       target: client.clientId,
       ip: caller.ip,
-      details: { type, applicationType, grantTypes, scopes, ...auditLineage(lineage) },
+      details: { type, applicationType, grantTypes, scopes, ...algs(client), ...auditLineage(lineage) },
     });
     const view = toClientView(await this.get(caller, client.clientId));
     return { ...view, ...(clientSecret ? { client_secret: clientSecret } : {}) };
@@ -154,7 +156,15 @@ export class ClientManagementService {
     // The whole result, not only what changed: new redirect URIs or grant types on a client with more
     // than the caller holds would hand the caller that client's tokens.
     refuseMoreThanHeld(caller.principal, caller.role, scopes, 'change a client that has');
-    Object.assign(client, { name: dto.name ?? client.name, applicationType, grantTypes, scopes, redirectUris });
+    Object.assign(client, {
+      name: dto.name ?? client.name,
+      applicationType,
+      grantTypes,
+      scopes,
+      redirectUris,
+      accessTokenSignedResponseAlg: dto.access_token_signed_response_alg ?? client.accessTokenSignedResponseAlg,
+      idTokenSignedResponseAlg: dto.id_token_signed_response_alg ?? client.idTokenSignedResponseAlg,
+    });
     const saved = await this.repo.save(client);
     await this.clients.changed(client.clientId);
     void this.audit.record({
@@ -162,7 +172,7 @@ export class ClientManagementService {
       actorUserId: caller.userId,
       target: client.clientId,
       ip: caller.ip,
-      details: { applicationType, grantTypes, scopes, redirectUris },
+      details: { applicationType, grantTypes, scopes, redirectUris, ...algs(client) },
     });
     return toClientView(saved);
   }
@@ -187,6 +197,11 @@ export class ClientManagementService {
     void this.audit.record({ type: 'client.secret_rotated', actorUserId: caller.userId, target: client.clientId, ip: caller.ip, details: { graceSeconds } });
     return { client_id: client.clientId, client_secret: clientSecret, previous_secret_expires_at: previousSecretExpiresAt.toISOString() };
   }
+}
+
+/** The signing algorithms of a client, for the audit trail. */
+function algs(c: Client): { accessTokenSignedResponseAlg: string; idTokenSignedResponseAlg: string } {
+  return { accessTokenSignedResponseAlg: c.accessTokenSignedResponseAlg, idTokenSignedResponseAlg: c.idTokenSignedResponseAlg };
 }
 
 function check(caller: ActingUser, kind: { type: ClientType; applicationType: string }, grants: string[], scopes: string[], uris: string[]): void {

@@ -3,7 +3,16 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../platform/http/pagination.js';
 import { ALL_SCOPES } from '../auth/scopes.js';
-import { APPLICATION_TYPES, GRANT_TYPES, type ApplicationType, type Client, type ClientType, type GrantType } from './client.entity.js';
+import {
+  APPLICATION_TYPES,
+  GRANT_TYPES,
+  TOKEN_SIGNING_ALGS,
+  type ApplicationType,
+  type Client,
+  type ClientType,
+  type GrantType,
+  type TokenSigningAlg,
+} from './client.entity.js';
 import { provenanceOf, type Provenance } from './lineage.js';
 
 /** POST /v1/clients. Unknown fields (client_id, owner, ...) are refused by the global ValidationPipe. */
@@ -58,6 +67,27 @@ export class CreateClientDto {
   @IsString({ each: true })
   @MaxLength(2000, { each: true })
   redirect_uris?: string[];
+
+  @ApiPropertyOptional({
+    enum: TOKEN_SIGNING_ALGS,
+    default: 'ES256',
+    description:
+      "The algorithm that signs this client's access tokens: ES256 (ECDSA on P-256) or RS256 (RSASSA-PKCS1-v1_5 with SHA-256). " +
+      'Choose RS256 when the API that verifies them only accepts RS256 (RFC 9068 2.1 makes it the one every authorization server offers). ' +
+      'The JWKS publishes the keys of both; tokens issued before a change keep verifying',
+  })
+  @IsOptional()
+  @IsIn(TOKEN_SIGNING_ALGS)
+  access_token_signed_response_alg?: TokenSigningAlg;
+
+  @ApiPropertyOptional({
+    enum: TOKEN_SIGNING_ALGS,
+    default: 'ES256',
+    description: "As in OpenID Connect Dynamic Client Registration: the algorithm that signs this client's ID tokens, ES256 or RS256",
+  })
+  @IsOptional()
+  @IsIn(TOKEN_SIGNING_ALGS)
+  id_token_signed_response_alg?: TokenSigningAlg;
 }
 
 /** PATCH /v1/clients/{client_id}: the same fields and rules, all optional; the type cannot change. */
@@ -134,6 +164,8 @@ export interface ClientView extends Provenance {
   directory_access: boolean;
   /** Set by admins: the client may introspect any access token of the API audience. */
   resource_server: boolean;
+  access_token_signed_response_alg: TokenSigningAlg;
+  id_token_signed_response_alg: TokenSigningAlg;
   created_at: string;
   updated_at: string;
 }
@@ -151,6 +183,8 @@ export function toClientView(c: Client): ClientView {
     status: c.status,
     directory_access: c.directoryAccess,
     resource_server: c.resourceServer,
+    access_token_signed_response_alg: c.accessTokenSignedResponseAlg,
+    id_token_signed_response_alg: c.idTokenSignedResponseAlg,
     created_at: c.createdAt.toISOString(),
     updated_at: c.updatedAt.toISOString(),
     ...provenanceOf(c),

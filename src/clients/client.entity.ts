@@ -11,6 +11,12 @@ export type ClientType = 'confidential' | 'public';
  */
 export type ApplicationType = 'web' | 'native';
 export const APPLICATION_TYPES: readonly ApplicationType[] = ['web', 'native'];
+/**
+ * The JWS algorithms a client may choose for the tokens issued to it (its access tokens, and its ID
+ * tokens): ES256 (the default) or RS256, which RFC 9068 2.1 and OpenID Connect require servers to offer.
+ */
+export type TokenSigningAlg = 'ES256' | 'RS256';
+export const TOKEN_SIGNING_ALGS: readonly TokenSigningAlg[] = ['ES256', 'RS256'];
 export type GrantType = 'client_credentials' | 'authorization_code' | 'refresh_token';
 export const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'authorization_code', 'refresh_token'];
 
@@ -86,6 +92,13 @@ export class Client {
    */
   @Column({ name: 'resource_server', type: 'boolean', default: false })
   resourceServer: boolean;
+  /** Signs the access tokens issued to this client (our name; as OpenID Connect names the ID-token one). */
+  @Column({ name: 'access_token_signed_response_alg', type: 'text', default: 'ES256' })
+  accessTokenSignedResponseAlg: TokenSigningAlg;
+
+  /** OpenID Connect Dynamic Client Registration's `id_token_signed_response_alg`: signs its ID tokens. */
+  @Column({ name: 'id_token_signed_response_alg', type: 'text', default: 'ES256' })
+  idTokenSignedResponseAlg: TokenSigningAlg;
 
   @OneToMany(() => ClientSecret, (s) => s.client)
   secrets?: Relation<ClientSecret>[];

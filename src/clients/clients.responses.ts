@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ALL_SCOPES } from '../auth/scopes.js';
 import { PageOf } from '../platform/http/page.response.js';
-import { APPLICATION_TYPES, GRANT_TYPES } from './client.entity.js';
+import { APPLICATION_TYPES, GRANT_TYPES, TOKEN_SIGNING_ALGS } from './client.entity.js';
 
 /** The app (an OAuth client) that made a client or an API key through a token. */
 export class CreatedByResponse {
@@ -70,6 +70,11 @@ export class ClientResponse extends ProvenanceResponse {
 
   @ApiProperty({ type: Boolean, description: 'Set by admins: a resource server, which may introspect any access token issued for the API audience' })
   resource_server: boolean;
+  @ApiProperty({ enum: TOKEN_SIGNING_ALGS, description: "The algorithm that signs the client's access tokens (the kid in their header names the key)" })
+  access_token_signed_response_alg: string;
+
+  @ApiProperty({ enum: TOKEN_SIGNING_ALGS, description: "The algorithm that signs the client's ID tokens (OpenID Connect)" })
+  id_token_signed_response_alg: string;
 
   @ApiProperty({ type: String, format: 'date-time' })
   created_at: string;

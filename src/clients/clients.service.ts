@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, MoreThan, Repository } from 'typeorm';
 import { digestsEqual, randomBase62, sha256 } from '../platform/crypto.js';
 import { ChangeBus } from '../platform/change-bus/change-bus.service.js';
-import { Client, type ApplicationType, type ClientType, type GrantType } from './client.entity.js';
+import { Client, type ApplicationType, type ClientType, type GrantType, type TokenSigningAlg } from './client.entity.js';
 import { ClientSecret } from './client-secret.entity.js';
 import type { Lineage } from './lineage.js';
 
@@ -17,6 +17,9 @@ export interface CreateClientInput {
   /** Default web; native lets loopback redirect URIs of a public client match on any port. */
   applicationType?: ApplicationType;
   firstParty?: boolean;
+  /** What signs its access tokens and its ID tokens; ES256 when absent. */
+  accessTokenSignedResponseAlg?: TokenSigningAlg;
+  idTokenSignedResponseAlg?: TokenSigningAlg;
   /** A fixed client_id (first-party clients); generated otherwise. */
   clientId?: string;
   /** How it was made (none: it belongs to its owner directly, as before lineage). */
@@ -77,6 +80,8 @@ export class ClientsService implements OnModuleInit {
           redirectUris: input.redirectUris,
           applicationType: input.applicationType ?? 'web',
           firstParty: input.firstParty ?? false,
+          accessTokenSignedResponseAlg: input.accessTokenSignedResponseAlg ?? 'ES256',
+          idTokenSignedResponseAlg: input.idTokenSignedResponseAlg ?? 'ES256',
           createdVia: input.lineage?.createdVia ?? null,
           parentGrantId: input.lineage?.parentGrantId ?? null,
           parentClientPk: input.lineage?.parentClientPk ?? null,
@@ -155,7 +160,21 @@ export class ClientsService implements OnModuleInit {
   /** Changes stored fields of a client and drops it (only it) from every instance's cache. */
   async update(
     client: Pick<Client, 'id' | 'clientId'>,
-    fields: Partial<Pick<Client, 'name' | 'grantTypes' | 'scopes' | 'redirectUris' | 'applicationType' | 'status' | 'directoryAccess' | 'resourceServer'>>,
+    fields: Partial<
+      Pick<
+        Client,
+        | 'name'
+        | 'grantTypes'
+        | 'scopes'
+        | 'redirectUris'
+        | 'applicationType'
+        | 'status'
+        | 'directoryAccess'
+        | 'accessTokenSignedResponseAlg'
+        | 'idTokenSignedResponseAlg'
+        | 'resourceServer'
+      >
+    >,
   ): Promise<void> {
     await this.clients.update({ id: client.id }, fields);
     await this.changed(client.clientId);

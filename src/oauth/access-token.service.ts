@@ -5,7 +5,7 @@ import { ResourceAuthError } from '../auth/resource-auth.error.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 import type { AppConfig } from '../platform/config/config.js';
 import { InjectConfig } from '../platform/config/config.module.js';
-import { signJws } from './jws.js';
+import { signJws, type SigningAlg } from './jws.js';
 import { SigningKeysService } from './signing-keys.service.js';
 
 /** The claims of a Gatehouse access token (RFC 9068). */
@@ -33,9 +33,11 @@ const FORBIDDEN_HEADERS = ['jku', 'jwk', 'x5u', 'x5c', 'crit'];
 const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /**
- * Signs and verifies access tokens: ES256 JWTs with `typ: at+jwt` and a `kid` from the database.
- * Verification pins the algorithm to the key's, and checks `typ`, `iss`, `aud`, `exp` and `nbf`,
- * each failure with its own description in the guide's troubleshooting terms.
+ * Signs and verifies access tokens: JWTs with `typ: at+jwt` and a `kid` from the database, signed
+ * ES256 or RS256 (the client's `access_token_signed_response_alg`; ES256 by default). Verification
+ * pins the algorithm to the key's (the `alg` header must be the algorithm of the key its `kid` names),
+ * and checks `typ`, `iss`, `aud`, `exp` and `nbf`, each failure with its own description in the
+ * guide's troubleshooting terms.
  */
 @Injectable()
 export class AccessTokenService {
@@ -48,8 +50,9 @@ export class AccessTokenService {
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  issue(input: { sub: string; clientId: string; scope: string[]; gid?: string; ttl?: number }): IssuedAccessToken {
-    const key = this.keys.current();
+  /** `alg`: the client's access_token_signed_response_alg (ES256 when absent). */
+  issue(input: { sub: string; clientId: string; scope: string[]; gid?: string; ttl?: number; alg?: SigningAlg }): IssuedAccessToken {
+    const key = this.keys.current(input.alg);
     const iat = Math.floor(Date.now() / 1000);
     const expiresIn = input.ttl ?? this.config.accessTokenTtl;
     const claims: AccessTokenClaims = {

@@ -73,7 +73,7 @@ export class DiscoveryController {
       grant_types_supported: grants,
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', ...(codeFlow ? ['none'] : [])],
       scopes_supported: ALL_SCOPES,
-      access_token_signing_alg_values_supported: ['ES256'],
+      access_token_signing_alg_values_supported: ['ES256', 'RS256'],
       service_documentation: `${base}/docs`,
     };
   }

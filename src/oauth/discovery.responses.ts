@@ -54,38 +54,44 @@ export class AuthorizationServerMetadata {
   @ApiProperty({ enum: ALL_SCOPES, isArray: true })
   scopes_supported: string[];
 
-  @ApiProperty({ enum: ['ES256'], isArray: true })
+  @ApiProperty({ enum: ['ES256', 'RS256'], isArray: true })
   access_token_signing_alg_values_supported: string[];
 
   @ApiProperty({ type: String, format: 'uri', description: 'This API description (/docs)' })
   service_documentation: string;
 }
 
-/** A public key (RFC 7517, EC P-256), as stored with its signing key. */
+/** A public key (RFC 7517): EC P-256 for ES256, RSA (2048 bits) for RS256, as stored with its signing key. */
 export class JsonWebKey {
-  @ApiProperty({ enum: ['EC'] })
+  @ApiProperty({ enum: ['EC', 'RSA'] })
   kty: string;
 
-  @ApiProperty({ enum: ['P-256'] })
-  crv: string;
+  @ApiPropertyOptional({ enum: ['P-256'], description: 'EC keys only' })
+  crv?: string;
 
-  @ApiProperty({ type: String, description: 'base64url' })
-  x: string;
+  @ApiPropertyOptional({ type: String, description: 'EC keys only; base64url' })
+  x?: string;
 
-  @ApiProperty({ type: String, description: 'base64url' })
-  y: string;
+  @ApiPropertyOptional({ type: String, description: 'EC keys only; base64url' })
+  y?: string;
+
+  @ApiPropertyOptional({ type: String, description: 'RSA keys only: the modulus, base64url' })
+  n?: string;
+
+  @ApiPropertyOptional({ type: String, description: 'RSA keys only: the public exponent, base64url (AQAB)' })
+  e?: string;
 
   @ApiProperty({ type: String, description: 'The kid in the header of the tokens it verifies' })
   kid: string;
 
-  @ApiProperty({ enum: ['ES256'] })
+  @ApiProperty({ enum: ['ES256', 'RS256'], description: 'The only algorithm this key verifies' })
   alg: string;
 
   @ApiProperty({ enum: ['sig'] })
   use: string;
 }
 
-/** RFC 7517 key set: the current key, the next one (published before it signs) and the previous one. */
+/** RFC 7517 key set: for each algorithm, the current key, the next one (published before it signs) and the previous one. */
 export class JsonWebKeySet {
   @ApiProperty({ type: [JsonWebKey] })
   keys: JsonWebKey[];

@@ -1,9 +1,10 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import type { SigningAlg } from './jws.js';
 
 /**
- * An asymmetric key that signs access tokens. The private part is encrypted with the master key
- * (AES-256-GCM); the public part is published in the JWKS from creation until every token it signed
- * has expired. A key signs from `activates_at` until a newer key activates.
+ * An asymmetric key that signs access tokens: ES256 on P-256, or RS256 on 2048-bit RSA. The private
+ * part is encrypted with the master key (AES-256-GCM); the public part is published in the JWKS from
+ * creation until every token it signed has expired. A key signs from `activates_at` until a newer key of its algorithm activates.
  */
 @Entity({ name: 'signing_keys' })
 export class SigningKey {
@@ -11,7 +12,7 @@ export class SigningKey {
   kid: string;
 
   @Column({ type: 'text' })
-  alg: 'ES256';
+  alg: SigningAlg;
 
   @Column({ name: 'public_jwk', type: 'jsonb' })
   publicJwk: Record<string, string>;

@@ -1,24 +1,29 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, KeyObject, randomBytes } from 'node:crypto';
+import { createHmac, createPrivateKey, createPublicKey, hkdfSync, KeyObject } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Sealer } from '../platform/crypto.js';
 import type { AppConfig } from '../platform/config/config.js';
 import { InjectConfig } from '../platform/config/config.module.js';
 import { ChangeBus } from '../platform/change-bus/change-bus.service.js';
 import { Setting } from '../platform/database/setting.entity.js';
+import { isSigningAlg, SIGNING_ALGS, type SigningAlg } from './jws.js';
+import { newKeyMaterial, type NewKeyMaterial } from './signing-key-material.js';
 import { SigningKey } from './signing-key.entity.js';
 
 export interface LoadedKey {
   readonly kid: string;
-  readonly alg: 'ES256';
+  readonly alg: SigningAlg;
   readonly publicKey: KeyObject;
   readonly publicJwk: Record<string, string>;
   readonly activatesAt: number;
-  /** When a newer key took over; tokens it signed live at most ACCESS_TOKEN_TTL after that. */
+  /** When a newer key of its algorithm took over; tokens it signed live at most ACCESS_TOKEN_TTL after that. */
   retiredAt: number | undefined;
   privateKey?: KeyObject;
 }
+
+/** The kid of the key each algorithm got in one rotation. */
+export type RotatedKids = Record<SigningAlg, string>;
 
 const KEY_LOCK = 7_404_117_002;
 /** The safety net under the change bus: every instance re-reads the key table this often anyway. */
@@ -38,16 +43,21 @@ export class MasterKeyMismatchError extends Error {
 }
 
 /**
- * The keys that sign access tokens. Private parts are sealed with the master key in the database;
- * every instance reads the same table, so tokens from one are verified by all. Rotation publishes the
- * new key `SIGNING_KEY_ACTIVATION_DELAY` seconds before it signs, and an old key stays in the JWKS
- * until every token it signed has expired. A rotation on one instance (or the command line) is
- * announced on the change bus: every instance re-reads the table at once.
+ * The keys that sign access tokens: one key per algorithm (ES256, RS256) signs at a time. Private
+ * parts are sealed with the master key in the database; every instance reads the same table, so
+ * tokens from one are verified by all. Rotation adds a key for every algorithm, published
+ * `SIGNING_KEY_ACTIVATION_DELAY` seconds before it signs, and an old key stays in the JWKS until every
+ * token it signed has expired. A rotation on one instance (or the command line) is announced on the
+ * change bus: every instance re-reads the table at once.
  */
 @Injectable()
 export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SigningKeysService.name);
   private readonly sealer: Sealer;
+  /** Per algorithm, newest activation first. */
+  private byAlg: Record<SigningAlg, LoadedKey[]> = { ES256: [], RS256: [] };
+  private byKid = new Map<string, LoadedKey>();
+  /** Every key: ES256 ones first, each algorithm's newest first. */
   private keys: LoadedKey[] = [];
   private lastLoad = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -70,8 +80,11 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     );
     await this.checkMasterKey();
     await this.reload();
-    if (this.keys.length === 0) {
-      await this.createKey(0, true);
+    // A new database has no key; one made before RS256 existed has only an ES256 key: each missing
+    // algorithm gets its first key now, signing at once (no token can name it before it exists).
+    const missing = SIGNING_ALGS.filter((alg) => this.byAlg[alg].length === 0);
+    if (missing.length) {
+      await this.createKeys(missing, 0, true);
       await this.reload();
     }
     this.timer = setInterval(
@@ -85,18 +98,19 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** The key that signs now: the newest one whose activation time has come. */
-  current(): LoadedKey & { privateKey: KeyObject } {
+  /** The key that signs with `alg` now: the newest one of that algorithm whose activation time has come. */
+  current(alg: SigningAlg = 'ES256'): LoadedKey & { privateKey: KeyObject } {
+    const keys = this.byAlg[alg] ?? [];
     const now = Date.now();
-    const key = this.keys.find((k) => k.activatesAt <= now) ?? this.keys[this.keys.length - 1];
-    if (!key) throw new Error('no signing key loaded');
+    const key = keys.find((k) => k.activatesAt <= now) ?? keys[keys.length - 1];
+    if (!key) throw new Error(`no ${String(alg)} signing key loaded`);
     if (!key.privateKey) throw new Error(`signing key ${key.kid} has no private part loaded`);
     return key as LoadedKey & { privateKey: KeyObject };
   }
 
   /** The key with this kid, re-reading the table (throttled) when it is not known yet. */
   async find(kid: string): Promise<LoadedKey | undefined> {
-    const known = this.keys.find((k) => k.kid === kid);
+    const known = this.byKid.get(kid);
     if (known) return known;
     // Unknown kids (a key rotated on another instance, or forgeries) share one re-read at most
     // once a second, so they cannot drive the database harder than that.
@@ -109,11 +123,11 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
         });
     }
     await this.missReload;
-    return this.keys.find((k) => k.kid === kid);
+    return this.byKid.get(kid);
   }
 
   findLoaded(kid: string): LoadedKey | undefined {
-    return this.keys.find((k) => k.kid === kid);
+    return this.byKid.get(kid);
   }
 
   /** Public keys to publish: every key not yet retired, and retired ones whose tokens may still live. */
@@ -123,17 +137,25 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     return this.keys.filter((k) => k.retiredAt === undefined || k.retiredAt + ttl + 60_000 > now);
   }
 
-  /** Adds a key that starts signing after the activation delay; returns its kid. */
+  /**
+   * Adds a key for every algorithm, all published at once and signing after the activation delay;
+   * returns the ES256 kid (see rotateAll for every kid).
+   */
   async rotate(delaySeconds = this.config.signingKeyActivationDelay): Promise<string> {
-    const kid = await this.createKey(delaySeconds, false);
+    return (await this.rotateAll(delaySeconds)).ES256;
+  }
+
+  /** Adds a key for every algorithm (one transaction), all activating at the same time; returns their kids. */
+  async rotateAll(delaySeconds = this.config.signingKeyActivationDelay): Promise<RotatedKids> {
+    const kids = (await this.createKeys(SIGNING_ALGS, delaySeconds, false)) as RotatedKids;
     await this.reloadFresh();
     try {
-      await this.bus?.publish(SIGNING_KEYS_CHANNEL, kid);
+      await this.bus?.publish(SIGNING_KEYS_CHANNEL, kids.ES256);
     } catch (err) {
       // Committed already: the others find it on their next periodic reload, or at the first token with the new kid.
-      this.logger.warn(`could not announce the new signing key: ${(err as Error).message}`);
+      this.logger.warn(`could not announce the new signing keys: ${(err as Error).message}`);
     }
-    return kid;
+    return kids;
   }
 
   /** A reload that starts after this call (one already running may have read the table before a change). */
@@ -146,29 +168,39 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     if (this.loading) return this.loading;
     this.loading = (async () => {
       const rows = await this.dataSource.getRepository(SigningKey).find({ order: { activatesAt: 'DESC' } });
-      const previous = new Map(this.keys.map((k) => [k.kid, k]));
-      const loaded: LoadedKey[] = rows.map((row) => {
-        const prior = previous.get(row.kid);
-        return {
-          kid: row.kid,
-          alg: row.alg,
-          publicJwk: row.publicJwk,
-          publicKey: prior?.publicKey ?? createPublicKey({ key: row.publicJwk, format: 'jwk' }),
-          activatesAt: row.activatesAt.getTime(),
-          retiredAt: undefined,
-          privateKey: prior?.privateKey ?? this.openPrivate(row),
-        };
-      });
-      // Sorted newest activation first; a key retires when the next newer one activates.
-      for (let i = 1; i < loaded.length; i++) {
-        if (loaded[i - 1].activatesAt <= Date.now()) loaded[i].retiredAt = loaded[i - 1].activatesAt;
+      const byAlg: Record<SigningAlg, LoadedKey[]> = { ES256: [], RS256: [] };
+      for (const row of rows) {
+        // A key of an algorithm this version does not sign with (written by a newer one) is left alone.
+        if (isSigningAlg(row.alg)) byAlg[row.alg].push(this.load(row));
       }
-      this.keys = loaded;
+      // Newest activation first; a key retires when the next newer one of its algorithm activates.
+      for (const loaded of Object.values(byAlg)) {
+        for (let i = 1; i < loaded.length; i++) {
+          if (loaded[i - 1].activatesAt <= Date.now()) loaded[i].retiredAt = loaded[i - 1].activatesAt;
+        }
+      }
+      this.byAlg = byAlg;
+      this.keys = SIGNING_ALGS.flatMap((alg) => byAlg[alg]);
+      this.byKid = new Map(this.keys.map((k) => [k.kid, k]));
       this.lastLoad = Date.now();
     })().finally(() => {
       this.loading = undefined;
     });
     return this.loading;
+  }
+
+  /** A row as a key, reusing the parsed key objects of the same kid loaded before. */
+  private load(row: SigningKey): LoadedKey {
+    const prior = this.byKid.get(row.kid);
+    return {
+      kid: row.kid,
+      alg: row.alg,
+      publicJwk: row.publicJwk,
+      publicKey: prior?.publicKey ?? createPublicKey({ key: row.publicJwk, format: 'jwk' }),
+      activatesAt: row.activatesAt.getTime(),
+      retiredAt: undefined,
+      privateKey: prior?.privateKey ?? this.openPrivate(row),
+    };
   }
 
   private openPrivate(row: SigningKey): KeyObject {
@@ -179,27 +211,34 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Creates a key; with `onlyIfNone`, only when the table is empty (several instances may race). */
-  private async createKey(delaySeconds: number, onlyIfNone: boolean): Promise<string> {
+  /**
+   * Creates a key for each of `algs`, in one transaction under an advisory lock; with `onlyIfNone`, only
+   * for an algorithm that has no key yet (several instances may race at their first start). Returns the
+   * kid that each algorithm got (the existing newest one, when `onlyIfNone` skipped it).
+   */
+  private async createKeys(algs: readonly SigningAlg[], delaySeconds: number, onlyIfNone: boolean): Promise<Partial<RotatedKids>> {
+    // Generated before the lock (an RSA key takes a while); a key another instance made meanwhile wins.
+    const fresh = await Promise.all(algs.map((alg) => newKeyMaterial(alg)));
     return this.dataSource.transaction(async (em) => {
       await em.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
-      if (onlyIfNone) {
-        const existing = await em.getRepository(SigningKey).findOne({ where: {}, order: { activatesAt: 'DESC' } });
-        if (existing) return existing.kid;
+      const repo = em.getRepository(SigningKey);
+      const kids: Partial<RotatedKids> = {};
+      const activatesAt = new Date(Date.now() + delaySeconds * 1000);
+      for (const key of fresh) {
+        const existing = onlyIfNone ? await repo.findOne({ where: { alg: key.alg }, order: { activatesAt: 'DESC' } }) : null;
+        if (existing) {
+          kids[key.alg] = existing.kid;
+          continue;
+        }
+        await repo.insert(this.row(key, activatesAt));
+        kids[key.alg] = key.kid;
       }
-      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      const kid = randomBytes(12).toString('base64url');
-      const jwk = publicKey.export({ format: 'jwk' }) as Record<string, string>;
-      const publicJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg: 'ES256', use: 'sig' };
-      await em.getRepository(SigningKey).insert({
-        kid,
-        alg: 'ES256',
-        publicJwk,
-        privateKeyEnc: this.sealer.seal(privateKey.export({ format: 'der', type: 'pkcs8' })),
-        activatesAt: new Date(Date.now() + delaySeconds * 1000),
-      });
-      return kid;
+      return kids;
     });
+  }
+
+  private row(key: NewKeyMaterial, activatesAt: Date): Partial<SigningKey> {
+    return { kid: key.kid, alg: key.alg, publicJwk: key.publicJwk, privateKeyEnc: this.sealer.seal(key.privateDer), activatesAt };
   }
 
   /** Refuses to start with a MASTER_KEY other than the one the database was set up with. */

@@ -5,7 +5,7 @@ import { SignedInPage } from '../auth/auth.decorator.js';
 import { ALL_SCOPES } from '../auth/scopes.js';
 import { ClientManagementService } from '../clients/client-management.service.js';
 import { CreateClientDto, RotateSecretDto, toClientView, UpdateClientDto, type ClientView } from '../clients/client.dto.js';
-import type { ApplicationType, ClientType, GrantType } from '../clients/client.entity.js';
+import type { ApplicationType, ClientType, GrantType, TokenSigningAlg } from '../clients/client.entity.js';
 import type { AppConfig } from '../platform/config/config.js';
 import { InjectConfig } from '../platform/config/config.module.js';
 import { seeOther } from '../platform/html/page.js';
@@ -13,7 +13,9 @@ import { appCreatedPage, appPage, deleteAppPage, newAppPage, secretRotatedPage, 
 import { intOrRaw, lines, validated, type FieldErrors } from './portal-form.js';
 import { PortalPages, type PortalContext } from './portal-pages.service.js';
 
-const APP_FIELDS = ['name', 'type', 'application_type', 'redirect_uris'] as const;
+const ALG_FIELDS = ['access_token_signed_response_alg', 'id_token_signed_response_alg'] as const;
+const APP_FIELDS = ['name', 'type', 'application_type', 'redirect_uris', ...ALG_FIELDS] as const;
+const EDIT_FIELDS = ['name', 'redirect_uris', ...ALG_FIELDS] as const;
 const APP_LISTS = ['grant_types', 'scopes'] as const;
 const NEW_APP: AppFormValues = {
   name: '',
@@ -22,6 +24,8 @@ const NEW_APP: AppFormValues = {
   redirectUris: '',
   grants: ['client_credentials'],
   scopes: ['data:read'],
+  accessTokenAlg: 'ES256',
+  idTokenAlg: 'ES256',
 };
 
 /** The scopes a user may tick: all but `admin`, which only admin users may register. */
@@ -38,11 +42,38 @@ function typed(one: Partial<Record<(typeof APP_FIELDS)[number], string>>, many: 
     redirectUris: (one.redirect_uris ?? '').slice(0, 50_000),
     grants: many.grant_types,
     scopes: many.scopes,
+    accessTokenAlg: (one.access_token_signed_response_alg ?? 'ES256').slice(0, 100),
+    idTokenAlg: (one.id_token_signed_response_alg ?? 'ES256').slice(0, 100),
+  };
+}
+
+/** The fields the form sent (an absent one stays as stored). */
+function definedOnly<T extends Record<string, string | undefined>>(one: T): Partial<T> {
+  return Object.fromEntries(Object.entries(one).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The two algorithm selects as DTO fields (absent: unchanged on an edit, ES256 for a new client). */
+function algsOf(one: Partial<Record<(typeof ALG_FIELDS)[number], string>>): {
+  access_token_signed_response_alg?: TokenSigningAlg;
+  id_token_signed_response_alg?: TokenSigningAlg;
+} {
+  return {
+    access_token_signed_response_alg: one.access_token_signed_response_alg as TokenSigningAlg | undefined,
+    id_token_signed_response_alg: one.id_token_signed_response_alg as TokenSigningAlg | undefined,
   };
 }
 
 function stored(c: ClientView): AppFormValues {
-  return { name: c.name, type: c.type, applicationType: c.application_type, redirectUris: c.redirect_uris.join('\n'), grants: c.grant_types, scopes: c.scopes };
+  return {
+    name: c.name,
+    type: c.type,
+    applicationType: c.application_type,
+    redirectUris: c.redirect_uris.join('\n'),
+    grants: c.grant_types,
+    scopes: c.scopes,
+    accessTokenAlg: c.access_token_signed_response_alg,
+    idTokenAlg: c.id_token_signed_response_alg,
+  };
 }
 
 /**
@@ -82,6 +113,7 @@ export class PortalAppsController {
       grant_types: many.grant_types as GrantType[],
       scopes: many.scopes,
       redirect_uris: lines(one.redirect_uris),
+      ...algsOf(one),
     });
     try {
       const outcome = await validated(dto, () => this.manage.create(ctx.caller, dto));
@@ -112,7 +144,7 @@ export class PortalAppsController {
   @Post(':clientId')
   @SignedInPage()
   async update(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
-    const f = this.pages.forForm(req, reply, ['name', 'redirect_uris'] as const, APP_LISTS);
+    const f = this.pages.forForm(req, reply, EDIT_FIELDS, APP_LISTS);
     if (!f) return;
     const { ctx, one, many } = f;
     try {
@@ -122,6 +154,7 @@ export class PortalAppsController {
         grant_types: many.grant_types as GrantType[],
         scopes: many.scopes,
         redirect_uris: lines(one.redirect_uris),
+        ...algsOf(one),
       });
       const outcome = await validated(dto, () => this.manage.update(ctx.caller, clientId, dto));
       if (!outcome.ok)
@@ -130,7 +163,16 @@ export class PortalAppsController {
           ctx,
           400,
           client,
-          typed({ ...one, type: client.type, application_type: client.application_type }, many),
+          typed(
+            {
+              access_token_signed_response_alg: client.access_token_signed_response_alg,
+              id_token_signed_response_alg: client.id_token_signed_response_alg,
+              ...definedOnly(one),
+              type: client.type,
+              application_type: client.application_type,
+            },
+            many,
+          ),
           outcome.errors,
           {},
         );

@@ -1,4 +1,4 @@
-import { GRANT_TYPES } from '../clients/client.entity.js';
+import { GRANT_TYPES, TOKEN_SIGNING_ALGS } from '../clients/client.entity.js';
 import type { ClientView } from '../clients/client.dto.js';
 import { html, type SafeHtml } from '../platform/html/html.js';
 import { csrfField } from '../platform/html/page.js';
@@ -13,9 +13,31 @@ export interface AppFormValues {
   redirectUris: string;
   grants: string[];
   scopes: string[];
+  accessTokenAlg: string;
+  idTokenAlg: string;
 }
 
-const APP_FIELDS = ['name', 'type', 'application_type', 'grant_types', 'redirect_uris', 'scopes'];
+const APP_FIELDS = [
+  'name',
+  'type',
+  'application_type',
+  'grant_types',
+  'redirect_uris',
+  'scopes',
+  'access_token_signed_response_alg',
+  'id_token_signed_response_alg',
+];
+
+const ALG_WORDS: Record<string, string> = { ES256: 'ES256 (ECDSA P-256, the default)', RS256: 'RS256 (RSA, for verifiers that only take RS256)' };
+
+/** A select of the token signing algorithms; a value that is none of them (typed into a tampered form) is shown as its error says. */
+function algSelect(name: string, label: string, value: string, errors: FieldErrors): SafeHtml {
+  return html`<label for="${name}">${label}</label>
+    <select id="${name}" name="${name}" ${invalid(errors, name)}>
+      ${TOKEN_SIGNING_ALGS.map((alg) => html`<option value="${alg}" ${alg === value ? 'selected' : ''}>${ALG_WORDS[alg]}</option>`)}
+    </select>
+    ${fieldError(errors, name)}`;
+}
 
 function appFields(v: { values: AppFormValues; errors: FieldErrors; scopeChoices: readonly string[]; withType: boolean }): SafeHtml {
   const { values, errors } = v;
@@ -60,7 +82,8 @@ function appFields(v: { values: AppFormValues; errors: FieldErrors; scopeChoices
     >
     <textarea id="redirect_uris" name="redirect_uris" rows="3" spellcheck="false" ${invalid(errors, 'redirect_uris')}>${values.redirectUris}</textarea>
     ${fieldError(errors, 'redirect_uris')} ${checkboxes('scopes', v.scopeChoices, values.scopes, errors, 'Scopes (least privilege: only what it needs)')}
-    ${otherErrors(errors, APP_FIELDS)}`;
+    ${algSelect('access_token_signed_response_alg', 'Access tokens signed with', values.accessTokenAlg, errors)}
+    ${algSelect('id_token_signed_response_alg', 'ID tokens signed with (OpenID Connect)', values.idTokenAlg, errors)} ${otherErrors(errors, APP_FIELDS)}`;
 }
 
 export function newAppPage(v: { csrf: string; values: AppFormValues; errors: FieldErrors; scopeChoices: readonly string[] }): SafeHtml {
@@ -91,6 +114,8 @@ function details(c: ClientView): SafeHtml {
     <dd>${c.grant_types.join(', ')}</dd>
     <dt>Scopes</dt>
     <dd>${c.scopes.join(' ')}</dd>
+    <dt>Tokens signed with</dt>
+    <dd id="signing-algs">access tokens ${c.access_token_signed_response_alg}, ID tokens ${c.id_token_signed_response_alg}</dd>
     <dt>Redirect URIs</dt>
     <dd>${c.redirect_uris.length ? c.redirect_uris.map((u) => html`<code>${u}</code><br />`) : html`<span class="muted">none</span>`}</dd>
     <dt>Created</dt>

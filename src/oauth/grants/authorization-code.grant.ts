@@ -96,7 +96,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
 
   /** The first access token of the new grant, audited, and the token response. */
   private respond(c: Client, row: CodeRow, refresh: string | undefined, ip: string): TokenResponse {
-    const issued = this.tokens.issue({ sub: row.userId, clientId: c.clientId, scope: row.scopes, gid: row.grantId });
+    const issued = this.tokens.issue({ sub: row.userId, clientId: c.clientId, scope: row.scopes, gid: row.grantId, alg: c.accessTokenSignedResponseAlg });
     this.audit.enqueue({
       type: 'oauth.token_issued',
       actorUserId: row.userId,

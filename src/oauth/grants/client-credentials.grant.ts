@@ -22,7 +22,7 @@ export class ClientCredentialsGrant implements GrantHandler {
       throw OAuthError.unauthorizedClient('Public clients cannot use client_credentials; use the authorization code flow with PKCE');
     if (!c.grantTypes.includes('client_credentials')) throw OAuthError.unauthorizedClient('This client is not allowed the client_credentials grant');
     const scope = resolveScope(form.one('scope', repeated), c.scopes);
-    const issued = this.tokens.issue({ sub: c.clientId, clientId: c.clientId, scope });
+    const issued = this.tokens.issue({ sub: c.clientId, clientId: c.clientId, scope, alg: c.accessTokenSignedResponseAlg });
     // The hot path: buffered, written in batches; the jti names the token, never the token itself.
     this.audit.enqueue({
       type: 'oauth.token_issued',

@@ -52,7 +52,13 @@ export class RefreshTokenGrant implements GrantHandler {
       throw OAuthError.invalidScope(`The refresh token was not granted ${result.wider.join(' ')}; it may ask for: ${result.family.scopes.join(' ')}`);
     }
     const scope = requested ?? result.family.scopes;
-    const issued = this.tokens.issue({ sub: result.family.userId, clientId: c.clientId, scope, gid: result.family.grantId });
+    const issued = this.tokens.issue({
+      sub: result.family.userId,
+      clientId: c.clientId,
+      scope,
+      gid: result.family.grantId,
+      alg: c.accessTokenSignedResponseAlg,
+    });
     this.audit.enqueue({
       type: 'oauth.token_issued',
       actorUserId: result.family.userId,
