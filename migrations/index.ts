@@ -5,6 +5,7 @@ import { MillisecondCreatedAt1764350000000 } from './1764350000000-MillisecondCr
 import { CredentialLineage1764360000000 } from './1764360000000-CredentialLineage.js';
 import { NativeApplicationType1764370000000 } from './1764370000000-NativeApplicationType.js';
 import { AccountsAndDirectory1764380000000 } from './1764380000000-AccountsAndDirectory.js';
+import { OpenIdConnect1764400000000 } from './1764400000000-OpenIdConnect.js';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   CredentialLineage1764360000000,
   NativeApplicationType1764370000000,
   AccountsAndDirectory1764380000000,
+  OpenIdConnect1764400000000,
 ];

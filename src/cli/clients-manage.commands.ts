@@ -1,7 +1,7 @@
 import { AuditService } from '../audit/audit.service.js';
 import { toClientView, type ClientView } from '../clients/client.dto.js';
 import { Client } from '../clients/client.entity.js';
-import { redirectUrisProblem, scopesProblem } from '../clients/client-rules.js';
+import { postLogoutUrisProblem, redirectUrisProblem, scopesProblem } from '../clients/client-rules.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { ChangeBusModule } from '../platform/change-bus/change-bus.module.js';
@@ -31,6 +31,7 @@ export function clientText(c: ClientView): string[] {
     `grant_types:   ${c.grant_types.join(' ')}`,
     `scopes:        ${c.scopes.join(' ')}`,
     `redirect_uris: ${c.redirect_uris.join(' ') || '(none)'}`,
+    `post_logout_redirect_uris: ${c.post_logout_redirect_uris.join(' ') || '(none)'}`,
     `created_at:    ${c.created_at}`,
   ];
 }
@@ -72,26 +73,30 @@ export const clientsUpdate = command({
     const scopes = scopesFlag === undefined ? undefined : list(scopesFlag);
     const urisFlag = flags['redirect-uris'];
     const redirectUris = typeof urisFlag === 'string' ? [...new Set(urisFlag.split(/\s+/).filter(Boolean))] : undefined;
-    if (status === undefined && scopes === undefined && redirectUris === undefined) {
-      problem('nothing to change: give --status, --scopes and/or --redirect-uris');
+    const logoutFlag = flags['post-logout-redirect-uris'];
+    const postLogoutRedirectUris = typeof logoutFlag === 'string' ? [...new Set(logoutFlag.split(/\s+/).filter(Boolean))] : undefined;
+    if (status === undefined && scopes === undefined && redirectUris === undefined && postLogoutRedirectUris === undefined) {
+      problem('nothing to change: give --status, --scopes, --redirect-uris and/or --post-logout-redirect-uris');
     }
+    const logoutIssue = postLogoutRedirectUris && postLogoutUrisProblem(postLogoutRedirectUris);
+    if (logoutIssue) problem(`--post-logout-redirect-uris: ${logoutIssue}`);
     const scopesIssue = scopes && scopesProblem(scopes);
     if (scopesIssue) problem(`--scopes: ${scopesIssue}`);
-    return { clientId, status, scopes, redirectUris };
+    return { clientId, status, scopes, redirectUris, postLogoutRedirectUris };
   },
-  async run({ app, db }, { clientId, status, scopes, redirectUris }) {
+  async run({ app, db }, { clientId, status, scopes, redirectUris, postLogoutRedirectUris }) {
     const client = await findClient(db, clientId);
     const uris = redirectUris ?? client.redirectUris;
     const problem = redirectUrisProblem(client.grantTypes, uris);
     if (problem) throw CliError.usage(`--redirect-uris: ${problem}`);
-    const fields = Object.fromEntries(Object.entries({ status, scopes, redirectUris }).filter(([, v]) => v !== undefined));
+    const fields = Object.fromEntries(Object.entries({ status, scopes, redirectUris, postLogoutRedirectUris }).filter(([, v]) => v !== undefined));
     await app.get(ClientsService).update(client, fields);
     const audit = app.get(AuditService);
     if (status !== undefined && status !== client.status) {
       await audit.record({ type: status === 'disabled' ? 'client.disabled' : 'client.enabled', target: client.clientId, details: { via: 'cli' } });
     }
-    if (scopes !== undefined || redirectUris !== undefined) {
-      await audit.record({ type: 'client.updated', target: client.clientId, details: { via: 'cli', scopes, redirectUris } });
+    if (scopes !== undefined || redirectUris !== undefined || postLogoutRedirectUris !== undefined) {
+      await audit.record({ type: 'client.updated', target: client.clientId, details: { via: 'cli', scopes, redirectUris, postLogoutRedirectUris } });
     }
     const view = toClientView(await findClient(db, clientId));
     return { json: { ...view }, text: [`Updated ${view.name}`, ...clientText(view)] };

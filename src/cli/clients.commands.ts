@@ -5,7 +5,7 @@ import { ClientsService } from '../clients/clients.service.js';
 import { ChangeBusModule } from '../platform/change-bus/change-bus.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { UsersService } from '../users/users.service.js';
-import { applicationTypeProblem, grantsProblem, redirectUrisProblem, scopesProblem } from '../clients/client-rules.js';
+import { applicationTypeProblem, grantsProblem, postLogoutUrisProblem, redirectUrisProblem, scopesProblem } from '../clients/client-rules.js';
 import { CliError, command, list, oneOf, optional, problem, required } from './command.js';
 import { CLI_LINEAGE } from '../clients/lineage.js';
 
@@ -26,6 +26,9 @@ export const clientsCreate = command({
     const grants = list(optional(flags, 'grants') ?? DEFAULT_GRANTS[type]);
     const scopes = list(optional(flags, 'scopes') ?? DEFAULT_SCOPES);
     const redirectUris = [...new Set((optional(flags, 'redirect-uris') ?? '').split(/\s+/).filter(Boolean))];
+    const postLogoutRedirectUris = [...new Set((optional(flags, 'post-logout-redirect-uris') ?? '').split(/\s+/).filter(Boolean))];
+    const logoutIssue = postLogoutUrisProblem(postLogoutRedirectUris);
+    if (logoutIssue) problem(`--post-logout-redirect-uris: ${logoutIssue}`);
     const issue =
       applicationTypeProblem(type, applicationType) ??
       grantsProblem(type, grants) ??
@@ -33,7 +36,8 @@ export const clientsCreate = command({
       redirectUrisProblem(grants as GrantType[], redirectUris);
     if (issue) problem(issue);
     const directoryAccess = oneOf('directory-access', optional(flags, 'directory-access') ?? 'owner', ACCESS) === 'whole';
-    return { name, owner: optional(flags, 'owner'), type, applicationType, grantTypes: grants as GrantType[], scopes, redirectUris, directoryAccess };
+    const grantTypes = grants as GrantType[];
+    return { name, owner: optional(flags, 'owner'), type, applicationType, grantTypes, scopes, redirectUris, postLogoutRedirectUris, directoryAccess };
   },
   async run({ app }, { owner, directoryAccess, ...input }) {
     let ownerId: string | null = null;

@@ -68,8 +68,8 @@ export const COMMANDS: Readonly<Record<string, CommandInfo>> = {
     summary: 'Register an OAuth client; its secret is shown once',
     usage:
       '--name N [--owner EMAIL] [--type confidential|public] [--application-type web|native] [--grants "client_credentials authorization_code refresh_token"] ' +
-      '[--scopes "users:read data:read"] [--redirect-uris "https://a/cb http://127.0.0.1:8765/cb"] [--directory-access whole|owner]',
-    flags: ['name', 'owner', 'type', 'application-type', 'grants', 'scopes', 'redirect-uris', 'directory-access'],
+      '[--scopes "users:read data:read"] [--redirect-uris "https://a/cb http://127.0.0.1:8765/cb"] [--post-logout-redirect-uris "https://a/bye"] [--directory-access whole|owner]',
+    flags: ['name', 'owner', 'type', 'application-type', 'grants', 'scopes', 'redirect-uris', 'post-logout-redirect-uris', 'directory-access'],
     load: async () => (await clients()).clientsCreate,
   },
   'clients:directory': {
@@ -92,8 +92,9 @@ export const COMMANDS: Readonly<Record<string, CommandInfo>> = {
   },
   'clients:update': {
     summary: 'Disable or enable a client, or replace its scopes or redirect URIs (every instance told at once; audited)',
-    usage: '--client-id ID [--status active|disabled] [--scopes "users:read data:read"] [--redirect-uris "https://a/cb"]',
-    flags: ['client-id', 'status', 'scopes', 'redirect-uris'],
+    usage:
+      '--client-id ID [--status active|disabled] [--scopes "users:read data:read"] [--redirect-uris "https://a/cb"] [--post-logout-redirect-uris "https://a/bye"]',
+    flags: ['client-id', 'status', 'scopes', 'redirect-uris', 'post-logout-redirect-uris'],
     load: async () => (await clientsManage()).clientsUpdate,
   },
   'clients:delete': {

@@ -7,7 +7,7 @@ import { ProblemError, type FieldError } from '../platform/http/problem.js';
 import { CallerService, type ActingUser } from './caller.service.js';
 import { Client, type ClientType, type GrantType } from './client.entity.js';
 import { CreateClientDto, toClientView, UpdateClientDto, type ClientView } from './client.dto.js';
-import { applicationTypeProblem, grantsProblem, redirectUrisProblem, scopesProblem } from './client-rules.js';
+import { applicationTypeProblem, grantsProblem, postLogoutUrisProblem, redirectUrisProblem, scopesProblem } from './client-rules.js';
 import { ClientsService } from './clients.service.js';
 import { auditLineage, refuseMoreThanHeld } from './lineage.js';
 import { containsPattern } from '../platform/database/like.js';
@@ -98,7 +98,8 @@ export class ClientManagementService {
     const scopes = dto.scopes ?? DEFAULT_SCOPES;
     const redirectUris = [...new Set(dto.redirect_uris ?? [])];
     const applicationType = dto.application_type ?? 'web';
-    check(caller, { type, applicationType }, grantTypes, scopes, redirectUris);
+    const postLogoutRedirectUris = [...new Set(dto.post_logout_redirect_uris ?? [])];
+    check(caller, { type, applicationType }, grantTypes, scopes, redirectUris, postLogoutRedirectUris);
     refuseMoreThanHeld(caller.principal, caller.role, scopes, 'register a client');
     const lineage = await this.callers.lineage(caller);
     const { client, clientSecret } = await this.clients.create({
@@ -109,6 +110,7 @@ export class ClientManagementService {
       grantTypes,
       scopes,
       redirectUris,
+      postLogoutRedirectUris,
       lineage,
     });
     void this.audit.record({
@@ -129,11 +131,12 @@ export class ClientManagementService {
     const scopes = dto.scopes ?? client.scopes;
     const redirectUris = dto.redirect_uris ? [...new Set(dto.redirect_uris)] : client.redirectUris;
     const applicationType = dto.application_type ?? client.applicationType;
-    check(caller, { type: client.type, applicationType }, grantTypes, scopes, redirectUris);
+    const postLogoutRedirectUris = dto.post_logout_redirect_uris ? [...new Set(dto.post_logout_redirect_uris)] : client.postLogoutRedirectUris;
+    check(caller, { type: client.type, applicationType }, grantTypes, scopes, redirectUris, postLogoutRedirectUris);
     // The whole result, not only what changed: new redirect URIs or grant types on a client with more
     // than the caller holds would hand the caller that client's tokens.
     refuseMoreThanHeld(caller.principal, caller.role, scopes, 'change a client that has');
-    Object.assign(client, { name: dto.name ?? client.name, applicationType, grantTypes, scopes, redirectUris });
+    Object.assign(client, { name: dto.name ?? client.name, applicationType, grantTypes, scopes, redirectUris, postLogoutRedirectUris });
     const saved = await this.repo.save(client);
     await this.clients.changed(client.clientId);
     void this.audit.record({
@@ -141,7 +144,7 @@ export class ClientManagementService {
       actorUserId: caller.userId,
       target: client.clientId,
       ip: caller.ip,
-      details: { applicationType, grantTypes, scopes, redirectUris },
+      details: { applicationType, grantTypes, scopes, redirectUris, postLogoutRedirectUris },
     });
     return toClientView(saved);
   }
@@ -168,7 +171,14 @@ export class ClientManagementService {
   }
 }
 
-function check(caller: ActingUser, kind: { type: ClientType; applicationType: string }, grants: string[], scopes: string[], uris: string[]): void {
+function check(
+  caller: ActingUser,
+  kind: { type: ClientType; applicationType: string },
+  grants: string[],
+  scopes: string[],
+  uris: string[],
+  logoutUris: string[],
+): void {
   const errors: FieldError[] = [];
   const a = applicationTypeProblem(kind.type, kind.applicationType);
   if (a) errors.push({ field: 'application_type', message: a });
@@ -180,5 +190,7 @@ function check(caller: ActingUser, kind: { type: ClientType; applicationType: st
     errors.push({ field: 'scopes', message: 'only admin users may register clients with the admin scope' });
   const r = redirectUrisProblem(grants as GrantType[], uris);
   if (r) errors.push({ field: 'redirect_uris', message: r });
+  const p = postLogoutUrisProblem(logoutUris);
+  if (p) errors.push({ field: 'post_logout_redirect_uris', message: p });
   if (errors.length) throw ProblemError.validation(errors);
 }

@@ -65,3 +65,12 @@ export function applicationTypeProblem(type: ClientType, applicationType: string
   if (applicationType === 'native' && type !== 'public') return 'only a public client can be a native app (a native app cannot keep a client secret)';
   return undefined;
 }
+
+/** OpenID Connect RP-Initiated Logout's post_logout_redirect_uris: the rules of redirect URIs. */
+export function postLogoutUrisProblem(uris: readonly string[]): string | undefined {
+  for (const uri of uris) {
+    const problem = redirectUriProblem(uri);
+    if (problem) return `post-logout ${problem}`;
+  }
+  return undefined;
+}

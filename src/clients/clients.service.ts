@@ -14,6 +14,8 @@ export interface CreateClientInput {
   grantTypes: GrantType[];
   scopes: string[];
   redirectUris: string[];
+  /** OpenID Connect RP-Initiated Logout: where the end-session endpoint may send the browser back. */
+  postLogoutRedirectUris?: string[];
   /** Default web; native lets loopback redirect URIs of a public client match on any port. */
   applicationType?: ApplicationType;
   firstParty?: boolean;
@@ -75,6 +77,7 @@ export class ClientsService implements OnModuleInit {
           grantTypes: input.grantTypes,
           scopes: input.scopes,
           redirectUris: input.redirectUris,
+          postLogoutRedirectUris: input.postLogoutRedirectUris ?? [],
           applicationType: input.applicationType ?? 'web',
           firstParty: input.firstParty ?? false,
           createdVia: input.lineage?.createdVia ?? null,
@@ -155,7 +158,9 @@ export class ClientsService implements OnModuleInit {
   /** Changes stored fields of a client and drops it (only it) from every instance's cache. */
   async update(
     client: Pick<Client, 'id' | 'clientId'>,
-    fields: Partial<Pick<Client, 'name' | 'grantTypes' | 'scopes' | 'redirectUris' | 'applicationType' | 'status' | 'directoryAccess'>>,
+    fields: Partial<
+      Pick<Client, 'name' | 'grantTypes' | 'scopes' | 'redirectUris' | 'postLogoutRedirectUris' | 'applicationType' | 'status' | 'directoryAccess'>
+    >,
   ): Promise<void> {
     await this.clients.update({ id: client.id }, fields);
     await this.changed(client.clientId);

@@ -13,13 +13,14 @@ import { appCreatedPage, appPage, deleteAppPage, newAppPage, secretRotatedPage, 
 import { intOrRaw, lines, validated, type FieldErrors } from './portal-form.js';
 import { PortalPages, type PortalContext } from './portal-pages.service.js';
 
-const APP_FIELDS = ['name', 'type', 'application_type', 'redirect_uris'] as const;
+const APP_FIELDS = ['name', 'type', 'application_type', 'redirect_uris', 'post_logout_redirect_uris'] as const;
 const APP_LISTS = ['grant_types', 'scopes'] as const;
 const NEW_APP: AppFormValues = {
   name: '',
   type: 'confidential',
   applicationType: 'web',
   redirectUris: '',
+  postLogoutRedirectUris: '',
   grants: ['client_credentials'],
   scopes: ['data:read'],
 };
@@ -36,13 +37,22 @@ function typed(one: Partial<Record<(typeof APP_FIELDS)[number], string>>, many: 
     type: one.type ?? 'confidential',
     applicationType: one.application_type ?? 'web',
     redirectUris: (one.redirect_uris ?? '').slice(0, 50_000),
+    postLogoutRedirectUris: (one.post_logout_redirect_uris ?? '').slice(0, 50_000),
     grants: many.grant_types,
     scopes: many.scopes,
   };
 }
 
 function stored(c: ClientView): AppFormValues {
-  return { name: c.name, type: c.type, applicationType: c.application_type, redirectUris: c.redirect_uris.join('\n'), grants: c.grant_types, scopes: c.scopes };
+  return {
+    name: c.name,
+    type: c.type,
+    applicationType: c.application_type,
+    redirectUris: c.redirect_uris.join('\n'),
+    postLogoutRedirectUris: c.post_logout_redirect_uris.join('\n'),
+    grants: c.grant_types,
+    scopes: c.scopes,
+  };
 }
 
 /**
@@ -82,6 +92,7 @@ export class PortalAppsController {
       grant_types: many.grant_types as GrantType[],
       scopes: many.scopes,
       redirect_uris: lines(one.redirect_uris),
+      post_logout_redirect_uris: lines(one.post_logout_redirect_uris),
     });
     try {
       const outcome = await validated(dto, () => this.manage.create(ctx.caller, dto));
@@ -112,7 +123,7 @@ export class PortalAppsController {
   @Post(':clientId')
   @SignedInPage()
   async update(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
-    const f = this.pages.forForm(req, reply, ['name', 'redirect_uris'] as const, APP_LISTS);
+    const f = this.pages.forForm(req, reply, ['name', 'redirect_uris', 'post_logout_redirect_uris'] as const, APP_LISTS);
     if (!f) return;
     const { ctx, one, many } = f;
     try {
@@ -122,6 +133,7 @@ export class PortalAppsController {
         grant_types: many.grant_types as GrantType[],
         scopes: many.scopes,
         redirect_uris: lines(one.redirect_uris),
+        post_logout_redirect_uris: lines(one.post_logout_redirect_uris),
       });
       const outcome = await validated(dto, () => this.manage.update(ctx.caller, clientId, dto));
       if (!outcome.ok)

@@ -11,11 +11,12 @@ export interface AppFormValues {
   type: string;
   applicationType: string;
   redirectUris: string;
+  postLogoutRedirectUris: string;
   grants: string[];
   scopes: string[];
 }
 
-const APP_FIELDS = ['name', 'type', 'application_type', 'grant_types', 'redirect_uris', 'scopes'];
+const APP_FIELDS = ['name', 'type', 'application_type', 'grant_types', 'redirect_uris', 'post_logout_redirect_uris', 'scopes'];
 
 function appFields(v: { values: AppFormValues; errors: FieldErrors; scopeChoices: readonly string[]; withType: boolean }): SafeHtml {
   const { values, errors } = v;
@@ -59,8 +60,14 @@ function appFields(v: { values: AppFormValues; errors: FieldErrors; scopeChoices
       >Redirect URIs <span class="muted">(one per line; https, or http on 127.0.0.1, [::1] or localhost; exact, no #fragment, no *)</span></label
     >
     <textarea id="redirect_uris" name="redirect_uris" rows="3" spellcheck="false" ${invalid(errors, 'redirect_uris')}>${values.redirectUris}</textarea>
-    ${fieldError(errors, 'redirect_uris')} ${checkboxes('scopes', v.scopeChoices, values.scopes, errors, 'Scopes (least privilege: only what it needs)')}
-    ${otherErrors(errors, APP_FIELDS)}`;
+    ${fieldError(errors, 'redirect_uris')}
+    <label for="post_logout_redirect_uris"
+      >Post-logout redirect URIs <span class="muted">(OpenID Connect sign-out: where /oauth2/logout may send users back; one per line, same rules)</span></label
+    >
+    <textarea id="post_logout_redirect_uris" name="post_logout_redirect_uris" rows="2" spellcheck="false" ${invalid(errors, 'post_logout_redirect_uris')}>
+${values.postLogoutRedirectUris}</textarea>
+    ${fieldError(errors, 'post_logout_redirect_uris')}
+    ${checkboxes('scopes', v.scopeChoices, values.scopes, errors, 'Scopes (least privilege: only what it needs)')} ${otherErrors(errors, APP_FIELDS)}`;
 }
 
 export function newAppPage(v: { csrf: string; values: AppFormValues; errors: FieldErrors; scopeChoices: readonly string[] }): SafeHtml {
@@ -93,6 +100,12 @@ function details(c: ClientView): SafeHtml {
     <dd>${c.scopes.join(' ')}</dd>
     <dt>Redirect URIs</dt>
     <dd>${c.redirect_uris.length ? c.redirect_uris.map((u) => html`<code>${u}</code><br />`) : html`<span class="muted">none</span>`}</dd>
+    ${
+      c.post_logout_redirect_uris.length
+        ? html`<dt>Post-logout redirect URIs</dt>
+            <dd>${c.post_logout_redirect_uris.map((u) => html`<code>${u}</code><br />`)}</dd>`
+        : ''
+    }
     <dt>Created</dt>
     <dd>${when(c.created_at)}</dd>
     <dt>Origin</dt>
