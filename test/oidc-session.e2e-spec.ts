@@ -99,6 +99,8 @@ describe('OpenID Connect: prompt, max_age, login_hint and RP-Initiated Logout', 
   describe('max_age', () => {
     it('re-authenticates when the sign-in is older than max_age; prompt=none then gets login_required', async () => {
       const { agent, claims } = await idTokenOf();
+      // The session (and, so that it stays valid, the password) ten minutes older.
+      await sql(`UPDATE users SET password_changed_at = now() - interval '1 hour' WHERE id = $1`, [claims.sub]);
       await sql(`UPDATE sessions SET created_at = now() - interval '10 minutes' WHERE user_id = $1`, [claims.sub]);
       const res = await agent.get(withPkce({ max_age: '60' }));
       expect(res.location).toMatch(/^\/portal\/signin\?return_to=.*&prompt=login$/);
@@ -113,6 +115,8 @@ describe('OpenID Connect: prompt, max_age, login_hint and RP-Initiated Logout', 
       await agent.signIn(user.email, user.password);
       await authorize(agent, client.clientId, { scope: 'openid' });
       const res = await agent.get(withPkce({ max_age: '0' }));
+      expect(res.location).toMatch(/^\/portal\/signin\?return_to=.*&prompt=login$/);
+      expect(decodeURIComponent(res.location!)).not.toContain('max_age');
       const page = await agent.get(res.location!);
       const post = await agent.post('/portal/signin', {
         email: user.email,

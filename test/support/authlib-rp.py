@@ -33,7 +33,13 @@ def hidden(page, name):
 def main():
     meta_json = requests.get(BASE + "/.well-known/openid-configuration", verify=CA).json()
     metadata = OpenIDProviderMetadata(meta_json)
-    metadata.validate()  # raises ValueError naming the first field that is wrong
+    try:
+        metadata.validate()  # raises ValueError naming the first field that is wrong
+    except ValueError as err:
+        # Until Gatehouse signs ID tokens with RS256 too (Discovery 1.0 3: RS256 MUST be listed), this
+        # one rule, and only it, may fail: the suite says so with RS256_PENDING=1.
+        if not (os.environ.get("RS256_PENDING") == "1" and '"RS256" MUST be included' in str(err)):
+            raise
 
     client_id = os.environ["CLIENT_ID"]
     redirect_uri = os.environ["REDIRECT_URI"]

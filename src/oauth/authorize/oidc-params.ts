@@ -57,9 +57,9 @@ function invalid(description: string): OidcError {
   return { error: 'invalid_request', description };
 }
 
-/** True when the sign-in is older than max_age allows (Core 3.1.2.1), in whole seconds. */
+/** True when the sign-in is older than max_age allows (Core 3.1.2.1), in whole seconds; max_age=0 always (as prompt=login). */
 export function signInTooOld(signedInAt: Date, maxAge: number | undefined, now = Date.now()): boolean {
-  return maxAge !== undefined && Math.floor((now - signedInAt.getTime()) / 1000) > maxAge;
+  return maxAge === 0 || (maxAge !== undefined && Math.floor((now - signedInAt.getTime()) / 1000) > maxAge);
 }
 
 /**
