@@ -226,6 +226,33 @@ describe('OpenID Connect: prompt, max_age, login_hint and RP-Initiated Logout', 
       expect((await fetch(`${app.url}/oauth2/logout`, { method: 'PUT' })).status).toBe(405);
     });
 
+    it('takes post-logout redirect URIs in the portal form, and refuses a bad one next to the field', async () => {
+      const { agent } = await signedIn(app);
+      const form = await agent.get('/portal/apps/new');
+      expect(form.text).toContain('name="post_logout_redirect_uris"');
+      const post = (uris: string) =>
+        agent.post(
+          '/portal/apps',
+          new URLSearchParams([
+            ['csrf', hidden(form.text, 'csrf')],
+            ['name', 'Portal RP'],
+            ['type', 'public'],
+            ['grant_types', 'authorization_code'],
+            ['scopes', 'profile'],
+            ['redirect_uris', REDIRECT],
+            ['post_logout_redirect_uris', uris],
+          ]).toString(),
+        );
+      const bad = await post('http://evil.example/bye');
+      expect(bad.status).toBe(400);
+      expect(bad.text).toContain('post-logout redirect URI');
+      const ok = await post(`${SIGNED_OUT}\nhttps://app.example/other`);
+      expect(ok.status).toBe(303);
+      const page = await agent.get(ok.location!);
+      expect(page.text).toContain(SIGNED_OUT);
+      expect(page.text).toContain('https://app.example/other');
+    });
+
     it('validates post_logout_redirect_uris on /v1/clients like redirect URIs', async () => {
       const user = await app.createUser();
       const token = await app.tokenActingFor(user.id, ['clients:manage', 'profile']);
