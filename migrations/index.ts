@@ -6,6 +6,7 @@ import { CredentialLineage1764360000000 } from './1764360000000-CredentialLineag
 import { NativeApplicationType1764370000000 } from './1764370000000-NativeApplicationType.js';
 import { AccountsAndDirectory1764380000000 } from './1764380000000-AccountsAndDirectory.js';
 import { TokenSigningAlgorithms1764390000000 } from './1764390000000-TokenSigningAlgorithms.js';
+import { OpenIdConnect1764400000000 } from './1764400000000-OpenIdConnect.js';
 import { ResourceServerClients1764410000000 } from './1764410000000-ResourceServerClients.js';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   NativeApplicationType1764370000000,
   AccountsAndDirectory1764380000000,
   TokenSigningAlgorithms1764390000000,
+  OpenIdConnect1764400000000,
   ResourceServerClients1764410000000,
 ];

@@ -166,6 +166,23 @@ describe('clients', () => {
     failed(await cli(['clients:update', '--client-id', 'gth_nope', '--status', 'disabled', '--json'], env), 1, /No client has the client_id/);
   }, 180_000);
 
+  it('clients:update and clients:create set post-logout redirect URIs (OpenID Connect logout), with the redirect URI rules', async () => {
+    const id = String(confidential.client_id);
+    const updated = json(await cli(['clients:update', '--client-id', id, '--post-logout-redirect-uris', 'https://billing.example/bye', '--json'], env));
+    expect(updated.post_logout_redirect_uris).toEqual(['https://billing.example/bye']);
+    failed(
+      await cli(['clients:update', '--client-id', id, '--post-logout-redirect-uris', 'http://evil.example/bye', '--json'], env),
+      2,
+      /--post-logout-redirect-uris: post-logout redirect URI/,
+    );
+    const created = json(
+      await cli(['clients:create', '--name', 'RP', '--post-logout-redirect-uris', 'https://rp.example/bye https://rp.example/bye2', '--json'], env),
+    );
+    const shown = json(await cli(['clients:get', '--client-id', String(created.client_id), '--json'], env));
+    expect(shown.post_logout_redirect_uris).toEqual(['https://rp.example/bye', 'https://rp.example/bye2']);
+    failed(await cli(['clients:create', '--name', 'RP', '--post-logout-redirect-uris', 'https://rp.example/#x', '--json'], env), 2, /fragment/);
+  }, 120_000);
+
   it('clients:delete removes the client and audits it', async () => {
     const id = String(confidential.client_id);
     expect(json(await cli(['clients:delete', '--client-id', id, '--json'], env))).toEqual({ client_id: id, deleted: true });

@@ -12,6 +12,9 @@ const PATHS = [
   '/oauth2/authorize',
   '/oauth2/revoke',
   '/oauth2/introspect',
+  '/oauth2/userinfo',
+  '/oauth2/logout',
+  '/.well-known/openid-configuration',
   '/v1/users',
   '/v1/users/me',
   '/v1/users/00000000-0000-0000-0000-000000000000',
@@ -124,6 +127,19 @@ describe('fuzzing the public endpoints', () => {
     const target = fc.oneof(
       headerBound.map((v) => `/portal/signin?return_to=${enc(`/portal/${v}`)}`),
       headerBound.map((v) => `/portal/signup?return_to=${enc(v)}`),
+      // OpenID Connect: RP-Initiated Logout and the authorization request's own parameters.
+      fc
+        .tuple(headerBound, headerBound, headerBound)
+        .map(
+          ([state, uri, hint]) =>
+            `/oauth2/logout?state=${enc(state)}&post_logout_redirect_uri=${enc(uri)}&id_token_hint=${enc(hint)}&client_id=${client.clientId}`,
+        ),
+      fc
+        .tuple(headerBound, headerBound, headerBound, headerBound)
+        .map(
+          ([nonce, prompt, maxAge, hint]) =>
+            `/oauth2/authorize?response_type=code&client_id=${client.clientId}&scope=openid&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256&nonce=${enc(nonce)}&prompt=${enc(prompt)}&max_age=${enc(maxAge)}&login_hint=${enc(hint)}`,
+        ),
       headerBound.map((v) => `/portal/keys/${enc(v)}`),
       headerBound.map((v) => `/portal/admin/audit?type=${enc(v)}`),
       fc

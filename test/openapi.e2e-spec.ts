@@ -195,7 +195,7 @@ describe('the OpenAPI document is valid and true', () => {
       const client = { id: String(app2.client_id), secret: String(app2.client_secret) };
       const agent = adminAgent;
       const { verifier, challenge } = pkce();
-      const url = authorizeUrl(client.id, { scope: 'profile users:read', code_challenge: challenge, code_challenge_method: 'S256' });
+      const url = authorizeUrl(client.id, { scope: 'openid profile users:read', code_challenge: challenge, code_challenge_method: 'S256' });
       const consent = await conforming<string>(200, 'GET', '/oauth2/authorize', url, { agent });
       const decided = await agent.post('/oauth2/authorize', {
         csrf: hidden(consent, 'csrf'),
@@ -212,6 +212,13 @@ describe('the OpenAPI document is valid and true', () => {
       await conforming(302, 'GET', '/oauth2/authorize', url, { agent }); // consent remembered: straight back
       const me = await conforming(200, 'GET', '/v1/users/me', '/v1/users/me', { bearer: String(refreshed.access_token) });
       s.adminUserId = String(me.id);
+      expect(tokens.id_token).toEqual(expect.any(String));
+      for (const method of ['GET', 'POST']) {
+        expect(await conforming(200, method, '/oauth2/userinfo', '/oauth2/userinfo', { bearer: String(refreshed.access_token) })).toMatchObject({ sub: me.id });
+      }
+      // RP-Initiated Logout with no session: the signed-out page (a new browser, so the admin's session lives on).
+      await conforming(200, 'GET', '/oauth2/logout', '/oauth2/logout', { agent: new Agent(app.url) });
+      await conforming(200, 'POST', '/oauth2/logout', '/oauth2/logout', { form: { state: 'x' } });
       const auth = { client_id: client.id, client_secret: client.secret };
       expect(
         await conforming(200, 'POST', '/oauth2/introspect', '/oauth2/introspect', { form: { ...auth, token: String(refreshed.access_token) } }),

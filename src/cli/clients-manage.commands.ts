@@ -1,7 +1,7 @@
 import { AuditService } from '../audit/audit.service.js';
 import { toClientView, type ClientView } from '../clients/client.dto.js';
 import { Client, TOKEN_SIGNING_ALGS } from '../clients/client.entity.js';
-import { redirectUrisProblem, scopesProblem } from '../clients/client-rules.js';
+import { postLogoutUrisProblem, redirectUrisProblem, scopesProblem } from '../clients/client-rules.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { ChangeBusModule } from '../platform/change-bus/change-bus.module.js';
@@ -34,6 +34,7 @@ export function clientText(c: ClientView): string[] {
     `resource_server: ${c.resource_server ? 'yes (may introspect any access token of the API audience)' : 'no'}`,
     `access_token_signed_response_alg: ${c.access_token_signed_response_alg}`,
     `id_token_signed_response_alg:     ${c.id_token_signed_response_alg}`,
+    `post_logout_redirect_uris: ${c.post_logout_redirect_uris.join(' ') || '(none)'}`,
     `created_at:    ${c.created_at}`,
   ];
 }
@@ -78,26 +79,39 @@ export const clientsUpdate = command({
     const accessTokenSignedResponseAlg = optionalOneOf(flags, 'access-token-signed-response-alg', TOKEN_SIGNING_ALGS);
     const idTokenSignedResponseAlg = optionalOneOf(flags, 'id-token-signed-response-alg', TOKEN_SIGNING_ALGS);
     const algs = { accessTokenSignedResponseAlg, idTokenSignedResponseAlg };
-    if (status === undefined && scopes === undefined && redirectUris === undefined && !algs.accessTokenSignedResponseAlg && !algs.idTokenSignedResponseAlg) {
-      problem('nothing to change: give --status, --scopes, --redirect-uris, --access-token-signed-response-alg and/or --id-token-signed-response-alg');
+    const logoutFlag = flags['post-logout-redirect-uris'];
+    const postLogoutRedirectUris = typeof logoutFlag === 'string' ? [...new Set(logoutFlag.split(/\s+/).filter(Boolean))] : undefined;
+    const noAlg = !algs.accessTokenSignedResponseAlg && !algs.idTokenSignedResponseAlg;
+    if (status === undefined && scopes === undefined && redirectUris === undefined && postLogoutRedirectUris === undefined && noAlg) {
+      problem(
+        'nothing to change: give --status, --scopes, --redirect-uris, --post-logout-redirect-uris, --access-token-signed-response-alg and/or --id-token-signed-response-alg',
+      );
     }
+    const logoutIssue = postLogoutRedirectUris && postLogoutUrisProblem(postLogoutRedirectUris);
+    if (logoutIssue) problem(`--post-logout-redirect-uris: ${logoutIssue}`);
     const scopesIssue = scopes && scopesProblem(scopes);
     if (scopesIssue) problem(`--scopes: ${scopesIssue}`);
-    return { clientId, status, scopes, redirectUris, algs };
+    return { clientId, status, scopes, redirectUris, postLogoutRedirectUris, algs };
   },
-  async run({ app, db }, { clientId, status, scopes, redirectUris, algs }) {
+  async run({ app, db }, { clientId, status, scopes, redirectUris, postLogoutRedirectUris, algs }) {
     const client = await findClient(db, clientId);
     const uris = redirectUris ?? client.redirectUris;
     const problem = redirectUrisProblem(client.grantTypes, uris);
     if (problem) throw CliError.usage(`--redirect-uris: ${problem}`);
-    const fields = Object.fromEntries(Object.entries({ status, scopes, redirectUris, ...algs }).filter(([, v]) => v !== undefined));
+    const fields = Object.fromEntries(Object.entries({ status, scopes, redirectUris, postLogoutRedirectUris, ...algs }).filter(([, v]) => v !== undefined));
     await app.get(ClientsService).update(client, fields);
     const audit = app.get(AuditService);
     if (status !== undefined && status !== client.status) {
       await audit.record({ type: status === 'disabled' ? 'client.disabled' : 'client.enabled', target: client.clientId, details: { via: 'cli' } });
     }
-    if (scopes !== undefined || redirectUris !== undefined || algs.accessTokenSignedResponseAlg || algs.idTokenSignedResponseAlg) {
-      await audit.record({ type: 'client.updated', target: client.clientId, details: { via: 'cli', scopes, redirectUris, ...algs } });
+    if (
+      scopes !== undefined ||
+      redirectUris !== undefined ||
+      postLogoutRedirectUris !== undefined ||
+      algs.accessTokenSignedResponseAlg ||
+      algs.idTokenSignedResponseAlg
+    ) {
+      await audit.record({ type: 'client.updated', target: client.clientId, details: { via: 'cli', scopes, redirectUris, postLogoutRedirectUris, ...algs } });
     }
     const view = toClientView(await findClient(db, clientId));
     return { json: { ...view }, text: [`Updated ${view.name}`, ...clientText(view)] };

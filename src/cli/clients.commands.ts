@@ -5,7 +5,14 @@ import { ClientsService } from '../clients/clients.service.js';
 import { ChangeBusModule } from '../platform/change-bus/change-bus.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { UsersService } from '../users/users.service.js';
-import { applicationTypeProblem, grantsProblem, redirectUrisProblem, resourceServerProblem, scopesProblem } from '../clients/client-rules.js';
+import {
+  applicationTypeProblem,
+  grantsProblem,
+  postLogoutUrisProblem,
+  redirectUrisProblem,
+  resourceServerProblem,
+  scopesProblem,
+} from '../clients/client-rules.js';
 import { CliError, command, list, oneOf, optional, optionalOneOf, problem, required } from './command.js';
 import { CLI_LINEAGE } from '../clients/lineage.js';
 
@@ -28,6 +35,9 @@ export const clientsCreate = command({
     const grants = list(optional(flags, 'grants') ?? DEFAULT_GRANTS[type]);
     const scopes = list(optional(flags, 'scopes') ?? DEFAULT_SCOPES);
     const redirectUris = [...new Set((optional(flags, 'redirect-uris') ?? '').split(/\s+/).filter(Boolean))];
+    const postLogoutRedirectUris = [...new Set((optional(flags, 'post-logout-redirect-uris') ?? '').split(/\s+/).filter(Boolean))];
+    const logoutIssue = postLogoutUrisProblem(postLogoutRedirectUris);
+    if (logoutIssue) problem(`--post-logout-redirect-uris: ${logoutIssue}`);
     const issue =
       applicationTypeProblem(type, applicationType) ??
       grantsProblem(type, grants) ??
@@ -45,6 +55,7 @@ export const clientsCreate = command({
       grantTypes: grants as GrantType[],
       scopes,
       redirectUris,
+      postLogoutRedirectUris,
       directoryAccess,
       accessTokenSignedResponseAlg,
       idTokenSignedResponseAlg,

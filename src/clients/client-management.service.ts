@@ -7,7 +7,7 @@ import { ProblemError, type FieldError } from '../platform/http/problem.js';
 import { CallerService, type ActingUser } from './caller.service.js';
 import { Client, type ClientType, type GrantType } from './client.entity.js';
 import { CreateClientDto, toClientView, UpdateClientDto, type ClientView } from './client.dto.js';
-import { applicationTypeProblem, grantsProblem, redirectUrisProblem, resourceServerProblem, scopesProblem } from './client-rules.js';
+import { applicationTypeProblem, grantsProblem, postLogoutUrisProblem, redirectUrisProblem, resourceServerProblem, scopesProblem } from './client-rules.js';
 import { ClientsService } from './clients.service.js';
 import { auditLineage, refuseMoreThanHeld } from './lineage.js';
 import { containsPattern } from '../platform/database/like.js';
@@ -119,7 +119,8 @@ export class ClientManagementService {
     const scopes = dto.scopes ?? DEFAULT_SCOPES;
     const redirectUris = [...new Set(dto.redirect_uris ?? [])];
     const applicationType = dto.application_type ?? 'web';
-    check(caller, { type, applicationType }, grantTypes, scopes, redirectUris);
+    const postLogoutRedirectUris = [...new Set(dto.post_logout_redirect_uris ?? [])];
+    check(caller, { type, applicationType }, grantTypes, scopes, redirectUris, postLogoutRedirectUris);
     refuseMoreThanHeld(caller.principal, caller.role, scopes, 'register a client');
     const lineage = await this.callers.lineage(caller);
     const { client, clientSecret } = await this.clients.create({
@@ -132,6 +133,7 @@ export class ClientManagementService {
       redirectUris,
       accessTokenSignedResponseAlg: dto.access_token_signed_response_alg,
       idTokenSignedResponseAlg: dto.id_token_signed_response_alg,
+      postLogoutRedirectUris,
       lineage,
     });
     void this.audit.record({
@@ -152,7 +154,8 @@ export class ClientManagementService {
     const scopes = dto.scopes ?? client.scopes;
     const redirectUris = dto.redirect_uris ? [...new Set(dto.redirect_uris)] : client.redirectUris;
     const applicationType = dto.application_type ?? client.applicationType;
-    check(caller, { type: client.type, applicationType }, grantTypes, scopes, redirectUris);
+    const postLogoutRedirectUris = dto.post_logout_redirect_uris ? [...new Set(dto.post_logout_redirect_uris)] : client.postLogoutRedirectUris;
+    check(caller, { type: client.type, applicationType }, grantTypes, scopes, redirectUris, postLogoutRedirectUris);
     // The whole result, not only what changed: new redirect URIs or grant types on a client with more
     // than the caller holds would hand the caller that client's tokens.
     refuseMoreThanHeld(caller.principal, caller.role, scopes, 'change a client that has');
@@ -162,6 +165,7 @@ export class ClientManagementService {
       grantTypes,
       scopes,
       redirectUris,
+      postLogoutRedirectUris,
       accessTokenSignedResponseAlg: dto.access_token_signed_response_alg ?? client.accessTokenSignedResponseAlg,
       idTokenSignedResponseAlg: dto.id_token_signed_response_alg ?? client.idTokenSignedResponseAlg,
     });
@@ -172,7 +176,7 @@ export class ClientManagementService {
       actorUserId: caller.userId,
       target: client.clientId,
       ip: caller.ip,
-      details: { applicationType, grantTypes, scopes, redirectUris, ...algs(client) },
+      details: { applicationType, grantTypes, scopes, redirectUris, postLogoutRedirectUris, ...algs(client) },
     });
     return toClientView(saved);
   }
@@ -204,7 +208,14 @@ function algs(c: Client): { accessTokenSignedResponseAlg: string; idTokenSignedR
   return { accessTokenSignedResponseAlg: c.accessTokenSignedResponseAlg, idTokenSignedResponseAlg: c.idTokenSignedResponseAlg };
 }
 
-function check(caller: ActingUser, kind: { type: ClientType; applicationType: string }, grants: string[], scopes: string[], uris: string[]): void {
+function check(
+  caller: ActingUser,
+  kind: { type: ClientType; applicationType: string },
+  grants: string[],
+  scopes: string[],
+  uris: string[],
+  logoutUris: string[],
+): void {
   const errors: FieldError[] = [];
   const a = applicationTypeProblem(kind.type, kind.applicationType);
   if (a) errors.push({ field: 'application_type', message: a });
@@ -216,5 +227,7 @@ function check(caller: ActingUser, kind: { type: ClientType; applicationType: st
     errors.push({ field: 'scopes', message: 'only admin users may register clients with the admin scope' });
   const r = redirectUrisProblem(grants as GrantType[], uris);
   if (r) errors.push({ field: 'redirect_uris', message: r });
+  const p = postLogoutUrisProblem(logoutUris);
+  if (p) errors.push({ field: 'post_logout_redirect_uris', message: p });
   if (errors.length) throw ProblemError.validation(errors);
 }

@@ -72,3 +72,12 @@ export function resourceServerProblem(type: ClientType): string | undefined {
     return 'only a confidential client can be a resource server: introspection needs the client secret, which a public client does not have';
   return undefined;
 }
+
+/** OpenID Connect RP-Initiated Logout's post_logout_redirect_uris: the rules of redirect URIs. */
+export function postLogoutUrisProblem(uris: readonly string[]): string | undefined {
+  for (const uri of uris) {
+    const problem = redirectUriProblem(uri);
+    if (problem) return `post-logout ${problem}`;
+  }
+  return undefined;
+}

@@ -88,6 +88,19 @@ export class CreateClientDto {
   @IsOptional()
   @IsIn(TOKEN_SIGNING_ALGS)
   id_token_signed_response_alg?: TokenSigningAlg;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['https://app.example.com/signed-out'],
+    description:
+      'OpenID Connect RP-Initiated Logout: where GET/POST /oauth2/logout may send the browser back (post_logout_redirect_uri). Same rules as redirect_uris: https only (http on loopback), exact match, no fragment, no wildcard',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(2000, { each: true })
+  post_logout_redirect_uris?: string[];
 }
 
 /** PATCH /v1/clients/{client_id}: the same fields and rules, all optional; the type cannot change. */
@@ -158,6 +171,7 @@ export interface ClientView extends Provenance {
   grant_types: GrantType[];
   scopes: string[];
   redirect_uris: string[];
+  post_logout_redirect_uris: string[];
   owner_id: string | null;
   status: string;
   /** Set by admins: the client's own tokens may list the whole user directory. */
@@ -179,6 +193,7 @@ export function toClientView(c: Client): ClientView {
     grant_types: c.grantTypes,
     scopes: c.scopes,
     redirect_uris: c.redirectUris,
+    post_logout_redirect_uris: c.postLogoutRedirectUris,
     owner_id: c.ownerId,
     status: c.status,
     directory_access: c.directoryAccess,

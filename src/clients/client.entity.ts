@@ -54,6 +54,10 @@ export class Client {
   @Column({ name: 'redirect_uris', type: 'text', array: true, default: '{}' })
   redirectUris: string[];
 
+  /** OpenID Connect RP-Initiated Logout: where the end-session endpoint may send the browser back (exact match). */
+  @Column({ name: 'post_logout_redirect_uris', type: 'text', array: true, default: '{}' })
+  postLogoutRedirectUris: string[];
+
   /** First-party clients (Swagger UI) skip the consent page. */
   @Column({ name: 'first_party', type: 'boolean', default: false })
   firstParty: boolean;

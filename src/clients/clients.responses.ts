@@ -59,6 +59,9 @@ export class ClientResponse extends ProvenanceResponse {
   @ApiProperty({ type: [String], example: ['https://app.example.com/callback'] })
   redirect_uris: string[];
 
+  @ApiProperty({ type: [String], example: ['https://app.example.com/signed-out'], description: 'Where RP-Initiated Logout may send the browser back' })
+  post_logout_redirect_uris: string[];
+
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null: made by the operator, owned by no user' })
   owner_id: string | null;
 

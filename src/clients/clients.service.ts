@@ -14,6 +14,8 @@ export interface CreateClientInput {
   grantTypes: GrantType[];
   scopes: string[];
   redirectUris: string[];
+  /** OpenID Connect RP-Initiated Logout: where the end-session endpoint may send the browser back. */
+  postLogoutRedirectUris?: string[];
   /** Default web; native lets loopback redirect URIs of a public client match on any port. */
   applicationType?: ApplicationType;
   firstParty?: boolean;
@@ -78,6 +80,7 @@ export class ClientsService implements OnModuleInit {
           grantTypes: input.grantTypes,
           scopes: input.scopes,
           redirectUris: input.redirectUris,
+          postLogoutRedirectUris: input.postLogoutRedirectUris ?? [],
           applicationType: input.applicationType ?? 'web',
           firstParty: input.firstParty ?? false,
           accessTokenSignedResponseAlg: input.accessTokenSignedResponseAlg ?? 'ES256',
@@ -167,6 +170,7 @@ export class ClientsService implements OnModuleInit {
         | 'grantTypes'
         | 'scopes'
         | 'redirectUris'
+        | 'postLogoutRedirectUris'
         | 'applicationType'
         | 'status'
         | 'directoryAccess'

@@ -7,9 +7,13 @@ import { InjectConfig } from '../platform/config/config.module.js';
 import { PublicCors } from '../platform/http/cors.js';
 import { SigningKeysService } from './signing-keys.service.js';
 import { TokenService } from './token.service.js';
-import { AuthorizationServerMetadata, JsonWebKeySet } from './discovery.responses.js';
+import { AuthorizationServerMetadata, JsonWebKeySet, OpenIdProviderMetadata } from './discovery.responses.js';
+import { ID_TOKEN_CLAIMS, ID_TOKEN_SIGNING_ALGS, USER_CLAIMS } from './id-token.service.js';
 
-/** RFC 8414 server metadata and the RFC 7517 key set: what is really supported, nothing more. */
+/**
+ * RFC 8414 server metadata, OpenID Connect Discovery's provider metadata and the RFC 7517 key set:
+ * what is really supported, nothing more.
+ */
 @ApiTags('OAuth 2.0')
 @Controller()
 export class DiscoveryController {
@@ -33,10 +37,13 @@ export class DiscoveryController {
   @Public()
   @PublicCors()
   @Header('Cache-Control', 'public, max-age=300')
-  @ApiOperation({ summary: 'The same metadata, at the path OpenID clients look for' })
-  @ApiOkResponse({ type: AuthorizationServerMetadata })
+  @ApiOperation({
+    summary: 'OpenID Provider metadata (OpenID Connect Discovery 1.0)',
+    description: 'The RFC 8414 metadata plus the OpenID Provider fields: UserInfo, end-session, subject types, ID token algorithms, claims.',
+  })
+  @ApiOkResponse({ type: OpenIdProviderMetadata })
   openidConfiguration(): Record<string, unknown> {
-    return this.document();
+    return this.openIdDocument();
   }
 
   @Get('.well-known/jwks.json')
@@ -75,6 +82,26 @@ export class DiscoveryController {
       scopes_supported: ALL_SCOPES,
       access_token_signing_alg_values_supported: ['ES256', 'RS256'],
       service_documentation: `${base}/docs`,
+    };
+  }
+
+  /**
+   * OpenID Connect Discovery 1.0, 3: every REQUIRED field, and the optional ones whose defaults would
+   * say something untrue (request_uri_parameter_supported defaults to true).
+   */
+  private openIdDocument(): Record<string, unknown> {
+    const base = this.config.publicUrl;
+    return {
+      ...this.document(),
+      userinfo_endpoint: `${base}/oauth2/userinfo`,
+      end_session_endpoint: `${base}/oauth2/logout`,
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ID_TOKEN_SIGNING_ALGS,
+      claims_supported: [...new Set([...USER_CLAIMS, ...ID_TOKEN_CLAIMS])],
+      claim_types_supported: ['normal'],
+      claims_parameter_supported: false,
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
     };
   }
 }

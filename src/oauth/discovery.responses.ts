@@ -61,6 +61,36 @@ export class AuthorizationServerMetadata {
   service_documentation: string;
 }
 
+/** OpenID Connect Discovery 1.0: the RFC 8414 fields and the OpenID Provider's own. */
+export class OpenIdProviderMetadata extends AuthorizationServerMetadata {
+  @ApiProperty({ type: String, format: 'uri', description: 'GET or POST with a Bearer access token holding openid' })
+  userinfo_endpoint: string;
+
+  @ApiProperty({ type: String, format: 'uri', description: 'RP-Initiated Logout 1.0 (GET or POST)' })
+  end_session_endpoint: string;
+
+  @ApiProperty({ enum: ['public'], isArray: true })
+  subject_types_supported: string[];
+
+  @ApiProperty({ type: [String], example: ['ES256'] })
+  id_token_signing_alg_values_supported: string[];
+
+  @ApiProperty({ type: [String], description: 'The claims of ID tokens and UserInfo' })
+  claims_supported: string[];
+
+  @ApiProperty({ enum: ['normal'], isArray: true })
+  claim_types_supported: string[];
+
+  @ApiProperty({ type: Boolean, enum: [false] })
+  claims_parameter_supported: boolean;
+
+  @ApiProperty({ type: Boolean, enum: [false] })
+  request_parameter_supported: boolean;
+
+  @ApiProperty({ type: Boolean, enum: [false] })
+  request_uri_parameter_supported: boolean;
+}
+
 /** A public key (RFC 7517): EC P-256 for ES256, RSA (2048 bits) for RS256, as stored with its signing key. */
 export class JsonWebKey {
   @ApiProperty({ enum: ['EC', 'RSA'] })

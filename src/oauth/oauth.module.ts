@@ -10,6 +10,11 @@ import { BearerStrategy } from './bearer.strategy.js';
 import { AuthorizeService } from './authorize/authorize.service.js';
 import { ClientAuthService } from './client-auth.service.js';
 import { DiscoveryController } from './discovery.controller.js';
+import { IdTokenService } from './id-token.service.js';
+import { EndSessionController } from './logout/end-session.controller.js';
+import { EndSessionService } from './logout/end-session.service.js';
+import { UserInfoController } from './userinfo.controller.js';
+import { UsersModule } from '../users/users.module.js';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant.js';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant.js';
 import { GRANT_HANDLERS, type GrantHandler } from './grants/grant.js';
@@ -49,14 +54,24 @@ const CODE_FLOW = [
   RevocationService,
   AuthorizeRequestValidator,
   AuthorizeService,
+  IdTokenService,
+  EndSessionService,
 ];
 
 /** The entities this module owns; the data source is built from every module's list. */
 export const OAUTH_ENTITIES = [SigningKey, Consent, Grant, AuthorizationCode, RefreshToken, RevokedAccessToken];
 
 @Module({
-  imports: [JwtModule.register({}), ClientsModule, SessionsModule],
-  controllers: [TokenController, DiscoveryController, ProtectedResourceController, AuthorizeController, RevocationController],
+  imports: [JwtModule.register({}), ClientsModule, SessionsModule, UsersModule],
+  controllers: [
+    TokenController,
+    DiscoveryController,
+    ProtectedResourceController,
+    AuthorizeController,
+    RevocationController,
+    UserInfoController,
+    EndSessionController,
+  ],
   providers: [
     SigningKeysService,
     AccessTokenService,

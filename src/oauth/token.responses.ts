@@ -16,4 +16,11 @@ export class TokenResponseBody {
 
   @ApiPropertyOptional({ type: String, description: 'authorization_code and refresh_token grants only, when the client may refresh; a refresh rotates it' })
   refresh_token?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    description:
+      'OpenID Connect ID token (typ JWT, ES256, aud = your client_id), when the grant holds the openid scope: at the code exchange (with the nonce) and at each refresh',
+  })
+  id_token?: string;
 }

@@ -14,14 +14,15 @@ import { intOrRaw, lines, validated, type FieldErrors } from './portal-form.js';
 import { PortalPages, type PortalContext } from './portal-pages.service.js';
 
 const ALG_FIELDS = ['access_token_signed_response_alg', 'id_token_signed_response_alg'] as const;
-const APP_FIELDS = ['name', 'type', 'application_type', 'redirect_uris', ...ALG_FIELDS] as const;
-const EDIT_FIELDS = ['name', 'redirect_uris', ...ALG_FIELDS] as const;
+const APP_FIELDS = ['name', 'type', 'application_type', 'redirect_uris', 'post_logout_redirect_uris', ...ALG_FIELDS] as const;
+const EDIT_FIELDS = ['name', 'redirect_uris', 'post_logout_redirect_uris', ...ALG_FIELDS] as const;
 const APP_LISTS = ['grant_types', 'scopes'] as const;
 const NEW_APP: AppFormValues = {
   name: '',
   type: 'confidential',
   applicationType: 'web',
   redirectUris: '',
+  postLogoutRedirectUris: '',
   grants: ['client_credentials'],
   scopes: ['data:read'],
   accessTokenAlg: 'ES256',
@@ -40,6 +41,7 @@ function typed(one: Partial<Record<(typeof APP_FIELDS)[number], string>>, many: 
     type: one.type ?? 'confidential',
     applicationType: one.application_type ?? 'web',
     redirectUris: (one.redirect_uris ?? '').slice(0, 50_000),
+    postLogoutRedirectUris: (one.post_logout_redirect_uris ?? '').slice(0, 50_000),
     grants: many.grant_types,
     scopes: many.scopes,
     accessTokenAlg: (one.access_token_signed_response_alg ?? 'ES256').slice(0, 100),
@@ -69,6 +71,7 @@ function stored(c: ClientView): AppFormValues {
     type: c.type,
     applicationType: c.application_type,
     redirectUris: c.redirect_uris.join('\n'),
+    postLogoutRedirectUris: c.post_logout_redirect_uris.join('\n'),
     grants: c.grant_types,
     scopes: c.scopes,
     accessTokenAlg: c.access_token_signed_response_alg,
@@ -114,6 +117,7 @@ export class PortalAppsController {
       scopes: many.scopes,
       redirect_uris: lines(one.redirect_uris),
       ...algsOf(one),
+      post_logout_redirect_uris: lines(one.post_logout_redirect_uris),
     });
     try {
       const outcome = await validated(dto, () => this.manage.create(ctx.caller, dto));
@@ -155,6 +159,7 @@ export class PortalAppsController {
         scopes: many.scopes,
         redirect_uris: lines(one.redirect_uris),
         ...algsOf(one),
+        post_logout_redirect_uris: lines(one.post_logout_redirect_uris),
       });
       const outcome = await validated(dto, () => this.manage.update(ctx.caller, clientId, dto));
       if (!outcome.ok)

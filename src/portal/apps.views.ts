@@ -11,6 +11,7 @@ export interface AppFormValues {
   type: string;
   applicationType: string;
   redirectUris: string;
+  postLogoutRedirectUris: string;
   grants: string[];
   scopes: string[];
   accessTokenAlg: string;
@@ -23,6 +24,7 @@ const APP_FIELDS = [
   'application_type',
   'grant_types',
   'redirect_uris',
+  'post_logout_redirect_uris',
   'scopes',
   'access_token_signed_response_alg',
   'id_token_signed_response_alg',
@@ -81,7 +83,14 @@ function appFields(v: { values: AppFormValues; errors: FieldErrors; scopeChoices
       >Redirect URIs <span class="muted">(one per line; https, or http on 127.0.0.1, [::1] or localhost; exact, no #fragment, no *)</span></label
     >
     <textarea id="redirect_uris" name="redirect_uris" rows="3" spellcheck="false" ${invalid(errors, 'redirect_uris')}>${values.redirectUris}</textarea>
-    ${fieldError(errors, 'redirect_uris')} ${checkboxes('scopes', v.scopeChoices, values.scopes, errors, 'Scopes (least privilege: only what it needs)')}
+    ${fieldError(errors, 'redirect_uris')}
+    <label for="post_logout_redirect_uris"
+      >Post-logout redirect URIs <span class="muted">(OpenID Connect sign-out: where /oauth2/logout may send users back; one per line, same rules)</span></label
+    >
+    <textarea id="post_logout_redirect_uris" name="post_logout_redirect_uris" rows="2" spellcheck="false" ${invalid(errors, 'post_logout_redirect_uris')}>
+${values.postLogoutRedirectUris}</textarea>
+    ${fieldError(errors, 'post_logout_redirect_uris')}
+    ${checkboxes('scopes', v.scopeChoices, values.scopes, errors, 'Scopes (least privilege: only what it needs)')}
     ${algSelect('access_token_signed_response_alg', 'Access tokens signed with', values.accessTokenAlg, errors)}
     ${algSelect('id_token_signed_response_alg', 'ID tokens signed with (OpenID Connect)', values.idTokenAlg, errors)} ${otherErrors(errors, APP_FIELDS)}`;
 }
@@ -118,6 +127,12 @@ function details(c: ClientView): SafeHtml {
     <dd id="signing-algs">access tokens ${c.access_token_signed_response_alg}, ID tokens ${c.id_token_signed_response_alg}</dd>
     <dt>Redirect URIs</dt>
     <dd>${c.redirect_uris.length ? c.redirect_uris.map((u) => html`<code>${u}</code><br />`) : html`<span class="muted">none</span>`}</dd>
+    ${
+      c.post_logout_redirect_uris.length
+        ? html`<dt>Post-logout redirect URIs</dt>
+            <dd>${c.post_logout_redirect_uris.map((u) => html`<code>${u}</code><br />`)}</dd>`
+        : ''
+    }
     <dt>Created</dt>
     <dd>${when(c.created_at)}</dd>
     <dt>Origin</dt>

@@ -74,13 +74,24 @@ export class PortalController {
     this.pages.send(reply, ctx, 200, 'Connected apps', body, { current: 'connected-apps' });
   }
 
+  /**
+   * The sign-in form. A signed-in browser goes straight on, unless `prompt=login` (an OpenID Connect
+   * client asked for the password again); `login_hint` prefills the email.
+   */
   @Get('signin')
   @Public()
-  async signInForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query('return_to') returnTo: unknown): Promise<void> {
+  async signInForm(
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Query('return_to') returnTo: unknown,
+    @Query('prompt') prompt: unknown,
+    @Query('login_hint') loginHint: unknown,
+  ): Promise<void> {
     const active = await this.sessions.current(req);
     const target = safeReturnTo(typeof returnTo === 'string' ? returnTo : undefined);
-    if (active) return void seeOther(reply, target);
-    sendPage(reply, 200, 'Sign in', signInPage({ csrf: this.sessions.csrfToken(req, reply, undefined), returnTo: target }));
+    if (active && prompt !== 'login') return void seeOther(reply, target);
+    const email = typeof loginHint === 'string' ? loginHint.slice(0, 320) : undefined;
+    sendPage(reply, 200, 'Sign in', signInPage({ csrf: this.sessions.csrfToken(req, reply, undefined), returnTo: target, email }));
   }
 
   @Post('signin')

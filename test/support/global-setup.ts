@@ -7,6 +7,7 @@ const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres
 /** Fails fast, with the fix, when the PostgreSQL the suites need is not there. */
 export default async function globalSetup(): Promise<void> {
   ensureChromium();
+  ensureAuthlib();
   const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();
@@ -36,19 +37,38 @@ const CHROMIUM = '/usr/bin/chromium';
  * suites too. Otherwise it says once what to install; the browser suites then fail with the same line.
  * `GATEHOUSE_TEST_NO_INSTALL=1` turns the install off.
  */
-function ensureChromium(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): void {
-  if (existsSync(CHROMIUM)) return;
+function ensureChromium(): void {
   const how = `the browser suites need Chromium at ${CHROMIUM}: install Debian's package (sudo apt-get install -y chromium)`;
+  ensureDebianPackages(() => existsSync(CHROMIUM), ['chromium'], how);
+}
+
+/** Debian's Python and Authlib, the relying party of test/oidc-authlib.e2e-spec.ts (same as test/support/python.ts). */
+const AUTHLIB_PACKAGES = ['python3-authlib', 'python3-requests'];
+
+/** The same for the Authlib interop suite: Debian's python3-authlib under /usr/bin/python3. */
+function ensureAuthlib(): void {
+  const how = `the Authlib interop suite needs /usr/bin/python3 with Debian's ${AUTHLIB_PACKAGES.join(' and ')} (sudo apt-get install -y --no-install-recommends ${AUTHLIB_PACKAGES.join(' ')})`;
+  const present = () => spawnSync('/usr/bin/python3', ['-c', 'import authlib, requests'], { stdio: 'ignore' }).status === 0;
+  ensureDebianPackages(present, AUTHLIB_PACKAGES, how);
+}
+
+function ensureDebianPackages(
+  present: () => boolean,
+  packages: string[],
+  how: string,
+  log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): void {
+  if (present()) return;
   const mayInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get') && process.env.GATEHOUSE_TEST_NO_INSTALL !== '1';
   if (!mayInstall) {
     log(`npm test: ${how}`);
     return;
   }
-  log(`npm test: ${CHROMIUM} is missing; installing Debian's chromium package (apt-get, once) for the browser suites`);
+  log(`npm test: installing Debian's ${packages.join(' ')} (apt-get, once): ${how}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   for (const args of [
     ['update', '-qq'],
-    ['install', '-y', '-qq', '--no-install-recommends', 'chromium'],
+    ['install', '-y', '-qq', '--no-install-recommends', ...packages],
   ]) {
     const run = spawnSync('apt-get', args, { env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 15 * 60_000 });
     if (run.status !== 0) {
@@ -56,5 +76,5 @@ function ensureChromium(log: (line: string) => void = (l) => process.stderr.writ
       return;
     }
   }
-  log(existsSync(CHROMIUM) ? `npm test: installed ${CHROMIUM}` : `npm test: apt-get finished but ${CHROMIUM} is still missing; ${how}`);
+  log(present() ? `npm test: installed ${packages.join(' ')}` : `npm test: apt-get finished but ${packages.join(' ')} is still missing; ${how}`);
 }

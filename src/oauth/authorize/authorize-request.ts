@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { isKnownScope, parseScope } from '../../auth/scopes.js';
+import { isKnownScope, OIDC_SCOPE, parseScope } from '../../auth/scopes.js';
 import type { Client } from '../../clients/client.entity.js';
 import { ClientsService } from '../../clients/clients.service.js';
 import { LineageStatus } from '../../clients/lineage-status.service.js';
 import { FormBody } from '../../platform/http/form.js';
 import { S256_CHALLENGE } from '../pkce.js';
+import { appendOidcParams, oidcParams, type OidcParams } from './oidc-params.js';
 import { loopbackAnyPort, matchRedirectUri } from './redirect-uri.js';
 
 export interface AuthorizeRequest {
@@ -17,11 +18,25 @@ export interface AuthorizeRequest {
   scopeExplicit: boolean;
   state: string | undefined;
   codeChallenge: string | undefined;
+  /** OpenID Connect: nonce, prompt, max_age, login_hint. */
+  oidc: OidcParams;
 }
 
-/** RFC 6749 4.1.2.1 error codes of the authorization endpoint. */
+/** RFC 6749 4.1.2.1 error codes of the authorization endpoint, and OpenID Connect Core 3.1.2.6's. */
 export type AuthorizeErrorCode =
-  'invalid_request' | 'unauthorized_client' | 'access_denied' | 'unsupported_response_type' | 'invalid_scope' | 'server_error' | 'temporarily_unavailable';
+  | 'invalid_request'
+  | 'unauthorized_client'
+  | 'access_denied'
+  | 'unsupported_response_type'
+  | 'invalid_scope'
+  | 'server_error'
+  | 'temporarily_unavailable'
+  | 'login_required'
+  | 'consent_required'
+  | 'interaction_required'
+  | 'request_not_supported'
+  | 'request_uri_not_supported'
+  | 'registration_not_supported';
 
 export type Validated =
   /** The client or redirect URI cannot be trusted: show a page, never redirect. */
@@ -116,6 +131,8 @@ function checkRedirectable(form: FormBody, client: Client, target: { redirectUri
   if (responseType !== 'code') return fail('unsupported_response_type', 'Only response_type=code is supported (the implicit flow is not offered)');
   if (!client.grantTypes.includes('authorization_code')) return fail('unauthorized_client', 'This client is not allowed the authorization code flow');
 
+  const oidc = oidcParams(one);
+  if ('error' in oidc) return fail(oidc.error, oidc.description);
   const pkce = pkceChallenge(one('code_challenge_method'), one('code_challenge'), client, fail);
   if ('kind' in pkce) return pkce;
   const scopeParam = one('scope');
@@ -131,6 +148,7 @@ function checkRedirectable(form: FormBody, client: Client, target: { redirectUri
       scopeExplicit: scopeParam !== undefined,
       state,
       codeChallenge: pkce.challenge,
+      oidc,
     },
   };
 }
@@ -149,7 +167,10 @@ function pkceChallenge(method: string | undefined, challenge: string | undefined
   return { challenge };
 }
 
-/** The scopes asked for (all of the client's when scope is left out); each must be known and allowed to the client. */
+/**
+ * The scopes asked for (all of the client's when scope is left out); each must be known and allowed to
+ * the client, except openid, which every client of the code flow may ask for (as in Keycloak).
+ */
 function requestedScopes(scopeParam: string | undefined, client: Client, fail: Fail): Refused | { scopes: string[] } {
   if (scopeParam === undefined) {
     if (client.scopes.length === 0) return fail('invalid_scope', 'This client is allowed no scopes');
@@ -157,7 +178,7 @@ function requestedScopes(scopeParam: string | undefined, client: Client, fail: F
   }
   const parsed = parseScope(scopeParam);
   if (!parsed) return fail('invalid_scope', 'The scope parameter is malformed: scopes are separated by single spaces');
-  const refused = parsed.filter((s) => !client.scopes.includes(s) || !isKnownScope(s));
+  const refused = parsed.filter((s) => !isKnownScope(s) || (!client.scopes.includes(s) && s !== OIDC_SCOPE));
   if (refused.length > 0) return fail('invalid_scope', `This client is not allowed the scope ${refused.join(' ').slice(0, 200)}`);
   return { scopes: parsed };
 }
@@ -176,5 +197,6 @@ export function canonicalQuery(request: AuthorizeRequest): string {
     q.set('code_challenge', request.codeChallenge);
     q.set('code_challenge_method', 'S256');
   }
+  appendOidcParams(q, request.oidc);
   return q.toString();
 }

@@ -9,9 +9,10 @@ import { SessionsService, type ActiveSession } from '../../sessions/sessions.ser
 import type { SafeHtml } from '../../platform/html/html.js';
 import { AuthorizationCodesService } from '../store/authorization-codes.service.js';
 import { ConsentsService } from '../store/consents.service.js';
-import { signInLocationFor } from '../../platform/http/return-to.js';
+import { MAX_LOCATION, signInLocationFor } from '../../platform/http/return-to.js';
 import { AuthorizeRequestValidator, canonicalQuery, type AuthorizeErrorCode, type AuthorizeRequest } from './authorize-request.js';
 import { consentPage } from './consent.page.js';
+import { afterSignIn, signInTooOld } from './oidc-params.js';
 import { withParams } from './redirect-uri.js';
 
 export type AuthorizeOutcome =
@@ -39,13 +40,26 @@ export class AuthorizeService {
     return this.unlessDatabaseDown(v.request, () => this.continueStart(req, reply, v.request));
   }
 
+  /**
+   * OpenID Connect's prompt and max_age decide whether the user sees a page: sign-in when signed out,
+   * or when prompt=login or the sign-in is older than max_age; consent unless remembered (or
+   * first-party), or always with prompt=consent. With prompt=none, a page needed is an error instead.
+   */
   private async continueStart(req: FastifyRequest, reply: FastifyReply, request: AuthorizeRequest): Promise<AuthorizeOutcome> {
     const active = await this.sessions.current(req);
-    if (!active) return this.signIn(request);
+    const { prompt, maxAge } = request.oidc;
+    const silent = prompt.has('none');
+    if (!active) return silent ? this.error(request.redirectUri, request.state, 'login_required', 'The user is not signed in') : this.signIn(request);
+    if (prompt.has('login') || signInTooOld(active.session.createdAt, maxAge)) {
+      if (silent) return this.error(request.redirectUri, request.state, 'login_required', 'The sign-in is older than max_age allows');
+      return this.signIn(request, true);
+    }
     const refused = this.refusedFor(request, active);
     if (refused) return refused;
     const { client, scopes } = request;
-    if (client.firstParty || (await this.consents.covers(active.user.id, client.id, scopes))) return this.issue(request, active);
+    const remembered = client.firstParty || (await this.consents.covers(active.user.id, client.id, scopes));
+    if (remembered && !prompt.has('consent')) return this.issue(request, active);
+    if (silent) return this.error(request.redirectUri, request.state, 'consent_required', 'The user has not consented to these scopes for this client');
     const csrf = this.sessions.csrfToken(req, reply, active);
     return { kind: 'consent', body: consentPage({ request: request, query: canonicalQuery(request), csrf, userEmail: active.user.email }) };
   }
@@ -67,6 +81,8 @@ export class AuthorizeService {
     const single = (name: string): string | undefined => (form.all(name).length === 1 ? form.all(name)[0] : undefined);
     const refused = this.refusedFor(request, active);
     if (refused) return refused;
+    // The consent page stayed open past max_age: sign in again first (then consent once more).
+    if (signInTooOld(active.session.createdAt, request.oidc.maxAge)) return this.signIn(request, true);
     const decision = single('decision');
     if (decision === 'deny') return this.error(request.redirectUri, request.state, 'access_denied', 'The user denied the request');
     if (decision !== 'allow') return badForm();
@@ -97,12 +113,19 @@ export class AuthorizeService {
   }
 
   /**
-   * Signed out: to the sign-in page, carrying the request with only the parameters Gatehouse
-   * understands. Too long for a `Location` header even so: the client hears invalid_request.
+   * Signed out (or `reauthenticate`: prompt=login, max_age): to the sign-in page, carrying the request
+   * with only the parameters Gatehouse understands, less what the new sign-in satisfies, so that it
+   * does not ask again; login_hint prefills the email. Too long for a `Location` header even so: the
+   * client hears invalid_request.
    */
-  private signIn(request: AuthorizeRequest): AuthorizeOutcome {
-    const location = signInLocationFor(`/oauth2/authorize?${canonicalQuery(request)}`);
-    if (location) return { kind: 'redirect', location };
+  private signIn(request: AuthorizeRequest, reauthenticate = false): AuthorizeOutcome {
+    const back = { ...request, oidc: afterSignIn(request.oidc) };
+    const base = signInLocationFor(`/oauth2/authorize?${canonicalQuery(back)}`);
+    const extra = new URLSearchParams();
+    if (reauthenticate) extra.set('prompt', 'login');
+    if (request.oidc.loginHint !== undefined) extra.set('login_hint', request.oidc.loginHint);
+    const location = base && extra.size > 0 ? `${base}${base.includes('?') ? '&' : '?'}${extra.toString()}` : base;
+    if (location && location.length <= MAX_LOCATION) return { kind: 'redirect', location };
     return this.error(
       request.redirectUri,
       request.state,
@@ -127,6 +150,9 @@ export class AuthorizeService {
       redirectUriExplicit: request.redirectUriExplicit,
       scopes: request.scopes,
       codeChallenge: request.codeChallenge,
+      nonce: request.oidc.nonce,
+      authTime: active.session.createdAt,
+      sid: active.session.id,
     });
     return { kind: 'redirect', location: withParams(request.redirectUri, { code, state: request.state, iss: this.config.issuer }) };
   }

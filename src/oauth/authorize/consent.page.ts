@@ -27,6 +27,9 @@ export function consentPage(input: { request: AuthorizeRequest; query: string; c
     <p class="muted">Signed in as ${userEmail}.</p>`;
 }
 
+/** Scopes that reach no data of the user's: not listed as what a made key or application may do. */
+const NOT_DATA = new Set(['keys:manage', 'clients:manage', 'profile', 'openid', 'email']);
+
 /**
  * What an app with keys:manage or clients:manage can make, in plain words (issue 12): never more than
  * the other permissions asked here, and nothing that outlives this permission.
@@ -34,7 +37,7 @@ export function consentPage(input: { request: AuthorizeRequest; query: string; c
 export function delegationNote(appName: string, scopes: readonly string[]): SafeHtml | '' {
   const kinds = [scopes.includes('keys:manage') ? 'API keys' : '', scopes.includes('clients:manage') ? 'applications' : ''].filter(Boolean);
   if (kinds.length === 0) return '';
-  const others = scopes.filter((s) => s !== 'keys:manage' && s !== 'clients:manage' && s !== 'profile' && isKnownScope(s));
+  const others = scopes.filter((s) => !NOT_DATA.has(s) && isKnownScope(s));
   const what = kinds.join(' and ');
   const limit = others.length
     ? html`with at most the permissions listed here (<code>${others.join(' ')}</code> on your data)`

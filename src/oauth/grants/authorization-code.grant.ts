@@ -7,6 +7,7 @@ import type { Client } from '../../clients/client.entity.js';
 import type { AppConfig } from '../../platform/config/config.js';
 import { InjectConfig } from '../../platform/config/config.module.js';
 import { AccessTokenService } from '../access-token.service.js';
+import { IdTokenService } from '../id-token.service.js';
 import { repeated } from '../client-auth.service.js';
 import { OAuthError } from '../oauth.error.js';
 import { verifierMatches } from '../pkce.js';
@@ -33,6 +34,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     private readonly grants: GrantsService,
     private readonly refreshTokens: RefreshTokensService,
     private readonly tokens: AccessTokenService,
+    private readonly idTokens: IdTokenService,
     private readonly audit: AuditService,
     private readonly gate: TransactionGate,
   ) {}
@@ -67,13 +69,10 @@ export class AuthorizationCodeGrant implements GrantHandler {
         if (failed) return { kind: 'failed' as const, error: failed };
         const user = await em.query<{ status: string }[]>(`SELECT status FROM users WHERE id = $1`, [consumed.code.userId]);
         if (user[0]?.status !== 'active') return { kind: 'failed' as const, error: OAuthError.invalidGrant('The user who approved this code is disabled') };
-        await em.query(`INSERT INTO grants (id, user_id, client_pk, scopes, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`, [
-          consumed.code.grantId,
-          consumed.code.userId,
-          c.id,
-          consumed.code.scopes,
-          this.config.refreshTokenTtl,
-        ]);
+        await em.query(
+          `INSERT INTO grants (id, user_id, client_pk, scopes, expires_at, auth_time, sid) VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), $6, $7)`,
+          [consumed.code.grantId, consumed.code.userId, c.id, consumed.code.scopes, this.config.refreshTokenTtl, consumed.code.authTime, consumed.code.sid],
+        );
         const refresh = c.grantTypes.includes('refresh_token') ? await this.refreshTokens.mint(em, consumed.code.grantId, null) : undefined;
         return { kind: 'issued' as const, code: consumed.code, refresh };
       }),
@@ -94,8 +93,8 @@ export class AuthorizationCodeGrant implements GrantHandler {
     throw OAuthError.invalidGrant(`${BAD_CODE}. This code was used before, so every token issued from it has been revoked`);
   }
 
-  /** The first access token of the new grant, audited, and the token response. */
-  private respond(c: Client, row: CodeRow, refresh: string | undefined, ip: string): TokenResponse {
+  /** The first access token of the new grant (and its ID token when openid was granted), audited, and the token response. */
+  private async respond(c: Client, row: CodeRow, refresh: string | undefined, ip: string): Promise<TokenResponse> {
     const issued = this.tokens.issue({ sub: row.userId, clientId: c.clientId, scope: row.scopes, gid: row.grantId, alg: c.accessTokenSignedResponseAlg });
     this.audit.enqueue({
       type: 'oauth.token_issued',
@@ -105,12 +104,24 @@ export class AuthorizationCodeGrant implements GrantHandler {
       ip,
       details: { grant_type: 'authorization_code', scope: row.scopes.join(' '), refresh_token: refresh !== undefined, jti: issued.claims.jti },
     });
+    const idToken = row.scopes.includes('openid')
+      ? await this.idTokens.issue({
+          client: c,
+          userId: row.userId,
+          scopes: row.scopes,
+          authTime: row.authTime,
+          sid: row.sid,
+          nonce: row.nonce,
+          accessToken: issued.token,
+        })
+      : undefined;
     return {
       access_token: issued.token,
       token_type: 'Bearer',
       expires_in: issued.expiresIn,
       scope: row.scopes.join(' '),
       ...(refresh ? { refresh_token: refresh } : {}),
+      ...(idToken ? { id_token: idToken } : {}),
     };
   }
 }

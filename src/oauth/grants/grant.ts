@@ -8,6 +8,8 @@ export interface TokenResponse {
   expires_in: number;
   scope: string;
   refresh_token?: string;
+  /** OpenID Connect: when the grant holds the openid scope. */
+  id_token?: string;
 }
 
 export interface GrantContext {

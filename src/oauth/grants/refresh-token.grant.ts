@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service.js';
 import { parseScope } from '../../auth/scopes.js';
 import { AccessTokenService } from '../access-token.service.js';
+import { IdTokenService } from '../id-token.service.js';
 import { repeated } from '../client-auth.service.js';
 import { OAuthError } from '../oauth.error.js';
 import { RefreshTokensService } from '../store/refresh-tokens.service.js';
@@ -19,6 +20,7 @@ export class RefreshTokenGrant implements GrantHandler {
   constructor(
     private readonly refreshTokens: RefreshTokensService,
     private readonly tokens: AccessTokenService,
+    private readonly idTokens: IdTokenService,
     private readonly audit: AuditService,
   ) {}
 
@@ -67,6 +69,18 @@ export class RefreshTokenGrant implements GrantHandler {
       ip,
       details: { grant_type: 'refresh_token', scope: issued.claims.scope, refresh_token: true, replayed: result.replayed, jti: issued.claims.jti },
     });
-    return { access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn, scope: scope.join(' '), refresh_token: result.refreshToken };
+    // OpenID Connect Core 12.2: a new ID token with the original auth_time and sid, and no nonce.
+    const { family } = result;
+    const idToken = scope.includes('openid')
+      ? await this.idTokens.issue({ client: c, userId: family.userId, scopes: scope, authTime: family.authTime, sid: family.sid, accessToken: issued.token })
+      : undefined;
+    return {
+      access_token: issued.token,
+      token_type: 'Bearer',
+      expires_in: issued.expiresIn,
+      scope: scope.join(' '),
+      refresh_token: result.refreshToken,
+      ...(idToken ? { id_token: idToken } : {}),
+    };
   }
 }

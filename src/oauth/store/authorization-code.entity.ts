@@ -41,6 +41,18 @@ export class AuthorizationCode {
   @Column({ name: 'code_challenge', type: 'text', nullable: true })
   codeChallenge: string | null;
 
+  /** OpenID Connect: the request's nonce, echoed in the ID token. */
+  @Column({ type: 'text', nullable: true })
+  nonce: string | null;
+
+  /** When the user signed in (the portal session's start): the ID token's auth_time. */
+  @Column({ name: 'auth_time', type: 'timestamptz', nullable: true })
+  authTime: Date | null;
+
+  /** The portal session the code was issued in: the ID token's sid. */
+  @Column({ type: 'text', nullable: true })
+  sid: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -14,6 +14,11 @@ export interface IssuedCodeInput {
   redirectUriExplicit: boolean;
   scopes: string[];
   codeChallenge: string | undefined;
+  /** OpenID Connect: the request's nonce, when the client sent one. */
+  nonce?: string;
+  /** When the user signed in (the session's start) and the session itself: the ID token's auth_time and sid. */
+  authTime?: Date;
+  sid?: string;
 }
 
 export interface CodeRow {
@@ -24,6 +29,9 @@ export interface CodeRow {
   redirectUriExplicit: boolean;
   scopes: string[];
   codeChallenge: string | null;
+  nonce: string | null;
+  authTime: Date | null;
+  sid: string | null;
 }
 
 export type ConsumeResult = { kind: 'ok'; code: CodeRow } | { kind: 'reused'; code: CodeRow } | { kind: 'invalid' };
@@ -36,6 +44,9 @@ interface RawCode {
   redirect_uri_explicit: boolean;
   scopes: string[];
   code_challenge: string | null;
+  nonce: string | null;
+  auth_time: Date | null;
+  sid: string | null;
   used_at: Date | null;
 }
 
@@ -47,7 +58,12 @@ const toRow = (r: RawCode): CodeRow => ({
   redirectUriExplicit: r.redirect_uri_explicit,
   scopes: r.scopes,
   codeChallenge: r.code_challenge,
+  nonce: r.nonce,
+  authTime: r.auth_time,
+  sid: r.sid,
 });
+
+const COLUMNS = 'client_pk, user_id, grant_id, redirect_uri, redirect_uri_explicit, scopes, code_challenge, nonce, auth_time, sid, used_at';
 
 /**
  * Authorization codes: 256-bit opaque values, stored as SHA-256, 60 s, single use. The grant id the
@@ -61,8 +77,8 @@ export class AuthorizationCodesService {
   async issue(input: IssuedCodeInput): Promise<string> {
     const code = randomToken();
     await this.dataSource.query(
-      `INSERT INTO authorization_codes (code_hash, client_pk, user_id, grant_id, redirect_uri, redirect_uri_explicit, scopes, code_challenge, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(secs => $9))`,
+      `INSERT INTO authorization_codes (code_hash, client_pk, user_id, grant_id, redirect_uri, redirect_uri_explicit, scopes, code_challenge, expires_at, nonce, auth_time, sid)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(secs => $9), $10, $11, $12)`,
       [
         sha256(code),
         input.clientPk,
@@ -73,6 +89,9 @@ export class AuthorizationCodesService {
         input.scopes,
         input.codeChallenge ?? null,
         CODE_TTL_SECONDS,
+        input.nonce ?? null,
+        input.authTime ?? null,
+        input.sid ?? null,
       ],
     );
     if (Math.random() < 0.01) await this.dataSource.query(`DELETE FROM authorization_codes WHERE expires_at < now() - interval '1 day'`);
@@ -89,14 +108,11 @@ export class AuthorizationCodesService {
     const [rows] = await em.query<[RawCode[], number]>(
       `UPDATE authorization_codes SET used_at = now()
         WHERE code_hash = $1 AND client_pk = $2 AND used_at IS NULL AND expires_at > now()
-        RETURNING client_pk, user_id, grant_id, redirect_uri, redirect_uri_explicit, scopes, code_challenge, used_at`,
+        RETURNING ${COLUMNS}`,
       [hash, clientPk],
     );
     if (rows[0]) return { kind: 'ok', code: toRow(rows[0]) };
-    const found = await em.query<RawCode[]>(
-      `SELECT client_pk, user_id, grant_id, redirect_uri, redirect_uri_explicit, scopes, code_challenge, used_at FROM authorization_codes WHERE code_hash = $1`,
-      [hash],
-    );
+    const found = await em.query<RawCode[]>(`SELECT ${COLUMNS} FROM authorization_codes WHERE code_hash = $1`, [hash]);
     const row = found[0];
     if (row && row.client_pk === clientPk && row.used_at !== null) return { kind: 'reused', code: toRow(row) };
     return { kind: 'invalid' };

@@ -31,6 +31,14 @@ export class Grant {
   @Column({ type: 'text', array: true })
   scopes: string[];
 
+  /** When the user signed in for this grant (ID tokens of its refreshes keep it); null before OpenID Connect. */
+  @Column({ name: 'auth_time', type: 'timestamptz', nullable: true })
+  authTime: Date | null;
+
+  /** The portal session it was made in (the ID token's sid). */
+  @Column({ type: 'text', nullable: true })
+  sid: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -13,6 +13,9 @@ export interface FamilyInfo {
   userId: string;
   clientPk: string;
   scopes: string[];
+  /** OpenID Connect: when the user signed in for this grant, and in which session (null for grants from before). */
+  authTime: Date | null;
+  sid: string | null;
 }
 
 export type RotateResult =
@@ -38,13 +41,24 @@ WITH cur AS (
      AND g.revoked_at IS NULL AND g.expires_at > now() AND rt.expires_at > now()
      AND u.status = 'active' AND u.password_changed_at <= g.created_at
      AND ($6::text[] IS NULL OR $6::text[] <@ g.scopes)
-  RETURNING rt.id, rt.grant_id, g.user_id, g.client_pk, g.scopes, g.expires_at AS grant_expires_at
+  RETURNING rt.id, rt.grant_id, g.user_id, g.client_pk, g.scopes, g.auth_time, g.sid, g.expires_at AS grant_expires_at
 ), successor AS (
   INSERT INTO refresh_tokens (token_hash, grant_id, parent_id, expires_at)
   SELECT $4, cur.grant_id, cur.id, LEAST(now() + make_interval(secs => $5), cur.grant_expires_at) FROM cur
   RETURNING grant_id
 )
-SELECT cur.grant_id, cur.user_id, cur.client_pk, cur.scopes FROM cur JOIN successor ON successor.grant_id = cur.grant_id`;
+SELECT cur.grant_id, cur.user_id, cur.client_pk, cur.scopes, cur.auth_time, cur.sid FROM cur JOIN successor ON successor.grant_id = cur.grant_id`;
+
+type FamilyRow = Pick<Row, 'grant_id' | 'user_id' | 'client_pk' | 'scopes' | 'auth_time' | 'sid'>;
+
+const familyOf = (r: FamilyRow): FamilyInfo => ({
+  grantId: r.grant_id,
+  userId: r.user_id,
+  clientPk: r.client_pk,
+  scopes: r.scopes,
+  authTime: r.auth_time,
+  sid: r.sid,
+});
 
 interface Row {
   id: string;
@@ -55,6 +69,8 @@ interface Row {
   client_pk: string;
   user_id: string;
   scopes: string[];
+  auth_time: Date | null;
+  sid: string | null;
   grant_expires_at: Date;
   revoked_at: Date | null;
   grant_created_at: Date;
@@ -110,7 +126,7 @@ export class RefreshTokensService {
     return this.gate.run(() =>
       this.dataSource.transaction(async (em) => {
         const rows = await em.query<Row[]>(
-          `SELECT rt.id, rt.grant_id, rt.expires_at, rt.used_at, rt.successor_sealed, g.client_pk, g.user_id, g.scopes,
+          `SELECT rt.id, rt.grant_id, rt.expires_at, rt.used_at, rt.successor_sealed, g.client_pk, g.user_id, g.scopes, g.auth_time, g.sid,
                 g.expires_at AS grant_expires_at, g.revoked_at, g.created_at AS grant_created_at,
                 u.status AS user_status, u.password_changed_at
            FROM refresh_tokens rt JOIN grants g ON g.id = rt.grant_id JOIN users u ON u.id = g.user_id
@@ -120,7 +136,7 @@ export class RefreshTokensService {
         const row = rows[0];
         if (!row) return { kind: 'invalid', why: 'The refresh token is not valid: it was never issued by this server' };
         if (row.client_pk !== clientPk) return { kind: 'invalid', why: 'The refresh token was issued to another client' };
-        const family: FamilyInfo = { grantId: row.grant_id, userId: row.user_id, clientPk: row.client_pk, scopes: row.scopes };
+        const family = familyOf(row);
         if (row.revoked_at) return { kind: 'invalid', why: 'The refresh token was revoked; send the user through the authorization flow again' };
         const wider = (requested ?? []).filter((s) => !row.scopes.includes(s));
         if (row.used_at) {
@@ -158,16 +174,14 @@ export class RefreshTokensService {
     const successor = randomToken();
     const sealed = this.config.refreshReuseGraceSeconds > 0 ? this.sealer.seal(Buffer.from(successor)) : null;
     const params = [sha256(token), clientPk, sealed, sha256(successor), this.config.refreshTokenIdleTtl, requested ? [...requested] : null];
-    const rows = await this.gate.run(() =>
-      this.hot!.rows<{ grant_id: string; user_id: string; client_pk: string; scopes: string[] }>('refresh_rotate', ROTATE_FAST, params),
-    );
+    const rows = await this.gate.run(() => this.hot!.rows<FamilyRow>('refresh_rotate', ROTATE_FAST, params));
     const row = rows[0];
     if (!row) return undefined;
     // Families past their absolute lifetime go now and then, as mint() does.
     if (Math.random() < 0.01) void this.dataSource.query(`DELETE FROM grants WHERE expires_at < now() - interval '1 day'`).catch(() => undefined);
     return {
       kind: 'ok',
-      family: { grantId: row.grant_id, userId: row.user_id, clientPk: row.client_pk, scopes: row.scopes },
+      family: familyOf(row),
       refreshToken: successor,
       replayed: false,
     };
@@ -189,7 +203,7 @@ export class RefreshTokensService {
   /** The live refresh token's family, for introspection and revocation; undefined when unknown. */
   async find(token: string): Promise<(FamilyInfo & { active: boolean; expiresAt: Date; createdAt: Date }) | undefined> {
     const rows = await this.dataSource.query<(Row & { created_at: Date })[]>(
-      `SELECT rt.id, rt.grant_id, rt.expires_at, rt.used_at, rt.created_at, g.client_pk, g.user_id, g.scopes, g.expires_at AS grant_expires_at,
+      `SELECT rt.id, rt.grant_id, rt.expires_at, rt.used_at, rt.created_at, g.client_pk, g.user_id, g.scopes, g.auth_time, g.sid, g.expires_at AS grant_expires_at,
               g.revoked_at, g.created_at AS grant_created_at, u.status AS user_status, u.password_changed_at
          FROM refresh_tokens rt JOIN grants g ON g.id = rt.grant_id JOIN users u ON u.id = g.user_id WHERE rt.token_hash = $1`,
       [sha256(token)],
@@ -204,6 +218,6 @@ export class RefreshTokensService {
       r.grant_expires_at.getTime() > now &&
       r.user_status === 'active' &&
       r.password_changed_at.getTime() <= r.grant_created_at.getTime();
-    return { grantId: r.grant_id, userId: r.user_id, clientPk: r.client_pk, scopes: r.scopes, active, expiresAt: r.expires_at, createdAt: r.created_at };
+    return { ...familyOf(r), active, expiresAt: r.expires_at, createdAt: r.created_at };
   }
 }

@@ -2,7 +2,7 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/config.js';
 
-/** The endpoints a browser app on another origin may call: the resource API and the token endpoints. */
+/** The endpoints a browser app on another origin may call: the resource API, the token endpoints and UserInfo. */
 const OAUTH_ENDPOINTS = new Set(['/oauth2/token', '/oauth2/revoke', '/oauth2/introspect']);
 const API_METHODS = 'GET, POST, PATCH, DELETE';
 const ALLOWED_HEADERS = 'Authorization, Content-Type, X-API-Key, X-Request-Id';
@@ -12,6 +12,8 @@ const PREFLIGHT_MAX_AGE = '600';
 /** The methods a CORS request may use on `path`, or undefined when the path takes no CORS at all. */
 export function corsMethods(path: string): string | undefined {
   if (OAUTH_ENDPOINTS.has(path)) return 'POST';
+  // OpenID Connect UserInfo (a Bearer token, like the API).
+  if (path === '/oauth2/userinfo') return 'GET, POST';
   if (path.startsWith('/v1/')) return API_METHODS;
   return undefined;
 }
