@@ -57,7 +57,7 @@ describe('interop: openid-client 6 as the relying party', () => {
     expect(meta.issuer).toBe(app.url);
     expect(meta.userinfo_endpoint).toBe(`${app.url}/oauth2/userinfo`);
     expect(meta.end_session_endpoint).toBe(`${app.url}/oauth2/logout`);
-    expect(meta.id_token_signing_alg_values_supported).toEqual(['ES256']);
+    expect(meta.id_token_signing_alg_values_supported).toEqual(['ES256', 'RS256']);
     expect(meta.supportsPKCE()).toBe(true);
   });
 

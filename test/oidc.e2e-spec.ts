@@ -56,6 +56,27 @@ describe('OpenID Connect: ID tokens, discovery, UserInfo', () => {
     expect(typeof payload.updated_at).toBe('number');
   });
 
+  it("signs the ID token with the client's id_token_signed_response_alg (RS256 here), independently of its access tokens' ES256", async () => {
+    const rsa = await codeClient(app, { scopes: ['profile'], idTokenSignedResponseAlg: 'RS256' });
+    const user = await app.createUser();
+    const agent = new Agent(app.url);
+    await agent.signIn(user.email, user.password);
+    const { body } = await tokensFor(app, rsa, agent, { scope: 'openid profile', nonce: 'rsa-nonce' });
+    const keys = (await (await fetch(`${app.url}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
+    const { payload, protectedHeader } = await jwtVerify(String(body.id_token), createLocalJWKSet(keys), {
+      issuer: app.url,
+      audience: rsa.clientId,
+      typ: 'JWT',
+      algorithms: ['RS256'],
+    });
+    expect(keys.keys.find((k) => k.kid === protectedHeader.kid)).toMatchObject({ kty: 'RSA', alg: 'RS256' });
+    expect(payload).toMatchObject({ sub: user.id, nonce: 'rsa-nonce', at_hash: atHash(String(body.access_token)) });
+    expect(decodePart(String(body.access_token), 0)).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
+    // The same token under the EC keys only does not verify: the algorithm is really RS256.
+    const ecOnly = createLocalJWKSet({ keys: keys.keys.filter((k) => k.kty === 'EC') });
+    await expect(jwtVerify(String(body.id_token), ecOnly, { issuer: app.url, audience: rsa.clientId })).rejects.toThrow();
+  });
+
   it('gives claims by scope only: openid alone is sub and the protocol claims; no nonce when none was sent', async () => {
     const { body } = await tokensFor(app, client, undefined, { scope: 'openid' });
     const { payload } = await verifyIdToken(String(body.id_token));
@@ -144,7 +165,7 @@ describe('OpenID Connect: ID tokens, discovery, UserInfo', () => {
         jwks_uri: `${app.url}/.well-known/jwks.json`,
         response_types_supported: ['code'],
         subject_types_supported: ['public'],
-        id_token_signing_alg_values_supported: ['ES256'],
+        id_token_signing_alg_values_supported: ['ES256', 'RS256'],
         request_parameter_supported: false,
         request_uri_parameter_supported: false,
         claims_parameter_supported: false,

@@ -39,7 +39,7 @@ describe('a single-page app on another origin, in headless Chromium', () => {
     });
     clientId = c.clientId;
     email = (await app.createUser({ password })).email;
-    spa = await startSpa(port, { issuer: app.url, resource: app.config.audience, clientId, scope: 'profile data:read' });
+    spa = await startSpa(port, { issuer: app.url, resource: app.config.audience, clientId, scope: 'openid profile data:read' });
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -53,7 +53,7 @@ describe('a single-page app on another origin, in headless Chromium', () => {
     return state(page);
   };
 
-  it('discovers cross-origin, signs in and consents, exchanges the code with PKCE, calls the API, refreshes and revokes', async () => {
+  it('discovers cross-origin, signs in and consents, exchanges the code with PKCE, validates the ID token, reads UserInfo, calls the API, refreshes and revokes', async () => {
     const page = await browser.newPage();
     const refused: string[] = [];
     page.on('console', (m) => {
@@ -85,7 +85,11 @@ describe('a single-page app on another origin, in headless Chromium', () => {
     const done = await settled(page);
     await screenshot(page, 'spa-01-done');
     expect(done.error).toBeUndefined();
-    expect(done.steps.exchange).toEqual({ token_type: 'bearer', scope: 'profile data:read', refresh: true });
+    expect(done.steps.exchange).toEqual({ token_type: 'bearer', scope: 'openid profile data:read', refresh: true });
+    // OpenID Connect from the browser: the ID token (nonce), then UserInfo cross-origin (CORS_ORIGINS).
+    const sub = (done.steps.api.body as { id: string }).id;
+    expect(done.steps.id_token).toEqual({ sub, nonce: true, azp: clientId });
+    expect(done.steps.userinfo).toMatchObject({ sub, email: null });
     expect(done.steps.api).toMatchObject({ status: 200, body: { email } });
     expect(done.steps.refresh).toEqual({ rotated: true, api: 200 });
     expect(done.steps.revoke).toEqual({ refreshAfter: 'invalid_grant', apiAfter: 401 });

@@ -32,9 +32,10 @@ const issuer = new URL(settings.issuer);
 const saved = JSON.parse(sessionStorage.getItem('spa') ?? '{}');
 const spa = (window.spa = { steps: saved.steps ?? {}, done: false, error: undefined });
 const step = (name, value) => { spa.steps[name] = value; };
+const oidc = settings.scope.split(' ').includes('openid');
 
 async function discover() {
-  const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
+  const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: oidc ? 'oidc' : 'oauth2', ...insecure }));
   return as;
 }
 
@@ -51,12 +52,14 @@ async function start() {
   step('resource', { resource: rs.resource, authorization_servers: rs.authorization_servers, bearer_methods_supported: rs.bearer_methods_supported });
   const verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
+  const nonce = oidc ? oauth.generateRandomNonce() : undefined;
   const url = new URL(as.authorization_endpoint);
   url.search = new URLSearchParams({
     response_type: 'code', client_id: client.client_id, redirect_uri: redirectUri, scope: settings.scope, state,
     code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    ...(nonce ? { nonce } : {}),
   }).toString();
-  sessionStorage.setItem('spa', JSON.stringify({ steps: spa.steps, verifier, state }));
+  sessionStorage.setItem('spa', JSON.stringify({ steps: spa.steps, verifier, state, nonce }));
   const link = document.createElement('a');
   link.id = 'sign-in';
   link.href = url.href;
@@ -73,7 +76,15 @@ async function callback() {
   const as = await discover();
   const params = oauth.validateAuthResponse(as, client, new URL(location.href), saved.state);
   const tokens = await oauth.processAuthorizationCodeResponse(
-    as, client, await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri, saved.verifier, insecure));
+    as, client, await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri, saved.verifier, insecure),
+    oidc ? { expectedNonce: saved.nonce, requireIdToken: true } : undefined);
+  if (oidc) {
+    // oauth4webapi checked iss, aud, exp, iat, nonce and the alg against the discovery document.
+    const claims = oauth.getValidatedIdTokenClaims(tokens);
+    step('id_token', { sub: claims.sub, nonce: claims.nonce === saved.nonce, azp: claims.azp });
+    const info = await oauth.processUserInfoResponse(as, client, claims.sub, await oauth.userInfoRequest(as, client, tokens.access_token, insecure));
+    step('userinfo', { sub: info.sub, email: info.email ?? null, name: info.name ?? null });
+  }
   step('exchange', { token_type: tokens.token_type, scope: tokens.scope, refresh: typeof tokens.refresh_token === 'string' });
   step('api', await me(tokens.access_token));
   const refreshed = await oauth.processRefreshTokenResponse(
