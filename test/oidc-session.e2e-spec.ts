@@ -1,6 +1,6 @@
 import { ClientsService } from '../src/clients/clients.service.js';
 import { IdTokenService } from '../src/oauth/id-token.service.js';
-import { startTestApp, type TestApp } from './support/app.js';
+import { eventually, startTestApp, type TestApp } from './support/app.js';
 import { Agent, hidden, pkce } from './support/agent.js';
 import { authorize, authorizeUrl, codeClient, exchange, REDIRECT, signedIn, tokensFor, type FlowClient } from './support/code-flow.js';
 import { decodePart } from './support/jwt.js';
@@ -133,14 +133,19 @@ describe('OpenID Connect: prompt, max_age, login_hint and RP-Initiated Logout', 
     const logout = (agent: Agent, params: Record<string, string>) => agent.get(`/oauth2/logout?${new URLSearchParams(params).toString()}`);
     const sessionAlive = async (agent: Agent) => (await agent.get('/portal')).status === 200;
 
-    it('ends the session at once for an id_token_hint of this session, and goes back with state', async () => {
-      const { agent, idToken } = await idTokenOf();
+    it('ends the session at once for an id_token_hint of this session, goes back with state, and audits the sign-out', async () => {
+      const { agent, idToken, claims } = await idTokenOf();
       const res = await logout(agent, { id_token_hint: idToken, post_logout_redirect_uri: SIGNED_OUT, state: 'bye 1' });
       expect(res.status).toBe(302);
       const url = new URL(res.location!);
       expect(`${url.origin}${url.pathname}`).toBe(SIGNED_OUT);
       expect(url.searchParams.get('state')).toBe('bye 1');
       expect(await sessionAlive(agent)).toBe(false);
+      const recorded = async () =>
+        (await sql(`SELECT details FROM audit_events WHERE type = 'auth.sign_out' AND actor_user_id::text = $1 AND target = $1`, [claims.sub])).length === 1;
+      await eventually(recorded);
+      const [event] = await sql<{ details: unknown }>(`SELECT details FROM audit_events WHERE type = 'auth.sign_out' AND target = $1`, [claims.sub]);
+      expect(event.details).toEqual({ via: 'rp_logout', client_id: client.clientId });
     });
 
     it('tolerates an expired id_token_hint, and takes the same request by POST', async () => {

@@ -82,6 +82,9 @@ describe('portal sign-in pages and sessions', () => {
     expect(out.status).toBe(303);
     expect(sessionCookie(out)).toMatch(/^gh_session=; .*Max-Age=0/);
     expect(await sql(`SELECT 1 FROM sessions WHERE user_id = $1`, [user.id])).toHaveLength(0);
+    await eventually(async () => (await sql(`SELECT 1 FROM audit_events WHERE type = 'auth.sign_out' AND target = $1`, [user.id])).length === 1);
+    const [signOut] = await sql<{ details: unknown }>(`SELECT details FROM audit_events WHERE type = 'auth.sign_out' AND target = $1`, [user.id]);
+    expect(signOut.details).toEqual({ via: 'portal' });
     const stale = new Agent(app.url);
     stale.cookies.set('gh_session', token);
     expect((await stale.get('/portal')).location).toBe('/portal/signin');

@@ -10,6 +10,7 @@ export const AUDIT_TYPES = [
   'auth.sign_in',
   'auth.sign_in_failed',
   'auth.sign_up',
+  'auth.sign_out',
   'oauth.token_issued',
   'oauth.token_revoked',
   'oauth.code_reuse_detected',

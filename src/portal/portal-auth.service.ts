@@ -100,4 +100,9 @@ export class PortalAuthService {
     }
     return { kind: 'done', email };
   }
+
+  /** Records a sign-out: from the portal's button, or a relying party's logout request (OpenID Connect). */
+  signedOut(userId: string, ip: string, details: { via: 'portal' } | { via: 'rp_logout'; client_id: string | null }): void {
+    void this.audit.record({ type: 'auth.sign_out', actorUserId: userId, target: userId, ip, details });
+  }
 }

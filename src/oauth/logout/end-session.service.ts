@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../../audit/audit.service.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Client } from '../../clients/client.entity.js';
 import { ClientsService } from '../../clients/clients.service.js';
@@ -38,6 +39,7 @@ export class EndSessionService {
     private readonly sessions: SessionsService,
     private readonly clients: ClientsService,
     private readonly idTokens: IdTokenService,
+    private readonly audit: AuditService,
   ) {}
 
   /** The logout request of a relying party (query of a GET, or form of a POST without our confirmation fields). */
@@ -48,7 +50,7 @@ export class EndSessionService {
     if (!active) return this.finish(checked, false);
     const { hint } = checked;
     if (hint?.sid !== undefined && hint.sid === active.session.id && hint.sub === active.user.id) {
-      await this.sessions.end(req, reply);
+      await this.signOut(req, reply, active.user.id, checked);
       return this.finish(checked, true);
     }
     const csrf = this.sessions.csrfToken(req, reply, active);
@@ -80,7 +82,7 @@ export class EndSessionService {
         message: 'The form was not sent from this site (missing or wrong CSRF token); go back and try again.',
       };
     }
-    if (decision[0] === 'yes') await this.sessions.end(req, reply);
+    if (decision[0] === 'yes') await this.signOut(req, reply, active.user.id, checked);
     return this.finish(checked, decision[0] === 'yes');
   }
 
@@ -108,6 +110,13 @@ export class EndSessionService {
     const state = one('state');
     if (state !== undefined && state.length > MAX_STATE) return bad(`The state is longer than ${MAX_STATE} characters.`);
     return { client, postLogoutRedirectUri: uri, state, hint };
+  }
+
+  /** Ends the Gatehouse session and records it (auth.sign_out, via rp_logout, with the client when known). */
+  private async signOut(req: FastifyRequest, reply: FastifyReply, userId: string, request: LogoutRequest): Promise<void> {
+    await this.sessions.end(req, reply);
+    const details = { via: 'rp_logout', client_id: request.client?.clientId ?? null };
+    void this.audit.record({ type: 'auth.sign_out', actorUserId: userId, target: userId, ip: req.ip, details });
   }
 
   /** Back to the client (with state) when it named where, or a page saying what happened. */
