@@ -34,7 +34,7 @@ export function testNames(source: string): string[] {
   return names;
 }
 
-const ids = (name: string): string[] => [...name.matchAll(/\[([A-H]\d{1,2})\]/g)].map((m) => m[1]);
+const ids = (name: string): string[] => [...name.matchAll(/\[([A-I]\d{1,2})\]/g)].map((m) => m[1]);
 
 describe('security checklist coverage', () => {
   const sources = testSources();
@@ -59,7 +59,7 @@ describe('security checklist coverage', () => {
     expect(sources.length).toBeGreaterThan(20);
   });
 
-  it('has the 53 properties A1-H53', () => {
+  it('has the 57 properties A1-I57', () => {
     expect(SECURITY_CHECKLIST.map(([id]) => id)).toEqual([
       ...Array.from({ length: 25 }, (_, i) => `A${i + 1}`),
       ...Array.from({ length: 11 }, (_, i) => `B${i + 26}`),
@@ -72,6 +72,10 @@ describe('security checklist coverage', () => {
       'G51',
       'H52',
       'H53',
+      'I54',
+      'I55',
+      'I56',
+      'I57',
     ]);
   });
 
@@ -118,14 +122,14 @@ export function securityEntries(markdown: string): { id: string; title: string; 
   let text: string[] | undefined;
   const close = (): void => {
     if (!text) return;
-    const m = /^- \*\*\[([A-H]\d{1,2})\] ([\s\S]+?)\.\*\*/.exec(text.join(' '))!;
+    const m = /^- \*\*\[([A-I]\d{1,2})\] ([\s\S]+?)\.\*\*/.exec(text.join(' '))!;
     const tested = /Tested in (.*)$/.exec(text.join(' '))?.[1] ?? '';
     entries.push({ id: m[1], title: m[2], suites: [...tested.matchAll(/`([^`]+[.-]spec\.ts)`/g)].map((s) => s[1]) });
     text = undefined;
   };
   for (const line of markdown.split('\n')) {
-    if (/^- \*\*\[[A-H]\d/.test(line) || /^(#|\S)/.test(line)) close();
-    if (/^- \*\*\[[A-H]\d/.test(line)) text = [line];
+    if (/^- \*\*\[[A-I]\d/.test(line) || /^(#|\S)/.test(line)) close();
+    if (/^- \*\*\[[A-I]\d/.test(line)) text = [line];
     else if (text && line.trim()) text.push(line.trim());
   }
   close();

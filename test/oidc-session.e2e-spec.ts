@@ -39,7 +39,7 @@ describe('OpenID Connect: prompt, max_age, login_hint and RP-Initiated Logout', 
   };
 
   describe('prompt', () => {
-    it('prompt=none: login_required when signed out, consent_required before consent, a code once both hold; never a page', async () => {
+    it('[I56] prompt=none: login_required when signed out, consent_required before consent, a code once both hold; never a page', async () => {
       const signedOut = await redirectError(new Agent(app.url), { prompt: 'none' });
       expect(signedOut.get('error')).toBe('login_required');
       const { agent } = await signedIn(app);
@@ -49,7 +49,7 @@ describe('OpenID Connect: prompt, max_age, login_hint and RP-Initiated Logout', 
       expect(new URL(ok.location!).searchParams.get('code')).toBeTruthy();
     });
 
-    it('prompt=login asks for the password again even with a session, then issues with a new auth_time', async () => {
+    it('[I56] prompt=login asks for the password again even with a session, then issues with a new auth_time', async () => {
       const { agent, claims } = await idTokenOf();
       await new Promise((r) => setTimeout(r, 1100));
       const res = await agent.get(withPkce({ prompt: 'login', login_hint: 'ada@example.com' }));
@@ -97,7 +97,7 @@ describe('OpenID Connect: prompt, max_age, login_hint and RP-Initiated Logout', 
   });
 
   describe('max_age', () => {
-    it('re-authenticates when the sign-in is older than max_age; prompt=none then gets login_required', async () => {
+    it('[I56] re-authenticates when the sign-in is older than max_age; prompt=none then gets login_required', async () => {
       const { agent, claims } = await idTokenOf();
       // The session (and, so that it stays valid, the password) ten minutes older.
       await sql(`UPDATE users SET password_changed_at = now() - interval '1 hour' WHERE id = $1`, [claims.sub]);
@@ -159,7 +159,7 @@ describe('OpenID Connect: prompt, max_age, login_hint and RP-Initiated Logout', 
       expect(await sessionAlive(agent)).toBe(false);
     });
 
-    it('asks first on a bare GET (no logout CSRF); the confirmation form needs the CSRF token', async () => {
+    it('[I57] asks first on a bare GET (no logout CSRF); the confirmation form needs the CSRF token', async () => {
       const { agent } = await signedIn(app);
       const page = await logout(agent, { client_id: client.clientId, post_logout_redirect_uri: SIGNED_OUT, state: 's' });
       expect(page.status).toBe(200);
@@ -189,7 +189,7 @@ describe('OpenID Connect: prompt, max_age, login_hint and RP-Initiated Logout', 
       expect(await sessionAlive(agent)).toBe(false);
     });
 
-    it("asks first when the hint is another session's", async () => {
+    it("[I57] asks first when the hint is another session's", async () => {
       const { idToken } = await idTokenOf();
       const { agent } = await signedIn(app);
       const page = await logout(agent, { id_token_hint: idToken });
@@ -212,7 +212,7 @@ describe('OpenID Connect: prompt, max_age, login_hint and RP-Initiated Logout', 
       ['a forged id_token_hint', { id_token_hint: 'eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJ4In0.' }],
       ['a client_id that is not the hint audience', { client_id: 'gth_other' }],
       ['an unknown client_id', { client_id: 'gth_nobody', hint: '' }],
-    ])('refuses %s with a 400 page, never a redirect', async (_what, params) => {
+    ])('[I57] refuses %s with a 400 page, never a redirect', async (_what, params) => {
       const { agent, idToken } = await idTokenOf();
       const { hint, ...rest } = params as Record<string, string>;
       const query: Record<string, string> = hint === '' ? {} : { id_token_hint: idToken };

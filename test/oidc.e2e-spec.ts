@@ -26,7 +26,7 @@ describe('OpenID Connect: ID tokens, discovery, UserInfo', () => {
   const sql = <T = Record<string, unknown>>(q: string, p: unknown[] = []) => app.running.db.dataSource.query<T[]>(q, p);
   const atHash = (token: string) => createHash('sha256').update(token).digest().subarray(0, 16).toString('base64url');
 
-  it('issues an ID token at the code exchange: iss, sub, aud, azp, exp, iat, auth_time, nonce, at_hash, sid; typ JWT', async () => {
+  it('[I54] issues an ID token at the code exchange: iss, sub, aud, azp, exp, iat, auth_time, nonce, at_hash, sid; typ JWT', async () => {
     const user = await app.createUser();
     await sql(`UPDATE users SET display_name = 'Ada Lovelace' WHERE id = $1`, [user.id]);
     const agent = new Agent(app.url);
@@ -56,7 +56,7 @@ describe('OpenID Connect: ID tokens, discovery, UserInfo', () => {
     expect(typeof payload.updated_at).toBe('number');
   });
 
-  it("signs the ID token with the client's id_token_signed_response_alg (RS256 here), independently of its access tokens' ES256", async () => {
+  it("[I54] signs the ID token with the client's id_token_signed_response_alg (RS256 here), independently of its access tokens' ES256", async () => {
     const rsa = await codeClient(app, { scopes: ['profile'], idTokenSignedResponseAlg: 'RS256' });
     const user = await app.createUser();
     const agent = new Agent(app.url);
@@ -214,7 +214,7 @@ describe('OpenID Connect: ID tokens, discovery, UserInfo', () => {
       expect(body.error).toBe('invalid_token');
     });
 
-    it('answers 403 insufficient_scope for a user token without openid', async () => {
+    it('[I55] answers 403 insufficient_scope for a user token without openid', async () => {
       const { access: noOpenid } = await tokensFor(app, client, undefined, { scope: 'profile' });
       const res = await fetch(`${app.url}/oauth2/userinfo`, { headers: { Authorization: `Bearer ${noOpenid}` } });
       expect(res.status).toBe(403);
@@ -222,7 +222,7 @@ describe('OpenID Connect: ID tokens, discovery, UserInfo', () => {
       expect(res.headers.get('www-authenticate')).toContain('scope="openid"');
     });
 
-    it('answers 401 invalid_token for a client-credentials token, even one registered with openid', async () => {
+    it('[I55] answers 401 invalid_token for a client-credentials token, even one registered with openid', async () => {
       const cc = await app.createClient({ scopes: ['openid', 'users:read'] });
       const token = await postForm(`${app.url}/oauth2/token`, { grant_type: 'client_credentials', client_id: cc.clientId, client_secret: cc.clientSecret! });
       const res = await fetch(`${app.url}/oauth2/userinfo`, { headers: { Authorization: `Bearer ${String(token.body.access_token)}` } });
@@ -230,7 +230,7 @@ describe('OpenID Connect: ID tokens, discovery, UserInfo', () => {
       expect(((await res.json()) as Record<string, unknown>).error_description).toContain('issued to a user');
     });
 
-    it('refuses an ID token used as an access token', async () => {
+    it('[I55] refuses an ID token used as an access token', async () => {
       const { body } = await tokensFor(app, client, undefined, { scope: 'openid' });
       expect(decodePart(String(body.id_token), 0).typ).toBe('JWT');
       const res = await fetch(`${app.url}/oauth2/userinfo`, { headers: { Authorization: `Bearer ${String(body.id_token)}` } });

@@ -58,4 +58,8 @@ export const SECURITY_CHECKLIST: readonly (readonly [id: string, title: string])
   ['G51', 'Malformed input gets a 4xx, never a 5xx'],
   ['H52', 'A database outage is a 503, never a 401 or a 500'],
   ['H53', 'Failures leave no half-done work, and the server recovers by itself'],
+  ['I54', "An ID token names its issuer, user, client, sign-in time and nonce, and is signed with the client's algorithm"],
+  ['I55', 'An ID token is not an access token, and UserInfo takes only a user access token with openid'],
+  ['I56', 'prompt=none never shows a page; prompt=login and max_age ask for the password again'],
+  ['I57', 'Another site cannot sign a user out, and logout returns only to a registered URI'],
 ];
