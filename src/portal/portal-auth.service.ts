@@ -101,8 +101,8 @@ export class PortalAuthService {
     return { kind: 'done', email };
   }
 
-  /** Records a sign-out: from the portal's button, or a relying party's logout request (OpenID Connect). */
-  signedOut(userId: string, ip: string, details: { via: 'portal' } | { via: 'rp_logout'; client_id: string | null }): void {
-    void this.audit.record({ type: 'auth.sign_out', actorUserId: userId, target: userId, ip, details });
+  /** Records a sign-out by the portal's button (RP-initiated logout records its own, with the client). */
+  signedOut(userId: string, ip: string): void {
+    void this.audit.record({ type: 'auth.sign_out', actorUserId: userId, target: userId, ip, details: { via: 'portal' } });
   }
 }

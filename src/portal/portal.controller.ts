@@ -155,7 +155,7 @@ export class PortalController {
     const active = signedIn(req);
     if (!f || !this.sessions.csrfValid(req, f.csrf, active, false)) return void this.csrfFailed(reply);
     await this.sessions.end(req, reply);
-    this.auth.signedOut(active.user.id, req.ip, { via: 'portal' });
+    this.auth.signedOut(active.user.id, req.ip);
     seeOther(reply, '/portal/signin');
   }
 
