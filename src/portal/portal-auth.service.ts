@@ -7,6 +7,7 @@ import { InjectConfig } from '../platform/config/config.module.js';
 import { isEmail, normalizeEmail } from '../platform/email.js';
 import type { User } from '../users/user.entity.js';
 import { PasswordService } from '../users/password.service.js';
+import { MAX_PASSWORD, MIN_PASSWORD } from '../users/password-policy.js';
 import { UsersService } from '../users/users.service.js';
 import { SignInThrottle } from './sign-in-throttle.js';
 
@@ -14,9 +15,7 @@ export type SignInResult = { kind: 'ok'; user: User } | { kind: 'invalid' } | { 
 /** `done`: the account was created, or the email already had one (the caller cannot tell which). */
 export type SignUpResult = { kind: 'done'; email: string } | { kind: 'invalid'; message: string } | { kind: 'throttled'; retryAfter: number };
 
-export const MIN_PASSWORD = 12;
-/** Longer passwords are refused before hashing, so a 1 MB "password" cannot be used to burn CPU. */
-export const MAX_PASSWORD = 256;
+export { MIN_PASSWORD, MAX_PASSWORD } from '../users/password-policy.js';
 
 /**
  * Sign-in and sign-up. A failed sign-in looks the same whether the email is unknown, the password
