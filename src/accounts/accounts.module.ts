@@ -22,7 +22,15 @@ export const ACCOUNTS_ENTITIES = [AccountToken, OutboxMessage];
  */
 @Module({
   imports: [TypeOrmModule.forFeature([AccountToken, OutboxMessage, User]), UsersModule, SessionsModule],
-  providers: [OutboxService, { provide: MAIL_OUTBOX, useExisting: OutboxService }, Mailer, AccountTokensService, AccountMail, AccountsService, AdminAccountsService],
+  providers: [
+    OutboxService,
+    { provide: MAIL_OUTBOX, useExisting: OutboxService },
+    Mailer,
+    AccountTokensService,
+    AccountMail,
+    AccountsService,
+    AdminAccountsService,
+  ],
   exports: [Mailer, OutboxService, AccountsService, AdminAccountsService],
 })
 export class AccountsModule {}

@@ -13,6 +13,7 @@ import { PasswordService } from '../users/password.service.js';
 import { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { AccountMail } from './account-mail.service.js';
+import type { AccountTokenPurpose } from './account-token.entity.js';
 import { AccountTokensService, type TokenRefusal } from './account-tokens.service.js';
 
 /** A change refused: the message for the field it concerns. */
@@ -76,7 +77,14 @@ export class AccountsService {
     if (!(await this.currentPasswordOk(user, password))) return { ok: false, field: 'password', message: 'The password is not correct.' };
     const taken = await this.users.findByEmail(email);
     if (taken) {
-      void this.audit.record({ type: 'account.email_change_requested', outcome: 'failure', actorUserId: user.id, target: user.id, ip, details: { reason: 'email_taken' } });
+      void this.audit.record({
+        type: 'account.email_change_requested',
+        outcome: 'failure',
+        actorUserId: user.id,
+        target: user.id,
+        ip,
+        details: { reason: 'email_taken' },
+      });
       return { ok: true };
     }
     void this.mail.verification(user, email, true).catch((err: unknown) => this.logger.error(`email change: ${String(err)}`));
@@ -123,8 +131,13 @@ export class AccountsService {
     void this.audit.record({ type: 'account.password_reset_requested', actorUserId: null, target: user.id, ip });
   }
 
-  /** Whether a link of this purpose still works (for the page showing its form). */
-  async linkState(raw: unknown, purpose: 'reset_password' | 'invite' | 'verify_email'): Promise<TokenRefusal | undefined> {
+  /** Whether a link of this purpose still works, and the address it was sent to (for the page showing its form). */
+  async link(raw: unknown, purpose: AccountTokenPurpose): Promise<{ ok: true; email: string } | { ok: false; why: TokenRefusal }> {
+    const c = await this.tokens.check(raw, purpose);
+    return c.ok ? { ok: true, email: c.token.email } : c;
+  }
+
+  private async linkState(raw: unknown, purpose: AccountTokenPurpose): Promise<TokenRefusal | undefined> {
     const c = await this.tokens.check(raw, purpose);
     return c.ok ? undefined : c.why;
   }

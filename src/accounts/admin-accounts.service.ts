@@ -33,7 +33,11 @@ export class AdminAccountsService {
   ) {}
 
   /** Creates the user; `sent` says whether the email (verification or invitation) went out. Field problems as a 400. */
-  async create(admin: ActingUser & { email: string }, input: NewUserInput, invite: boolean): Promise<{ user: User; sent: boolean } | FieldProblems> {
+  async create(
+    admin: ActingUser & { email: string },
+    input: NewUserInput,
+    invite: boolean,
+  ): Promise<{ ok: true; user: User; sent: boolean } | { ok: false; problems: FieldProblems }> {
     const problems: FieldProblems = {};
     const email = normalizeEmail(input.email ?? '');
     const displayName = (input.displayName ?? '').trim();
@@ -43,19 +47,19 @@ export class AdminAccountsService {
     if (input.role !== 'developer' && input.role !== 'admin') problems.role = 'Choose developer or admin.';
     const pwProblem = invite ? undefined : passwordProblem(input.password);
     if (pwProblem) problems.password = pwProblem;
-    if (Object.keys(problems).length) return problems;
+    if (Object.keys(problems).length) return { ok: false, problems };
     let user: User;
     try {
       user = await this.users.create({ email, displayName, role: input.role as UserRole, password: invite ? randomToken() : input.password! });
     } catch (err) {
-      if (err instanceof ProblemError && err.status === 409) return { email: 'A user with this email already exists.' };
+      if (err instanceof ProblemError && err.status === 409) return { ok: false, problems: { email: 'A user with this email already exists.' } };
       throw err;
     }
     if (invite) user = await this.users.setStatusAndRole(user.id, { status: 'invited' });
     const sent = invite ? await this.mail.invitation(user, admin.email) : await this.mail.verification(user, user.email, false);
     const type = invite ? 'admin.user_invited' : 'admin.user_created';
     void this.audit.record({ type, actorUserId: admin.userId, target: user.id, ip: admin.ip, details: { role: user.role, email_sent: sent } });
-    return { user, sent };
+    return { ok: true, user, sent };
   }
 
   /** Emails the user a link to set a new password (an invited user: the invitation again). */

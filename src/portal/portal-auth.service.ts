@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AccountsService } from '../accounts/accounts.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { KeyedDigest } from '../platform/crypto.js';
 import { ProblemError } from '../platform/http/problem.js';
@@ -33,6 +34,7 @@ export class PortalAuthService {
     private readonly passwords: PasswordService,
     private readonly throttle: SignInThrottle,
     private readonly audit: AuditService,
+    private readonly accounts: AccountsService,
     @InjectConfig() config: AppConfig,
   ) {
     this.identifiers = new KeyedDigest(config.masterKey, 'audit-sign-in-identifier');
@@ -73,7 +75,8 @@ export class PortalAuthService {
    * Creates a developer account, and answers the same whether or not the email already had one
    * (issue 13.8: nothing here may tell who has an account): the existing account is neither changed
    * nor signed in, a password is hashed either way (comparable timing), and the caller is asked to
-   * sign in. Until Gatehouse can send email to verify an address, that is the uniform answer.
+   * sign in. A new account is sent a link to confirm its address (users.email_verified_at); until it is
+   * opened the user can sign in and use the portal, and OpenID Connect says email_verified false.
    */
   async signUp(input: { email?: string; password?: string; displayName?: string }, ip: string): Promise<SignUpResult> {
     const wait = await this.throttle.signUpAttempt(ip);
@@ -90,6 +93,7 @@ export class PortalAuthService {
     try {
       const user = await this.users.create({ email, password, displayName, role: 'developer' });
       void this.audit.record({ type: 'auth.sign_up', actorUserId: user.id, target: user.id, ip });
+      this.accounts.sendVerification(user);
     } catch (err) {
       if (!(err instanceof ProblemError && err.status === 409)) throw err;
       // The same work as a creation: hash the password (and throw it away), then answer the same.

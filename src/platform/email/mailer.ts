@@ -30,7 +30,10 @@ export class Mailer implements OnApplicationShutdown {
   private readonly transport: Transporter | undefined;
   private readonly from: string;
 
-  constructor(@InjectConfig() config: AppConfig, @Inject(MAIL_OUTBOX) private readonly outbox: MailOutbox) {
+  constructor(
+    @InjectConfig() config: AppConfig,
+    @Inject(MAIL_OUTBOX) private readonly outbox: MailOutbox,
+  ) {
     this.from = config.mailFrom;
     this.transport = config.smtpUrl ? createTransport(config.smtpUrl) : undefined;
   }
