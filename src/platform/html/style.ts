@@ -76,6 +76,8 @@ ul.sessions li { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; align-items:
 ul.sessions li form { margin: 0; }
 ul.sessions li button { margin-top: 0; }
 pre.mail { max-width: 100%; }
+.table-scroll { max-width: 100%; overflow-x: auto; }
+.admin h1 { overflow-wrap: anywhere; }
 `;
 
 /**

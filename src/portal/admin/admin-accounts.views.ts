@@ -147,9 +147,10 @@ function detailTables(v: UserDetail): SafeHtml {
     'No API keys.',
   );
   return html`<h2>Sessions</h2>
-    ${sessions}
+    <div class="table-scroll">${sessions}</div>
     <h2>Applications</h2>
-    ${clients}
+    <div class="table-scroll">${clients}</div>
     <h2>API keys</h2>
-    ${keys} ${v.more ? html`<p class="muted">Only the newest 50 of each are shown.</p>` : ''}`;
+    <div class="table-scroll">${keys}</div>
+    ${v.more ? html`<p class="muted">Only the newest 50 of each are shown.</p>` : ''}`;
 }

@@ -18,7 +18,13 @@ export function outboxPage(v: { mode: 'smtp' | 'outbox'; messages: OutboxView[];
         <td><a href="/portal/admin/outbox/${m.id}">${m.subject}</a></td>
       </tr>`,
   );
-  return frame('outbox', 'Outbox', html`${intro} ${dataTable(['Time (UTC)', 'To', 'Subject'], rows, 'No email yet.')} ${pager(v.next, v.first)}`);
+  return frame(
+    'outbox',
+    'Outbox',
+    html`${intro}
+      <div class="table-scroll">${dataTable(['Time (UTC)', 'To', 'Subject'], rows, 'No email yet.')}</div>
+      ${pager(v.next, v.first)}`,
+  );
 }
 
 /** Links of this server in a message body, made clickable (everything else stays text). */
