@@ -76,7 +76,7 @@ describe('admin console: accounts and the outbox', () => {
     const bad = await admin.agent.post('/portal/admin/users/new', { csrf, email: address, role: 'developer', mode: 'password', password: 'short' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('12 to 256 characters');
-    for (const form of [
+    for (const form of <Record<string, string>[]>[
       { csrf, email: 'nope', role: 'developer', mode: 'invite' },
       { csrf, email: address, role: 'owner', mode: 'invite' },
       { csrf, email: address, role: 'developer', mode: 'magic' },

@@ -66,6 +66,6 @@ export function plainBody(raw: string): string {
 
 /** Waits for a message to `to` on the SMTP server and returns the newest. */
 export async function nextSmtpMail(received: ReceivedMail[], to: string, n = 1): Promise<ReceivedMail> {
-  await eventually(async () => received.filter((m) => m.to.includes(to)).length >= n, 8000);
+  await eventually(() => Promise.resolve(received.filter((m) => m.to.includes(to)).length >= n), 8000);
   return received.filter((m) => m.to.includes(to)).at(-1)!;
 }
