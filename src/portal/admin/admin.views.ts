@@ -132,6 +132,7 @@ export function usersPage(v: UsersPageInput): SafeHtml {
           ['', 'any'],
           ['active', 'active'],
           ['disabled', 'disabled'],
+          ['invited', 'invited'],
         ],
         v.errors,
       )}
