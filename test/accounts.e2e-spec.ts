@@ -189,6 +189,10 @@ describe('accounts (outbox mode)', () => {
     expect((await agent.post('/portal/account/sessions/not-a-uuid/end', { csrf })).status).toBe(404);
     const mine = (await sql<{ id: string; created_at: Date }>('SELECT id FROM sessions WHERE user_id = $1 ORDER BY created_at DESC', [user.id]))[0].id;
     expect((await agent.post(`/portal/account/sessions/${mine}/end`, {})).status).toBe(403);
+    const current = (await sql<{ id: string }>('SELECT id FROM sessions WHERE user_id = $1 ORDER BY created_at ASC', [user.id]))[0].id;
+    const own = await agent.post(`/portal/account/sessions/${current}/end`, { csrf });
+    expect(own.status).toBe(400);
+    expect(own.text).toContain('use Sign out instead');
     expect((await agent.post(`/portal/account/sessions/${mine}/end`, { csrf })).status).toBe(303);
     expect((await third.get('/portal')).status).toBe(303);
     expect((await second.get('/portal')).status).toBe(200);

@@ -137,6 +137,23 @@ describe('admin console: accounts and the outbox', () => {
     expect(types).toEqual(['admin.password_reset_sent', 'admin.user_unlocked', 'account.sessions_ended']);
   });
 
+  it('pages the outbox newest first, 50 a page, with a working next-page link', async () => {
+    await sql(
+      `INSERT INTO mail_outbox (to_address, from_address, subject, body, created_at)
+       SELECT 'pager@example.com', 'x@example.com', 'Paged message ' || i, 'body ' || i, now() + (i || ' milliseconds')::interval FROM generate_series(1, 60) AS i`,
+    );
+    const first = await admin.agent.get('/portal/admin/outbox');
+    expect(first.text).toContain('Paged message 60');
+    expect(first.text).toContain('Paged message 11<');
+    expect(first.text).not.toContain('Paged message 10<');
+    const next = /href="(\/portal\/admin\/outbox\?cursor=[^"]+)" rel="next"/.exec(first.text)![1].replace(/&amp;/g, '&');
+    const second = await admin.agent.get(next);
+    expect(second.status).toBe(200);
+    expect(second.text).toContain('Paged message 10<');
+    expect(second.text).not.toContain('Paged message 60');
+    expect(second.text).toContain('First page');
+  });
+
   it('answers unknown ids with 404, a developer with 403, a missing CSRF token with 403, and keeps the admin from signing themselves out here', async () => {
     for (const id of ['00000000-0000-0000-0000-000000000000', 'not-a-uuid']) {
       expect((await admin.agent.get(`/portal/admin/users/${id}`)).status).toBe(404);
