@@ -82,6 +82,8 @@ export interface UsersPageInput {
   notice?: string;
 }
 
+const NEW_USER = html`<p class="actions"><a class="button" href="/portal/admin/users/new">New user</a></p>`;
+
 export function usersPage(v: UsersPageInput): SafeHtml {
   const rows = v.users.map((u) => {
     const me = u.id === v.meId;
@@ -140,8 +142,7 @@ export function usersPage(v: UsersPageInput): SafeHtml {
     <button type="submit">Search</button>
   </form>`;
   const table = dataTable(['Email', 'Name', 'Role', 'Status', 'Created (UTC)', 'Actions'], rows, 'No user matches.');
-  const create = html`<p class="actions"><a class="button" href="/portal/admin/users/new">New user</a></p>`;
-  return frame('users', 'Users', html`${create} ${form} ${table} ${pager(v.next, v.first)}`, v.notice);
+  return frame('users', 'Users', html`${NEW_USER} ${form} ${table} ${pager(v.next, v.first)}`, v.notice);
 }
 
 export function keysPage(v: { csrf: string; keys: ApiKeyView[]; owners: Map<string, string>; next?: string; first?: string; notice?: string }): SafeHtml {
