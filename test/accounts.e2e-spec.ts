@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { startTestApp, type TestApp } from './support/app.js';
 import { Agent, hidden } from './support/agent.js';
 import { signedIn } from './support/code-flow.js';
@@ -229,6 +230,28 @@ describe('accounts (outbox mode)', () => {
     expect(row.email).toBe(fresh);
     expect(row.v).toBeInstanceOf(Date);
     expect((await agent.get('/portal/account')).text).toContain('(confirmed)');
+  });
+
+  it('never answers 5xx to arbitrary tokens, emails and passwords on the link pages and the account forms', async () => {
+    const { agent } = await signedIn(app);
+    const csrf = hidden((await agent.get('/portal/account')).text, 'csrf');
+    const text = fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 80 }), fc.constant('A'.repeat(43)));
+    const forms = ['/portal/reset-password', '/portal/invite', '/portal/verify-email', '/portal/account/password', '/portal/account/email'];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...forms), text, text, async (path, a, b) => {
+        const get = await agent.get(`${path.startsWith('/portal/account') ? '/portal/account' : path}?token=${encodeURIComponent(a)}`);
+        expect(get.status).toBeLessThan(500);
+        const body =
+          path === '/portal/account/password'
+            ? { current_password: a, new_password: b, csrf }
+            : path === '/portal/account/email'
+              ? { email: a, password: b, csrf }
+              : { token: a, password: b, csrf };
+        const res = await agent.post(path, body);
+        expect({ path, status: res.status < 500 }).toEqual({ path, status: true });
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('forgot-password is throttled per address (429 with Retry-After), and says nothing more', async () => {
