@@ -230,6 +230,10 @@ describe('accounts (outbox mode)', () => {
     expect(row.email).toBe(fresh);
     expect(row.v).toBeInstanceOf(Date);
     expect((await agent.get('/portal/account')).text).toContain('(confirmed)');
+    // The old address is told.
+    const notice = await nextOutboxMail(app, user.email);
+    expect(notice.subject).toBe('Your Gatehouse email address was changed');
+    expect(notice.body).toContain(fresh);
   });
 
   it('never answers 5xx to arbitrary tokens, emails and passwords on the link pages and the account forms', async () => {
@@ -241,7 +245,7 @@ describe('accounts (outbox mode)', () => {
       fc.asyncProperty(fc.constantFrom(...forms), text, text, async (path, a, b) => {
         const get = await agent.get(`${path.startsWith('/portal/account') ? '/portal/account' : path}?token=${encodeURIComponent(a)}`);
         expect(get.status).toBeLessThan(500);
-        const body =
+        const body: Record<string, string> =
           path === '/portal/account/password'
             ? { current_password: a, new_password: b, csrf }
             : path === '/portal/account/email'

@@ -46,6 +46,12 @@ export class AccountMail {
     return this.mailer.send({ to: user.email, subject: 'You are invited to Gatehouse', text });
   }
 
+  /** To the old address, once the account's email changed: so a takeover through a stolen session does not go unseen. */
+  emailChanged(oldEmail: string, newEmail: string): Promise<boolean> {
+    const text = `The email address of your Gatehouse account was changed to ${newEmail}; this address no longer signs in.\n\nIf you did not do this, ask an administrator to restore your account.\n`;
+    return this.mailer.send({ to: oldEmail, subject: 'Your Gatehouse email address was changed', text });
+  }
+
   private async link(userId: string, purpose: AccountTokenPurpose, email: string): Promise<string> {
     const token = await this.tokens.issue(userId, purpose, email);
     return `${this.base}${PAGES[purpose]}?token=${token}`;

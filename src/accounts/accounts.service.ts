@@ -107,6 +107,7 @@ export class AccountsService {
       }
       throw err;
     }
+    if (changed) void this.mail.emailChanged(user.email, email).catch((err: unknown) => this.logger.error(`email changed notice: ${String(err)}`));
     void this.audit.record({ type: 'account.email_verified', actorUserId: userId, target: userId, ip, details: changed ? { changed: true } : undefined });
     return { ok: true, userId };
   }
