@@ -1,3 +1,4 @@
+import { ACCOUNTS_ENTITIES } from './accounts/accounts.module.js';
 import { API_KEYS_ENTITIES } from './api-keys/api-keys.module.js';
 import { AUDIT_ENTITIES } from './audit/audit.module.js';
 import { CLIENTS_ENTITIES } from './clients/clients.module.js';
@@ -20,4 +21,5 @@ export const ENTITIES = [
   ...DATA_ENTITIES,
   ...SESSIONS_ENTITIES,
   ...AUDIT_ENTITIES,
+  ...ACCOUNTS_ENTITIES,
 ];

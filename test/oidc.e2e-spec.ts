@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { postForm, startTestApp, type TestApp } from './support/app.js';
-import { Agent } from './support/agent.js';
+import { Agent, hidden } from './support/agent.js';
+import { linkIn, nextOutboxMail } from './support/mail.js';
 import { authorize, authorizeUrl, codeClient, refresh, signedIn, tokensFor, type FlowClient } from './support/code-flow.js';
 import { decodePart } from './support/jwt.js';
 
@@ -54,6 +55,38 @@ describe('OpenID Connect: ID tokens, discovery, UserInfo', () => {
     const [session] = await sql<{ id: string }>(`SELECT id FROM sessions WHERE user_id = $1`, [user.id]);
     expect(payload.sid).toBe(session.id);
     expect(typeof payload.updated_at).toBe('number');
+  });
+
+  it('says email_verified true, in the ID token and UserInfo, once the user opened the confirmation link emailed at sign-up', async () => {
+    const address = `verified-${Date.now()}@example.com`;
+    const agent = new Agent(app.url);
+    const form = await agent.get('/portal/signup');
+    await agent.post('/portal/signup', {
+      email: address,
+      password: 'verified user password',
+      display_name: '',
+      csrf: hidden(form.text, 'csrf'),
+      return_to: '/portal',
+    });
+    await agent.signIn(address, 'verified user password');
+    const before = await tokensFor(app, client, agent, { scope: 'openid email', nonce: 'unverified' });
+    expect((await verifyIdToken(String(before.body.id_token))).payload).toMatchObject({ email: address, email_verified: false });
+    const { token } = linkIn((await nextOutboxMail(app, address)).body, '/portal/verify-email');
+    const page = await agent.get(`/portal/verify-email?token=${token}`);
+    expect((await agent.post('/portal/verify-email', { token, csrf: hidden(page.text, 'csrf') })).status).toBe(303);
+    const after = await tokensFor(app, client, agent, { scope: 'openid email', nonce: 'verified' });
+    expect((await verifyIdToken(String(after.body.id_token))).payload).toMatchObject({ email: address, email_verified: true });
+    const info = (await (await fetch(`${app.url}/oauth2/userinfo`, { headers: { Authorization: `Bearer ${after.access}` } })).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(info).toMatchObject({ email: address, email_verified: true });
+    // The access token from before the confirmation reads the truth at UserInfo too.
+    const earlier = (await (await fetch(`${app.url}/oauth2/userinfo`, { headers: { Authorization: `Bearer ${before.access}` } })).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(earlier.email_verified).toBe(true);
   });
 
   it("[I54] signs the ID token with the client's id_token_signed_response_alg (RS256 here), independently of its access tokens' ES256", async () => {

@@ -83,7 +83,7 @@ describe('portal admin pages', () => {
     const res = await admin.agent.get('/portal/admin/users?role=owner&status=x');
     expect(res.status).toBe(400);
     expect(res.text).toContain('Choose admin or developer.');
-    expect(res.text).toContain('Choose active or disabled.');
+    expect(res.text).toContain('Choose active, disabled or invited.');
     expect((await admin.agent.get('/portal/admin/users?q=a&q=b')).status).toBe(400);
     expect((await admin.agent.get('/portal/admin/users?cursor=not*a*cursor')).status).toBe(400);
     expect((await admin.agent.get('/portal/admin/users?cursor=eyJub3QiOiJhIGN1cnNvciJ9')).status).toBe(400);

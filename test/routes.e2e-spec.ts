@@ -144,9 +144,17 @@ describe('every route is public or guarded, and documented as it is guarded', ()
     'post /portal/signin',
     'get /portal/signup',
     'post /portal/signup',
+    'get /portal/forgot-password',
+    'post /portal/forgot-password',
+    'get /portal/reset-password',
+    'post /portal/reset-password',
+    'get /portal/invite',
+    'post /portal/invite',
+    'get /portal/verify-email',
+    'post /portal/verify-email',
   ];
 
-  it('declares every portal page other than sign-in, sign-up and the assets @SignedInPage() or @AdminPage()', () => {
+  it('declares every portal page other than sign-in, sign-up, the emailed links and the assets @SignedInPage() or @AdminPage()', () => {
     const open = routes.filter((r) => r.path.startsWith('/portal') && !OPEN_PAGES.includes(`${r.method} ${r.path}`));
     expect(open.length).toBeGreaterThan(20);
     const wrong = open.filter((r) => !(r.auth?.page === true && r.auth.schemes.join() === 'portal')).map((r) => `${r.method.toUpperCase()} ${r.path}`);

@@ -14,10 +14,10 @@ export class AdminUserQuery extends PageQuery {
   @IsIn(['admin', 'developer'])
   role?: 'admin' | 'developer';
 
-  @ApiPropertyOptional({ enum: ['active', 'disabled'] })
+  @ApiPropertyOptional({ enum: ['active', 'disabled', 'invited'] })
   @IsOptional()
-  @IsIn(['active', 'disabled'])
-  status?: 'active' | 'disabled';
+  @IsIn(['active', 'disabled', 'invited'])
+  status?: 'active' | 'disabled' | 'invited';
 }
 
 export class AdminUserUpdate {

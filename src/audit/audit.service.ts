@@ -28,6 +28,17 @@ export const AUDIT_TYPES = [
   'api_key.revoked',
   'admin.user_changed',
   'admin.user_unlocked',
+  'admin.user_created',
+  'admin.user_invited',
+  'admin.password_reset_sent',
+  'admin.verification_sent',
+  'account.password_changed',
+  'account.password_reset_requested',
+  'account.password_reset',
+  'account.email_change_requested',
+  'account.email_verified',
+  'account.invite_accepted',
+  'account.sessions_ended',
 ] as const;
 
 export type AuditType = (typeof AUDIT_TYPES)[number];

@@ -116,8 +116,8 @@ export class IdTokenService {
 
 /**
  * Claims by scope: `profile` gives the name (the display name, when set) and updated_at; `email` the
- * address and email_verified, which is false: Gatehouse has never verified an address (sign-up
- * sends no mail).
+ * address and email_verified: true once the user opened a verification (or invitation) link sent to
+ * this address (`users.email_verified_at`).
  */
 export function userClaims(user: User, scopes: readonly string[]): UserClaims {
   const claims: UserClaims = { sub: user.id };
@@ -127,7 +127,7 @@ export function userClaims(user: User, scopes: readonly string[]): UserClaims {
   }
   if (scopes.includes('email')) {
     claims.email = user.email;
-    claims.email_verified = false;
+    claims.email_verified = user.emailVerifiedAt instanceof Date;
   }
   return claims;
 }

@@ -9,7 +9,7 @@ import { UserInfoResponse } from './userinfo.responses.js';
 
 const DESCRIPTION =
   'OpenID Connect Core 5.3: the claims of the user the access token was issued to, by its scopes: `sub` always; `profile`: `name` ' +
-  '(the display name, when set) and `updated_at`; `email`: `email` and `email_verified` (false: Gatehouse does not verify addresses). ' +
+  '(the display name, when set) and `updated_at`; `email`: `email` and `email_verified` (true once the user opened a verification link sent to that address). ' +
   'The token must hold `openid` (403 insufficient_scope otherwise) and be issued to a user (401 invalid_token for a client-credentials token). ' +
   'Send it as `Authorization: Bearer`; errors follow RFC 6750 with `WWW-Authenticate`. Browser apps on `CORS_ORIGINS` may call it.';
 

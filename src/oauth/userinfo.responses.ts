@@ -14,6 +14,6 @@ export class UserInfoResponse {
   @ApiPropertyOptional({ type: String, format: 'email', description: 'Scope email' })
   email?: string;
 
-  @ApiPropertyOptional({ type: Boolean, description: 'Scope email: always false, Gatehouse does not verify email addresses' })
+  @ApiPropertyOptional({ type: Boolean, description: 'Scope email: true once the user opened a verification link sent to this address' })
   email_verified?: boolean;
 }

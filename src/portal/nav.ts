@@ -2,10 +2,10 @@ import { html, type SafeHtml } from '../platform/html/html.js';
 import { csrfField } from '../platform/html/page.js';
 
 /** Which nav entry is the current page (marked with aria-current). */
-export type NavItem = 'dashboard' | 'apps' | 'keys' | 'connected-apps' | 'admin';
+export type NavItem = 'dashboard' | 'apps' | 'keys' | 'connected-apps' | 'account' | 'admin';
 
 /**
- * The navigation bar of a signed-in portal page: Dashboard, API keys, Connected apps, Admin (admin
+ * The navigation bar of a signed-in portal page: Dashboard, API keys, Connected apps, Account, Admin (admin
  * users only), who is signed in, and a sign-out button (a POST with the session's CSRF token).
  * Pass it as `sendPage(..., { nav: sessionNav(active.user, csrf, 'admin') })`.
  */
@@ -14,7 +14,8 @@ export function sessionNav(user: { email: string; role: string }, csrf: string, 
   return html`<nav aria-label="Portal">
     <ul>
       ${item('dashboard', '/portal', 'Dashboard')} ${item('apps', '/portal/apps/new', 'New application')} ${item('keys', '/portal/keys', 'API keys')}
-      ${item('connected-apps', '/portal/connected-apps', 'Connected apps')} ${user.role === 'admin' ? item('admin', '/portal/admin', 'Admin') : ''}
+      ${item('connected-apps', '/portal/connected-apps', 'Connected apps')} ${item('account', '/portal/account', 'Account')}
+      ${user.role === 'admin' ? item('admin', '/portal/admin', 'Admin') : ''}
     </ul>
     <form method="post" action="/portal/signout" class="signout">
       ${csrfField(csrf)}

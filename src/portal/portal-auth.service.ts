@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AccountsService } from '../accounts/accounts.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { KeyedDigest } from '../platform/crypto.js';
 import { ProblemError } from '../platform/http/problem.js';
@@ -7,6 +8,7 @@ import { InjectConfig } from '../platform/config/config.module.js';
 import { isEmail, normalizeEmail } from '../platform/email.js';
 import type { User } from '../users/user.entity.js';
 import { PasswordService } from '../users/password.service.js';
+import { MAX_PASSWORD, MIN_PASSWORD } from '../users/password-policy.js';
 import { UsersService } from '../users/users.service.js';
 import { SignInThrottle } from './sign-in-throttle.js';
 
@@ -14,9 +16,7 @@ export type SignInResult = { kind: 'ok'; user: User } | { kind: 'invalid' } | { 
 /** `done`: the account was created, or the email already had one (the caller cannot tell which). */
 export type SignUpResult = { kind: 'done'; email: string } | { kind: 'invalid'; message: string } | { kind: 'throttled'; retryAfter: number };
 
-export const MIN_PASSWORD = 12;
-/** Longer passwords are refused before hashing, so a 1 MB "password" cannot be used to burn CPU. */
-export const MAX_PASSWORD = 256;
+export { MIN_PASSWORD, MAX_PASSWORD } from '../users/password-policy.js';
 
 /**
  * Sign-in and sign-up. A failed sign-in looks the same whether the email is unknown, the password
@@ -34,6 +34,7 @@ export class PortalAuthService {
     private readonly passwords: PasswordService,
     private readonly throttle: SignInThrottle,
     private readonly audit: AuditService,
+    private readonly accounts: AccountsService,
     @InjectConfig() config: AppConfig,
   ) {
     this.identifiers = new KeyedDigest(config.masterKey, 'audit-sign-in-identifier');
@@ -74,7 +75,8 @@ export class PortalAuthService {
    * Creates a developer account, and answers the same whether or not the email already had one
    * (issue 13.8: nothing here may tell who has an account): the existing account is neither changed
    * nor signed in, a password is hashed either way (comparable timing), and the caller is asked to
-   * sign in. Until Gatehouse can send email to verify an address, that is the uniform answer.
+   * sign in. A new account is sent a link to confirm its address (users.email_verified_at); until it is
+   * opened the user can sign in and use the portal, and OpenID Connect says email_verified false.
    */
   async signUp(input: { email?: string; password?: string; displayName?: string }, ip: string): Promise<SignUpResult> {
     const wait = await this.throttle.signUpAttempt(ip);
@@ -91,6 +93,7 @@ export class PortalAuthService {
     try {
       const user = await this.users.create({ email, password, displayName, role: 'developer' });
       void this.audit.record({ type: 'auth.sign_up', actorUserId: user.id, target: user.id, ip });
+      this.accounts.sendVerification(user);
     } catch (err) {
       if (!(err instanceof ProblemError && err.status === 409)) throw err;
       // The same work as a creation: hash the password (and throw it away), then answer the same.

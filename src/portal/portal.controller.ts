@@ -17,7 +17,7 @@ import { fields } from './portal-form.js';
 const BAD_SIGN_IN = 'The email or password is not correct.';
 const THROTTLED = 'Too many failed sign-ins. Wait a few minutes, then try again.';
 const SIGNED_UP =
-  'Now sign in with this email and your password. If the email was new, your account is ready; if it already had an account, that account is unchanged: use its password.';
+  'Now sign in with this email and your password. If the email was new, your account is ready and we sent it a link to confirm the address; if it already had an account, that account is unchanged: use its password.';
 
 /**
  * Sign-up, sign-in and sign-out pages (server-rendered, no script), and consent withdrawal. Every

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module.js';
 import { AdminModule } from '../admin/admin.module.js';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
@@ -12,12 +13,26 @@ import { PortalKeysController } from './keys.controller.js';
 import { PortalPages } from './portal-pages.service.js';
 import { RootController } from './root.controller.js';
 import { PortalController } from './portal.controller.js';
+import { AccountController } from './account.controller.js';
+import { RecoveryController } from './recovery.controller.js';
+import { AdminAccountsController } from './admin/admin-accounts.controller.js';
+import { AdminOutboxController } from './admin/admin-outbox.controller.js';
 import { SignInThrottle } from './sign-in-throttle.js';
 
 /** Server-rendered pages: sign-up, sign-in, sign-out, and the developer portal (dashboard, applications, API keys, connected apps). */
 @Module({
-  imports: [SessionsModule, UsersModule, OAuthModule, ClientsModule, ApiKeysModule, AdminModule],
-  controllers: [RootController, PortalController, PortalAppsController, PortalKeysController, AdminPortalController],
+  imports: [SessionsModule, UsersModule, OAuthModule, ClientsModule, ApiKeysModule, AdminModule, AccountsModule],
+  controllers: [
+    RootController,
+    PortalController,
+    PortalAppsController,
+    PortalKeysController,
+    AdminPortalController,
+    AccountController,
+    RecoveryController,
+    AdminAccountsController,
+    AdminOutboxController,
+  ],
   providers: [PortalAuthService, SignInThrottle, PortalPages],
 })
 export class PortalModule {}

@@ -18,6 +18,7 @@ export function signInPage(v: { csrf: string; returnTo: string; email?: string; 
       <input id="password" name="password" type="password" autocomplete="current-password" required />
       <button type="submit">Sign in</button>
     </form>
+    <p class="muted"><a href="/portal/forgot-password">Forgot your password?</a></p>
     <p class="muted">No account? <a href="/portal/signup?return_to=${encodeURIComponent(v.returnTo)}">Create one</a>.</p>`;
 }
 

@@ -1,7 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 export type UserRole = 'admin' | 'developer';
-export type UserStatus = 'active' | 'disabled';
+/** `invited`: an admin invited the user, who has not yet set a password (cannot sign in). */
+export type UserStatus = 'active' | 'disabled' | 'invited';
 
 @Entity({ name: 'users' })
 export class User {
@@ -31,6 +32,10 @@ export class User {
   /** When an admin last unlocked sign-in: every failed-sign-in count of the account from before then is forgotten. */
   @Column({ name: 'sign_in_unlocked_at', type: 'timestamptz', precision: 3, nullable: true })
   signInUnlockedAt: Date | null;
+
+  /** When the user proved they receive mail at `email` (a verification or invitation link); null: never. */
+  @Column({ name: 'email_verified_at', type: 'timestamptz', precision: 3, nullable: true })
+  emailVerifiedAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 }) // milliseconds, as in the page cursors
   createdAt: Date;

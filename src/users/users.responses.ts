@@ -15,7 +15,11 @@ export class UserResponse {
   @ApiProperty({ enum: ['admin', 'developer'], example: 'developer' })
   role: 'admin' | 'developer';
 
-  @ApiProperty({ enum: ['active', 'disabled'], example: 'active', description: 'A disabled user cannot sign in, and its tokens and keys are refused' })
+  @ApiProperty({
+    enum: ['active', 'disabled', 'invited'],
+    example: 'active',
+    description: 'A disabled user cannot sign in, and its tokens and keys are refused; an invited user has not yet chosen a password (cannot sign in)',
+  })
   status: string;
 
   @ApiProperty({ type: String, format: 'date-time', example: '2026-01-01T12:00:00.000Z' })

@@ -152,8 +152,14 @@ export class UsersService {
   async setPassword(id: string, password: string): Promise<User> {
     const user = await this.get(id);
     user.passwordHash = await this.passwords.hash(password);
-    user.passwordChangedAt = new Date();
-    await this.users.update({ id: user.id }, { passwordHash: user.passwordHash, passwordChangedAt: user.passwordChangedAt });
+    // The database's clock, like the sessions' and grants' created_at it is compared with: a session
+    // started right after the change (the account page's own) is never taken for an older one. (A CTE:
+    // the drivers answer an UPDATE with [rows, count], a SELECT with its rows.)
+    const [row] = await this.users.query<{ at: Date }[]>(
+      'WITH u AS (UPDATE users SET password_hash = $1, password_changed_at = now() WHERE id = $2 RETURNING password_changed_at) SELECT password_changed_at AS at FROM u',
+      [user.passwordHash, user.id],
+    );
+    user.passwordChangedAt = row?.at ?? new Date();
     await this.bus?.publish(USERS_CHANNEL, user.id);
     return user;
   }

@@ -172,7 +172,7 @@ describe('loadConfig', () => {
       ...['nodeEnv', 'production', 'port', 'host', 'publicUrl', 'issuer', 'audience', 'databaseUrl', 'dataDir', 'redisUrl', 'redisKeyPrefix'],
       ...['masterKey', 'masterKeyGenerated', 'adminEmail', 'adminPassword', 'accessTokenTtl', 'refreshTokenTtl', 'refreshTokenIdleTtl'],
       ...['refreshReuseGraceSeconds', 'sessionTtl', 'signingKeyActivationDelay', 'tlsCertFile', 'tlsKeyFile', 'trustedProxies', 'logLevel'],
-      ...['logFormat', 'bootstrap', 'rateLimits', 'corsOrigins', 'apiKeyCacheTtl', 'benchRoutes'],
+      ...['logFormat', 'bootstrap', 'rateLimits', 'corsOrigins', 'apiKeyCacheTtl', 'benchRoutes', 'smtpUrl', 'mailFrom'],
     ]);
   });
 

@@ -5,6 +5,7 @@ import { corsSettings, type CorsSettings } from './cors.settings.js';
 import { envReader, processEnv, type Env } from './env.js';
 import { lifetimeSettings, type LifetimeSettings } from './lifetimes.settings.js';
 import { loggingSettings, type LoggingSettings } from './logging.settings.js';
+import { mailSettings, type MailSettings } from './mail.settings.js';
 import { masterKeySettings, type MasterKeySettings } from './master-key.settings.js';
 import { rateLimitSettings, type RateLimitSettings } from './rate-limits.settings.js';
 import { serverSettings, type ServerSettings } from './server.settings.js';
@@ -21,6 +22,7 @@ export type {
   DatabaseSettings,
   LifetimeSettings,
   LoggingSettings,
+  MailSettings,
   MasterKeySettings,
   RateLimitSettings,
   RedisSettings,
@@ -47,7 +49,8 @@ export type AppConfig = ServerSettings &
   RateLimitSettings &
   CorsSettings &
   ApiKeySettings &
-  BenchSettings;
+  BenchSettings &
+  MailSettings;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -75,6 +78,7 @@ export function loadConfig(env: Env = processEnv()): AppConfig {
   const cors = corsSettings(read);
   const apiKeys = apiKeySettings(read);
   const bench = benchSettings(read, server.production);
+  const mail = mailSettings(read);
   if (read.problems.length > 0) throw new ConfigError([...read.problems]);
   return Object.freeze({
     ...server,
@@ -90,5 +94,6 @@ export function loadConfig(env: Env = processEnv()): AppConfig {
     ...cors,
     ...apiKeys,
     ...bench,
+    ...mail,
   });
 }

@@ -70,6 +70,14 @@ button.danger { background: var(--danger); border-color: var(--danger); }
 .status-disabled, .status-revoked, .status-expired, tr.outcome-failure td:nth-child(3) { color: var(--danger); }
 code.details { font-size: 0.8rem; }
 .pager { display: flex; gap: 1rem; }
+/* account page (src/portal/account.views.ts) and the outbox */
+ul.sessions { list-style: none; padding: 0; }
+ul.sessions li { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; align-items: center; padding: 0.5rem 0; border-bottom: 1px solid var(--line); }
+ul.sessions li form { margin: 0; }
+ul.sessions li button { margin-top: 0; }
+pre.mail { max-width: 100%; }
+.table-scroll { max-width: 100%; overflow-x: auto; }
+.admin h1 { overflow-wrap: anywhere; }
 `;
 
 /**

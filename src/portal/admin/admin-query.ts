@@ -39,14 +39,14 @@ export function readQuery(query: unknown, names: readonly string[], max = 200): 
 export interface UsersQuery {
   q?: string;
   role?: 'admin' | 'developer';
-  status?: 'active' | 'disabled';
+  status?: 'active' | 'disabled' | 'invited';
   cursor?: string;
 }
 
 export function parseUsersQuery(query: unknown): Parsed<UsersQuery> {
   const { raw, errors } = readQuery(query, ['q', 'role', 'status', 'cursor']);
   if (raw.role !== undefined && raw.role !== 'admin' && raw.role !== 'developer') errors.role = 'Choose admin or developer.';
-  if (raw.status !== undefined && raw.status !== 'active' && raw.status !== 'disabled') errors.status = 'Choose active or disabled.';
+  if (raw.status !== undefined && !['active', 'disabled', 'invited'].includes(raw.status)) errors.status = 'Choose active, disabled or invited.';
   if (Object.keys(errors).length) return { ok: false, errors, raw };
   return { ok: true, raw, value: { q: raw.q, role: raw.role as UsersQuery['role'], status: raw.status as UsersQuery['status'], cursor: raw.cursor } };
 }

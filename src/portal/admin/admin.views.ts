@@ -5,13 +5,14 @@ import { html, type SafeHtml } from '../../platform/html/html.js';
 import { csrfField } from '../../platform/html/page.js';
 import { dataTable, provenance } from '../view-helpers.js';
 
-export type AdminSection = 'users' | 'clients' | 'keys' | 'audit';
+export type AdminSection = 'users' | 'clients' | 'keys' | 'audit' | 'outbox';
 
 const SECTIONS: [AdminSection, string, string][] = [
   ['users', 'Users', '/portal/admin/users'],
   ['clients', 'Applications', '/portal/admin/clients'],
   ['keys', 'API keys', '/portal/admin/keys'],
   ['audit', 'Audit log', '/portal/admin/audit'],
+  ['outbox', 'Outbox', '/portal/admin/outbox'],
 ];
 
 /** Every admin page starts with this: where you are, and the other sections. */
@@ -81,6 +82,8 @@ export interface UsersPageInput {
   notice?: string;
 }
 
+const NEW_USER = html`<p class="actions"><a class="button" href="/portal/admin/users/new">New user</a></p>`;
+
 export function usersPage(v: UsersPageInput): SafeHtml {
   const rows = v.users.map((u) => {
     const me = u.id === v.meId;
@@ -99,7 +102,7 @@ export function usersPage(v: UsersPageInput): SafeHtml {
         }
         ${button(action, v.csrf, 'Unlock sign-in', { action: 'unlock', back: v.back })}`;
     return html`<tr>
-      <td>${u.email}</td>
+      <td><a href="/portal/admin/users/${u.id}">${u.email}</a></td>
       <td>${u.display_name || html`<span class="muted">—</span>`}</td>
       <td>${u.role}</td>
       <td><span class="status status-${u.status}">${u.status}</span></td>
@@ -131,6 +134,7 @@ export function usersPage(v: UsersPageInput): SafeHtml {
           ['', 'any'],
           ['active', 'active'],
           ['disabled', 'disabled'],
+          ['invited', 'invited'],
         ],
         v.errors,
       )}
@@ -138,7 +142,7 @@ export function usersPage(v: UsersPageInput): SafeHtml {
     <button type="submit">Search</button>
   </form>`;
   const table = dataTable(['Email', 'Name', 'Role', 'Status', 'Created (UTC)', 'Actions'], rows, 'No user matches.');
-  return frame('users', 'Users', html`${form} ${table} ${pager(v.next, v.first)}`, v.notice);
+  return frame('users', 'Users', html`${NEW_USER} ${form} ${table} ${pager(v.next, v.first)}`, v.notice);
 }
 
 export function keysPage(v: { csrf: string; keys: ApiKeyView[]; owners: Map<string, string>; next?: string; first?: string; notice?: string }): SafeHtml {
