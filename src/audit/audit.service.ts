@@ -23,9 +23,12 @@ export const AUDIT_TYPES = [
   'client.disabled',
   'client.enabled',
   'client.secret_rotated',
+  'client.previous_secret_ended',
   'api_key.created',
   'api_key.rotated',
   'api_key.revoked',
+  'api_key.renamed',
+  'api_key.grace_ended',
   'admin.user_changed',
   'admin.user_unlocked',
 ] as const;

@@ -9,7 +9,8 @@ import type { ApplicationType, ClientType, GrantType, TokenSigningAlg } from '..
 import type { AppConfig } from '../platform/config/config.js';
 import { InjectConfig } from '../platform/config/config.module.js';
 import { seeOther } from '../platform/html/page.js';
-import { appCreatedPage, appPage, deleteAppPage, newAppPage, secretRotatedPage, type AppFormValues } from './apps.views.js';
+import { ShownOnceService } from '../sessions/shown-once.service.js';
+import { appPage, deleteAppPage, newAppPage, type AppFormValues } from './apps.views.js';
 import { intOrRaw, lines, validated, type FieldErrors } from './portal-form.js';
 import { PortalPages, type PortalContext } from './portal-pages.service.js';
 
@@ -80,8 +81,8 @@ function stored(c: ClientView): AppFormValues {
 }
 
 /**
- * The developer's applications (OAuth clients) as pages: create (the secret shown once, on the
- * response), read with curl examples, edit, rotate the secret, delete. Every write goes through
+ * The developer's applications (OAuth clients) as pages: create (the secret shown once by the page the
+ * POST redirects to: post/redirect/get), read with curl examples, edit, rotate the secret, delete. Every write goes through
  * ClientManagementService, after the same DTO rules as POST/PATCH /v1/clients, acting for the
  * session's user; another user's client is 404.
  */
@@ -91,6 +92,7 @@ export class PortalAppsController {
   constructor(
     private readonly pages: PortalPages,
     private readonly manage: ClientManagementService,
+    private readonly shown: ShownOnceService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -125,9 +127,11 @@ export class PortalAppsController {
         const page = newAppPage({ csrf: ctx.csrf, values: typed(one, many), errors: outcome.errors, scopeChoices: scopeChoices(ctx) });
         return void this.pages.send(reply, ctx, 400, 'New application', page, { current: 'apps' });
       }
-      const { client_secret: secret, ...client } = outcome.result;
-      if (!secret) return void seeOther(reply, `/portal/apps/${encodeURIComponent(client.client_id)}?notice=created`);
-      this.pages.send(reply, ctx, 201, 'Application created', appCreatedPage({ client, secret }), { copyScript: true });
+      const { client_secret: secret, client_id: id } = outcome.result;
+      if (!secret) return void seeOther(reply, `/portal/apps/${encodeURIComponent(id)}?notice=created`);
+      // Post/redirect/get: the secret waits (sealed, for this session) for the page that shows it once.
+      const ticket = await this.shown.park(ctx.active.session.id, 'client_secret', id, secret, { title: 'created' });
+      seeOther(reply, `/portal/apps/${encodeURIComponent(id)}/shown/${ticket}`);
     } catch (err) {
       this.pages.fail(reply, ctx, err);
     }
@@ -187,7 +191,7 @@ export class PortalAppsController {
     }
   }
 
-  /** A new secret, shown on this response only; the old one keeps working for the chosen grace period. */
+  /** A new secret, shown once after the redirect; the old one keeps working for the chosen grace period. */
   @Post(':clientId/secret/rotate')
   @SignedInPage()
   async rotate(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
@@ -199,8 +203,9 @@ export class PortalAppsController {
       const dto = Object.assign(new RotateSecretDto(), { grace_period_seconds: intOrRaw(one.grace_period_seconds) });
       const outcome = await validated(dto, () => this.manage.rotateSecret(ctx.caller, clientId, dto.grace_period_seconds));
       if (!outcome.ok) return void this.render(reply, ctx, 400, client, stored(client), {}, outcome.errors);
-      const { client_secret: secret, previous_secret_expires_at: previousExpiresAt } = outcome.result;
-      this.pages.send(reply, ctx, 200, 'New client secret', secretRotatedPage({ client, secret, previousExpiresAt }), { copyScript: true });
+      const { client_secret: secret, previous_secret_expires_at } = outcome.result;
+      const ticket = await this.shown.park(ctx.active.session.id, 'client_secret', client.client_id, secret, { title: 'rotated', previous_secret_expires_at });
+      seeOther(reply, `/portal/apps/${encodeURIComponent(client.client_id)}/shown/${ticket}`);
     } catch (err) {
       this.pages.fail(reply, ctx, err);
     }

@@ -8,7 +8,10 @@ import { UsersModule } from '../users/users.module.js';
 import { AdminPortalController } from './admin/admin-portal.controller.js';
 import { PortalAuthService } from './portal-auth.service.js';
 import { PortalAppsController } from './apps.controller.js';
+import { PortalAppSecretsController } from './apps-secrets.controller.js';
 import { PortalKeysController } from './keys.controller.js';
+import { PortalKeysLifecycleController } from './keys-lifecycle.controller.js';
+import { KeyPages } from './key-pages.service.js';
 import { PortalPages } from './portal-pages.service.js';
 import { RootController } from './root.controller.js';
 import { PortalController } from './portal.controller.js';
@@ -17,7 +20,15 @@ import { SignInThrottle } from './sign-in-throttle.js';
 /** Server-rendered pages: sign-up, sign-in, sign-out, and the developer portal (dashboard, applications, API keys, connected apps). */
 @Module({
   imports: [SessionsModule, UsersModule, OAuthModule, ClientsModule, ApiKeysModule, AdminModule],
-  controllers: [RootController, PortalController, PortalAppsController, PortalKeysController, AdminPortalController],
-  providers: [PortalAuthService, SignInThrottle, PortalPages],
+  controllers: [
+    RootController,
+    PortalController,
+    PortalAppsController,
+    PortalAppSecretsController,
+    PortalKeysController,
+    PortalKeysLifecycleController,
+    AdminPortalController,
+  ],
+  providers: [PortalAuthService, SignInThrottle, PortalPages, KeyPages],
 })
 export class PortalModule {}
