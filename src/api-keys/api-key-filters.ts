@@ -31,7 +31,8 @@ export function applyKeyFilter(qb: SelectQueryBuilder<ApiKey>, filter: KeyFilter
     case 'revoked':
       qb.andWhere('k.revoked_at IS NOT NULL');
       break;
-    default:
+    case 'all':
+    case undefined:
       break;
   }
 }

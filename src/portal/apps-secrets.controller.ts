@@ -1,8 +1,12 @@
-import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SignedInPage } from '../auth/auth.decorator.js';
 import { ClientManagementService } from '../clients/client-management.service.js';
+import { ClientSecretsService } from '../clients/client-secrets.service.js';
+import { seeOther } from '../platform/html/page.js';
+import { ProblemError } from '../platform/http/problem.js';
+import { endPreviousPage } from './app-secrets.views.js';
 import { toClientView } from '../clients/client.dto.js';
 import { ShownOnceService } from '../sessions/shown-once.service.js';
 import { appCreatedPage, secretRotatedPage } from './apps.views.js';
@@ -11,7 +15,8 @@ import { alreadyShownPage } from './shown-once.views.js';
 
 /**
  * An application's secrets (issue 17): the page a create or a rotation redirects to, which shows the
- * secret once (a reload says "already shown").
+ * secret once (a reload says "already shown"); ending the previous secret before its grace period is
+ * over, after a confirmation. Another user's application is 404.
  */
 @ApiExcludeController()
 @Controller('portal/apps')
@@ -20,6 +25,7 @@ export class PortalAppSecretsController {
     private readonly pages: PortalPages,
     private readonly manage: ClientManagementService,
     private readonly shown: ShownOnceService,
+    private readonly secrets: ClientSecretsService,
   ) {}
 
   @Get(':clientId/shown/:ticket')
@@ -43,6 +49,34 @@ export class PortalAppSecretsController {
       this.pages.send(reply, ctx, 200, 'Application created', appCreatedPage({ client, secret: value.secret }), { copyScript: true });
     } catch (err) {
       this.pages.fail(reply, ctx, err);
+    }
+  }
+
+  @Get(':clientId/secret/end-previous')
+  @SignedInPage()
+  async confirmEndPrevious(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
+    const ctx = this.pages.forPage(req, reply);
+    try {
+      const client = toClientView(await this.manage.get(ctx.caller, clientId));
+      const secrets = await this.secrets.live(ctx.caller, client.client_id);
+      if (!secrets.some((s) => s.expires_at !== null))
+        throw ProblemError.conflict('No previous secret of this application is still working: there is nothing to end');
+      this.pages.send(reply, ctx, 200, `End the previous secret of ${client.name}`, endPreviousPage({ csrf: ctx.csrf, client, secrets }));
+    } catch (err) {
+      this.pages.fail(reply, ctx, err);
+    }
+  }
+
+  @Post(':clientId/secret/end-previous')
+  @SignedInPage()
+  async endPrevious(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
+    const f = this.pages.forForm(req, reply, [] as const);
+    if (!f) return;
+    try {
+      await this.secrets.endPrevious(f.ctx.caller, clientId);
+      seeOther(reply, `/portal/apps/${encodeURIComponent(clientId)}?notice=previous-ended`);
+    } catch (err) {
+      this.pages.fail(reply, f.ctx, err);
     }
   }
 }

@@ -4,6 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SignedInPage } from '../auth/auth.decorator.js';
 import { ALL_SCOPES } from '../auth/scopes.js';
 import { ClientManagementService } from '../clients/client-management.service.js';
+import { ClientSecretsService } from '../clients/client-secrets.service.js';
+import { liveSecrets } from './app-secrets.views.js';
 import { CreateClientDto, RotateSecretDto, toClientView, UpdateClientDto, type ClientView } from '../clients/client.dto.js';
 import type { ApplicationType, ClientType, GrantType, TokenSigningAlg } from '../clients/client.entity.js';
 import type { AppConfig } from '../platform/config/config.js';
@@ -93,6 +95,7 @@ export class PortalAppsController {
     private readonly pages: PortalPages,
     private readonly manage: ClientManagementService,
     private readonly shown: ShownOnceService,
+    private readonly secrets: ClientSecretsService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -143,7 +146,7 @@ export class PortalAppsController {
     const ctx = this.pages.forPage(req, reply);
     try {
       const client = toClientView(await this.manage.get(ctx.caller, clientId));
-      this.render(reply, ctx, 200, client, stored(client), {}, {}, typeof notice === 'string' ? notice : undefined);
+      await this.render(reply, ctx, 200, client, stored(client), {}, {}, typeof notice === 'string' ? notice : undefined);
     } catch (err) {
       this.pages.fail(reply, ctx, err);
     }
@@ -167,7 +170,7 @@ export class PortalAppsController {
       });
       const outcome = await validated(dto, () => this.manage.update(ctx.caller, clientId, dto));
       if (!outcome.ok)
-        return void this.render(
+        return void (await this.render(
           reply,
           ctx,
           400,
@@ -184,7 +187,7 @@ export class PortalAppsController {
           ),
           outcome.errors,
           {},
-        );
+        ));
       seeOther(reply, `/portal/apps/${encodeURIComponent(client.client_id)}?notice=saved`);
     } catch (err) {
       this.pages.fail(reply, ctx, err);
@@ -202,7 +205,7 @@ export class PortalAppsController {
       const client = toClientView(await this.manage.get(ctx.caller, clientId));
       const dto = Object.assign(new RotateSecretDto(), { grace_period_seconds: intOrRaw(one.grace_period_seconds) });
       const outcome = await validated(dto, () => this.manage.rotateSecret(ctx.caller, clientId, dto.grace_period_seconds));
-      if (!outcome.ok) return void this.render(reply, ctx, 400, client, stored(client), {}, outcome.errors);
+      if (!outcome.ok) return void (await this.render(reply, ctx, 400, client, stored(client), {}, outcome.errors));
       const { client_secret: secret, previous_secret_expires_at } = outcome.result;
       const ticket = await this.shown.park(ctx.active.session.id, 'client_secret', client.client_id, secret, { title: 'rotated', previous_secret_expires_at });
       seeOther(reply, `/portal/apps/${encodeURIComponent(client.client_id)}/shown/${ticket}`);
@@ -236,7 +239,7 @@ export class PortalAppsController {
     }
   }
 
-  private render(
+  private async render(
     reply: FastifyReply,
     ctx: PortalContext,
     status: number,
@@ -245,8 +248,19 @@ export class PortalAppsController {
     errors: FieldErrors,
     rotateErrors: FieldErrors,
     notice?: string,
-  ): void {
-    const page = appPage({ csrf: ctx.csrf, client, publicUrl: this.config.publicUrl, values, errors, rotateErrors, scopeChoices: scopeChoices(ctx), notice });
+  ): Promise<void> {
+    const secrets = client.type === 'confidential' ? liveSecrets(client.client_id, await this.secrets.live(ctx.caller, client.client_id)) : undefined;
+    const page = appPage({
+      csrf: ctx.csrf,
+      client,
+      publicUrl: this.config.publicUrl,
+      values,
+      errors,
+      rotateErrors,
+      scopeChoices: scopeChoices(ctx),
+      notice,
+      secrets,
+    });
     this.pages.send(reply, ctx, status, client.name, page);
   }
 }

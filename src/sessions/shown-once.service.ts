@@ -55,10 +55,10 @@ export class ShownOnceService {
   /** The value once, for its own session, kind and subject only; undefined when taken, expired, or not this session's. */
   async take(sessionId: string, kind: ShownOnceKind, subject: string, ticket: string): Promise<ShownValue | undefined> {
     if (!UUID.test(ticket)) return undefined;
-    const result = (await this.rows.query(
+    const result = await this.rows.query<unknown[]>(
       `DELETE FROM shown_once WHERE id = $1 AND session_id = $2 AND kind = $3 AND subject = $4 RETURNING sealed, expires_at`,
       [ticket, sessionId, kind, subject],
-    )) as unknown[];
+    );
     // PostgreSQL answers [rows, count] to a DELETE ... RETURNING; be lenient about the driver's shape.
     const rows = (Array.isArray(result[0]) ? result[0] : result) as { sealed: string; expires_at: Date | string }[];
     const row = rows[0];
