@@ -29,16 +29,20 @@ export function keysTable(keys: readonly ApiKeyView[], successors: ReadonlyMap<s
   const rows = keys.map(
     (k) =>
       html`<tr class="${k.status === 'active' ? '' : 'inactive'}" data-key-id="${k.id}">
-        <td><a href="/portal/keys/${k.id}">${k.name}</a></td>
-        <td><code>${keyPrefix(k)}</code></td>
-        <td>${k.scopes.join(' ')}</td>
-        <td>${keyState(k)} ${rotationNote(k, successors.get(k.id))}</td>
-        <td>${when(k.created_at)}<br /><small class="muted">${provenance(k)}</small></td>
-        <td>${when(k.last_used_at)}</td>
-        <td>${when(k.expires_at)}</td>
+        <td data-label="Name"><a href="/portal/keys/${k.id}">${k.name}</a></td>
+        <td data-label="Key"><code>${keyPrefix(k)}</code></td>
+        <td data-label="Scopes">${k.scopes.join(' ')}</td>
+        <td data-label="Status"><div>${keyState(k)} ${rotationNote(k, successors.get(k.id))}</div></td>
+        <td data-label="Created">
+          <div>${when(k.created_at)}<br /><small class="muted">${provenance(k)}</small></div>
+        </td>
+        <td data-label="Last used">${when(k.last_used_at)}</td>
+        <td data-label="Expires">${when(k.expires_at)}</td>
       </tr>`,
   );
-  return html`<div class="scroll-x">${dataTable(['Name', 'Key', 'Scopes', 'Status', 'Created', 'Last used', 'Expires'], rows, 'No API keys here.')}</div>`;
+  return html`<div class="scroll-x stack">
+    ${dataTable(['Name', 'Key', 'Scopes', 'Status', 'Created', 'Last used', 'Expires'], rows, 'No API keys here.')}
+  </div>`;
 }
 
 const NOTICES: Record<string, string> = {
