@@ -735,7 +735,8 @@ describe('developer portal pages', () => {
       ['a 2 MB body', `name=${'x'.repeat(2_000_000)}&csrf=CSRF`, 413],
     ])('answers a new-application form with %s with a clear page, never a 500', async (_what, body, status) => {
       const res = await dev.agent.post('/portal/apps', body.replace(/CSRF/g, encodeURIComponent(dev.csrf)));
-      if (status === 303) expectHtmlPage(await shownAfter(dev, res), 200); // created: post/redirect/get
+      if (status === 303)
+        expectHtmlPage(await shownAfter(dev, res), 200); // created: post/redirect/get
       else expectHtmlPage(res, status);
       if (status === 400) expect(res.text).toMatch(/class="(error|field-error)"/);
       expect(await sql(`SELECT 1 FROM clients WHERE client_id = 'gth_mine'`)).toHaveLength(0);

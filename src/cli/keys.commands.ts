@@ -37,13 +37,11 @@ export const keysCreate = command({
     const user = await app.get(UsersService).findByEmail(owner);
     if (!user) throw new CliError(`No user has the email ${owner}: create one first with users:create`);
     const { row, key } = await app.get(ApiKeysService).issue({ ...input, ownerId: user.id, clientPk: null, lineage: CLI_LINEAGE });
-    await app
-      .get(AuditService)
-      .record({
-        type: 'api_key.created',
-        target: row.id,
-        details: { via: 'cli', owner_id: user.id, name: row.name, scopes: row.scopes, environment: row.environment },
-      });
+    await app.get(AuditService).record({
+      type: 'api_key.created',
+      target: row.id,
+      details: { via: 'cli', owner_id: user.id, name: row.name, scopes: row.scopes, environment: row.environment },
+    });
     const text = [
       `Created API key "${row.name}" for ${user.email} (scopes ${row.scopes.join(' ')})`,
       `  id:  ${row.id}`,
