@@ -9,6 +9,7 @@ import { TokenSigningAlgorithms1764390000000 } from './1764390000000-TokenSignin
 import { OpenIdConnect1764400000000 } from './1764400000000-OpenIdConnect.js';
 import { ResourceServerClients1764410000000 } from './1764410000000-ResourceServerClients.js';
 import { AccountLifecycle1765010000000 } from './1765010000000-AccountLifecycle.js';
+import { ShownOnceAndLastUse1765020000000 } from './1765020000000-ShownOnceAndLastUse.js';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   OpenIdConnect1764400000000,
   ResourceServerClients1764410000000,
   AccountLifecycle1765010000000,
+  ShownOnceAndLastUse1765020000000,
 ];

@@ -254,6 +254,8 @@ describe('the OpenAPI document is valid and true', () => {
         json: { grace_period_seconds: 60 },
       });
       const apiKey = String(rotated.key);
+      await conforming(200, 'PATCH', '/v1/api-keys/{id}', `/v1/api-keys/${String(created.id)}`, { bearer: s.admin, json: { name: 'contract key, renamed' } });
+      await conforming(200, 'POST', '/v1/api-keys/{id}/expire', `/v1/api-keys/${String(created.id)}/expire`, { bearer: s.admin });
       const record = await conforming(201, 'POST', '/v1/data', '/v1/data', { apiKey, json: { data: { room: 'lab', readings: [21.5, 22], ok: true } } });
       await conforming(200, 'GET', '/v1/data', '/v1/data', { apiKey });
       await conforming(200, 'GET', '/v1/data', '/v1/data?limit=1', { bearer: s.admin });

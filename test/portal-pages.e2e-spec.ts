@@ -68,6 +68,15 @@ describe('developer portal pages', () => {
     return { agent, id: user.id, email: user.email, csrf: hidden(home.text, 'csrf') };
   }
 
+  /** Post/redirect/get: a POST that makes a secret answers 303 to the page that shows it once; that page. */
+  async function shownAfter(dev: Dev, res: AgentResponse): Promise<AgentResponse> {
+    expect(res.status).toBe(303);
+    expect(res.location).toMatch(/^\/portal\/(apps|keys)\/[^/]+\/shown\/[0-9a-f-]{36}$/);
+    const page = await dev.agent.get(res.location!);
+    expect(page.status).toBe(200);
+    return page;
+  }
+
   const APP_FORM = { name: 'Reporting service', type: 'confidential', redirect_uris: '' };
 
   /** Posts the new-application form; lists (grant_types, scopes) as repeated fields, as a browser sends checkboxes. */
@@ -84,8 +93,8 @@ describe('developer portal pages', () => {
       { ...APP_FORM, name: over.name ?? APP_FORM.name, type: over.type ?? 'confidential', redirect_uris: over.uris ?? '' },
       { grant_types: over.grants ?? ['client_credentials'], scopes: over.scopes ?? ['users:read', 'data:read'] },
     );
-    expect(res.status).toBe(201);
-    return { page: res, clientId: unescape(/<code id="client-id">([^<]+)<\/code>/.exec(res.text)![1]), secret: shown(res.text, 'client_secret') };
+    const page = await shownAfter(dev, res);
+    return { page, clientId: unescape(/<code id="client-id">([^<]+)<\/code>/.exec(page.text)![1]), secret: shown(page.text, 'client_secret') };
   }
 
   const token = (clientId: string, secret: string) =>
@@ -140,7 +149,7 @@ describe('developer portal pages', () => {
     expect(form.text).toContain('name="grant_types" value="client_credentials"');
     expect(form.text).not.toContain('value="admin"'); // developers may not pick the admin scope
     const { page, clientId, secret } = await createApp(dev);
-    expectHtmlPage(page, 201);
+    expectHtmlPage(page, 200);
     expect(secret).toMatch(/^gth_cs_[A-Za-z0-9]{43}$/);
     expect(page.text).toContain('it will not be shown again');
     expect(page.text).toMatch(/<button type="button" class="secondary" data-copy="client_secret" hidden>Copy<\/button>/);
@@ -341,8 +350,7 @@ describe('developer portal pages', () => {
     expect(pages[2].text).toContain('cb?x=&quot;&gt;&lt;script&gt;');
     // And in API key names.
     const body = new URLSearchParams({ csrf: dev.csrf, name: '<script>alert("key")</script>', scopes: 'data:read' });
-    const created = await dev.agent.post('/portal/keys', body.toString());
-    expect(created.status).toBe(201);
+    const created = await shownAfter(dev, await dev.agent.post('/portal/keys', body.toString()));
     for (const p of [created, await dev.agent.get('/portal/keys'), await dev.agent.get('/portal')]) {
       expect(p.text).not.toContain('<script>alert');
       expect(p.text).toContain('&lt;script&gt;alert(&quot;key&quot;)&lt;/script&gt;');
@@ -424,7 +432,7 @@ describe('developer portal pages', () => {
     expect(page.text).toContain('<option value="86400" selected>24 hours</option>');
     for (const v of ['0', '3600', '604800']) expect(page.text).toContain(`<option value="${v}"`);
 
-    const rotated = await dev.agent.post(path, { csrf: dev.csrf, grace_period_seconds: '3600' });
+    const rotated = await shownAfter(dev, await dev.agent.post(path, { csrf: dev.csrf, grace_period_seconds: '3600' }));
     expectHtmlPage(rotated, 200);
     expect(rotated.headers.get('content-security-policy')).toContain("script-src 'self'");
     const second = shown(rotated.text, 'client_secret');
@@ -434,8 +442,7 @@ describe('developer portal pages', () => {
     expect((await token(clientId, first)).status).toBe(200);
     expect((await token(clientId, second)).status).toBe(200);
 
-    const now = await dev.agent.post(path, { csrf: dev.csrf, grace_period_seconds: '0' });
-    expect(now.status).toBe(200);
+    const now = await shownAfter(dev, await dev.agent.post(path, { csrf: dev.csrf, grace_period_seconds: '0' }));
     expect(now.text).toContain('The previous secret stopped working now.');
     const third = shown(now.text, 'client_secret');
     expect((await token(clientId, first)).status).toBe(401);
@@ -500,8 +507,8 @@ describe('developer portal pages', () => {
     it('creates a key shown once (copy button, warning), lists it with its prefix and last-used time; only its hash is stored', async () => {
       const dev = await developer();
       expectHtmlPage(await dev.agent.get('/portal/keys/new'), 200);
-      const res = await createKey(dev, { expires_at: '2099-12-31' });
-      expectHtmlPage(res, 201);
+      const res = await shownAfter(dev, await createKey(dev, { expires_at: '2099-12-31' }));
+      expectHtmlPage(res, 200);
       expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
       const key = shown(res.text, 'api_key');
       expect(key).toMatch(/^gth_live_[A-Za-z0-9]{40}_[A-Za-z0-9]{6}$/);
@@ -559,7 +566,7 @@ describe('developer portal pages', () => {
 
     it('rotates a key with a grace period (old works until then), then revokes after a confirmation: 401', async () => {
       const dev = await developer();
-      const first = shown((await createKey(dev)).text, 'api_key');
+      const first = shown((await shownAfter(dev, await createKey(dev))).text, 'api_key');
       const id = (await sql<{ id: string }>(`SELECT id FROM api_keys WHERE owner_id = $1`, [dev.id]))[0].id;
       const page = await dev.agent.get(`/portal/keys/${id}`);
       expect(page.text).toContain('<option value="86400" selected>24 hours</option>');
@@ -567,7 +574,7 @@ describe('developer portal pages', () => {
       expectHtmlPage(bad, 400);
       expect(fieldErrors(bad.text, 'grace_period_seconds').join()).toContain('must not be greater than 2592000');
 
-      const rotated = await dev.agent.post(`/portal/keys/${id}/rotate`, { csrf: dev.csrf, grace_period_seconds: '3600' });
+      const rotated = await shownAfter(dev, await dev.agent.post(`/portal/keys/${id}/rotate`, { csrf: dev.csrf, grace_period_seconds: '3600' }));
       expectHtmlPage(rotated, 200);
       const second = shown(rotated.text, 'api_key');
       expect(rotated.text).toContain('The previous key keeps working until');
@@ -642,7 +649,7 @@ describe('developer portal pages', () => {
       intruder = await developer();
       ({ clientId, secret } = await createApp(owner));
       const body = new URLSearchParams({ csrf: owner.csrf, name: 'owner key', scopes: 'data:read' });
-      key = shown((await owner.agent.post('/portal/keys', body.toString())).text, 'api_key');
+      key = shown((await shownAfter(owner, await owner.agent.post('/portal/keys', body.toString()))).text, 'api_key');
       keyId = (await sql<{ id: string }>(`SELECT id FROM api_keys WHERE owner_id = $1`, [owner.id]))[0].id;
     });
 
@@ -723,12 +730,14 @@ describe('developer portal pages', () => {
       ['a mass-assigned client_id', 'name=a&client_id=gth_mine&type=confidential&grant_types=client_credentials&scopes=data:read&csrf=CSRF', 400],
       ['a mass-assigned owner_id', `name=a&owner_id=00000000-0000-0000-0000-000000000000&grant_types=client_credentials&scopes=data:read&csrf=CSRF`, 400],
       ['array syntax', 'name[]=a&scopes[$ne]=1&csrf=CSRF', 400],
-      ['bad UTF-8', 'name=%ff%fe&type=confidential&grant_types=client_credentials&scopes=data:read&csrf=CSRF', 201],
+      ['bad UTF-8', 'name=%ff%fe&type=confidential&grant_types=client_credentials&scopes=data:read&csrf=CSRF', 303],
       ['a 100 KB name', `name=${'x'.repeat(100_000)}&type=confidential&grant_types=client_credentials&scopes=data:read&csrf=CSRF`, 400],
       ['a 2 MB body', `name=${'x'.repeat(2_000_000)}&csrf=CSRF`, 413],
     ])('answers a new-application form with %s with a clear page, never a 500', async (_what, body, status) => {
       const res = await dev.agent.post('/portal/apps', body.replace(/CSRF/g, encodeURIComponent(dev.csrf)));
-      expectHtmlPage(res, status);
+      if (status === 303)
+        expectHtmlPage(await shownAfter(dev, res), 200); // created: post/redirect/get
+      else expectHtmlPage(res, status);
       if (status === 400) expect(res.text).toMatch(/class="(error|field-error)"/);
       expect(await sql(`SELECT 1 FROM clients WHERE client_id = 'gth_mine'`)).toHaveLength(0);
     });

@@ -321,8 +321,9 @@ describe('the portal application form', () => {
   });
 
   it('creates an application with RS256, and edits it back to ES256', async () => {
-    const created = await post('/portal/apps', { access_token_signed_response_alg: 'RS256', id_token_signed_response_alg: 'RS256' });
-    expect(created.status).toBe(201);
+    const posted = await post('/portal/apps', { access_token_signed_response_alg: 'RS256', id_token_signed_response_alg: 'RS256' });
+    expect(posted.status).toBe(303); // post/redirect/get: the secret is shown once by the page it redirects to
+    const created = await agent.get(posted.location!);
     const clientId = /<code id="client-id">([^<]+)<\/code>/.exec(created.text)![1];
     expect(await stored(clientId)).toEqual({ a: 'RS256', i: 'RS256' });
     const page = await agent.get(`/portal/apps/${clientId}`);

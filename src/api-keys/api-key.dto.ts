@@ -18,6 +18,7 @@ import {
 import { Type } from 'class-transformer';
 import { PageQuery } from '../platform/http/pagination.js';
 import { API_KEY_ENVIRONMENTS, type ApiKeyEnvironment } from './api-key-format.js';
+import { KEY_FILTERS, type KeyFilter } from './api-key-filters.js';
 import type { Provenance } from '../clients/lineage.js';
 
 /** The scopes an API key may carry: the Data API's. Management and admin need a Bearer token. */
@@ -70,6 +71,27 @@ export class RotateApiKeyDto {
   grace_period_seconds?: number;
 }
 
+export class RenameApiKeyDto {
+  @ApiProperty({ example: 'nightly export', maxLength: 100 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  @Matches(/^[^\x00-\x1f\x7f]+$/, { message: 'name must not contain control characters' })
+  name: string;
+}
+
+export class ApiKeysQuery extends PageQuery {
+  @ApiPropertyOptional({
+    enum: KEY_FILTERS,
+    description: 'current: working now (active and rotating); active: not rotated; rotating: rotated, working until its grace period ends; none: all',
+  })
+  @IsOptional()
+  @IsIn(KEY_FILTERS)
+  @Type(() => String)
+  status?: KeyFilter;
+}
+
 export class AdminApiKeysQuery extends PageQuery {
   @ApiPropertyOptional({ description: "Only this user's keys" })
   @IsOptional()
@@ -92,6 +114,8 @@ export interface ApiKeyView extends Provenance {
   expires_at: string | null;
   revoked_at: string | null;
   rotated_from: string | null;
+  /** When it was rotated: it works until expires_at (the end of its grace period), then stops. */
+  rotated_at: string | null;
   created_at: string;
   last_used_at: string | null;
 }

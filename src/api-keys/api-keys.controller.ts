@@ -1,23 +1,27 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../auth/auth.decorator.js';
 import { Caller } from '../auth/caller.decorator.js';
 import type { Principal } from '../auth/principal.js';
-import { PageQuery, type Page } from '../platform/http/pagination.js';
-import { CreateApiKeyDto, RotateApiKeyDto, type ApiKeyView, type CreatedApiKey, type RotatedApiKey } from './api-key.dto.js';
+import type { Page } from '../platform/http/pagination.js';
+import { ApiKeysQuery, CreateApiKeyDto, RenameApiKeyDto, RotateApiKeyDto, type ApiKeyView, type CreatedApiKey, type RotatedApiKey } from './api-key.dto.js';
+import { ApiKeyLifecycleService } from './api-key-lifecycle.service.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { ApiKeyPage, ApiKeyResponse, CreatedApiKeyResponse, RotatedApiKeyResponse } from './api-keys.responses.js';
 
 @ApiTags('API keys')
 @Controller('v1/api-keys')
 export class ApiKeysController {
-  constructor(private readonly keys: ApiKeysService) {}
+  constructor(
+    private readonly keys: ApiKeysService,
+    private readonly lifecycle: ApiKeyLifecycleService,
+  ) {}
 
   @Get()
   @Auth({ schemes: ['bearer', 'session'], scopes: ['keys:manage'] })
   @ApiOperation({ summary: 'Your API keys, newest first (never the secret: `start` and `last4` tell them apart)' })
   @ApiOkResponse({ type: ApiKeyPage })
-  list(@Caller() p: Principal, @Query() q: PageQuery): Promise<Page<ApiKeyView>> {
+  list(@Caller() p: Principal, @Query() q: ApiKeysQuery): Promise<Page<ApiKeyView>> {
     return this.keys.list(p, q);
   }
 
@@ -50,6 +54,26 @@ export class ApiKeysController {
   @ApiCreatedResponse({ type: RotatedApiKeyResponse, description: 'The new key (shown once), and until when the old one works' })
   rotate(@Caller() p: Principal, @Param('id') id: string, @Body() dto: RotateApiKeyDto): Promise<RotatedApiKey> {
     return this.keys.rotate(p, id, dto);
+  }
+
+  @Patch(':id')
+  @Auth({ schemes: ['bearer', 'session'], scopes: ['keys:manage'] })
+  @ApiOperation({ summary: 'Rename one of your API keys (the same name rules as creation); the key itself does not change' })
+  @ApiOkResponse({ type: ApiKeyResponse })
+  @ApiNotFoundResponse({ description: 'No such key of yours' })
+  rename(@Caller() p: Principal, @Param('id') id: string, @Body() dto: RenameApiKeyDto): Promise<ApiKeyView> {
+    return this.lifecycle.rename(p, id, dto);
+  }
+
+  @Post(':id/expire')
+  @HttpCode(200)
+  @Auth({ schemes: ['bearer', 'session'], scopes: ['keys:manage'] })
+  @ApiOperation({ summary: "End a rotated key's grace period now: it stops working at once, on every instance (its replacement keeps working)" })
+  @ApiOkResponse({ type: ApiKeyResponse, description: 'The old key, now expired' })
+  @ApiNotFoundResponse({ description: 'No such key of yours' })
+  @ApiConflictResponse({ description: 'Not a rotated key that still works (not rotated: revoke it instead; already stopped)' })
+  expire(@Caller() p: Principal, @Param('id') id: string): Promise<ApiKeyView> {
+    return this.lifecycle.endGrace(p, id);
   }
 
   @Delete(':id')

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module.js';
 import { AdminApiKeysController } from './admin-api-keys.controller.js';
+import { ApiKeyLifecycleService } from './api-key-lifecycle.service.js';
 import { ApiKeyUsageService } from './api-key-usage.service.js';
 import { ApiKeyVerifier } from './api-key-verifier.service.js';
 import { ApiKey } from './api-key.entity.js';
@@ -16,7 +17,7 @@ export const API_KEYS_ENTITIES = [ApiKey];
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKey]), ClientsModule],
   controllers: [ApiKeysController, AdminApiKeysController],
-  providers: [ApiKeysService, ApiKeyVerifier, ApiKeyUsageService, ApiKeyStrategy],
-  exports: [ApiKeyStrategy, ApiKeysService, ApiKeyVerifier, ApiKeyUsageService],
+  providers: [ApiKeysService, ApiKeyLifecycleService, ApiKeyVerifier, ApiKeyUsageService, ApiKeyStrategy],
+  exports: [ApiKeyStrategy, ApiKeysService, ApiKeyLifecycleService, ApiKeyVerifier, ApiKeyUsageService],
 })
 export class ApiKeysModule {}

@@ -42,6 +42,14 @@ export class ApiKeyResponse extends ProvenanceResponse {
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The key this one replaced by rotation' })
   rotated_from: string | null;
 
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When it was rotated: it works until expires_at (its grace period), and the key whose rotated_from is its id replaces it',
+  })
+  rotated_at: string | null;
+
   @ApiProperty({ type: String, format: 'date-time' })
   created_at: string;
 

@@ -11,6 +11,7 @@ import { decodeCursor, toPage, type Page, type PageQuery } from '../platform/htt
 import { ProblemError } from '../platform/http/problem.js';
 import { ChangeBus } from '../platform/change-bus/change-bus.service.js';
 import { isUuid } from '../users/users.service.js';
+import { applyKeyFilter, type KeyFilter } from './api-key-filters.js';
 import { displayStart, generateApiKey, type ApiKeyEnvironment } from './api-key-format.js';
 import { ApiKey } from './api-key.entity.js';
 import { API_KEYS_CHANNEL } from './api-key-verifier.service.js';
@@ -46,7 +47,7 @@ export class ApiKeysService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(principal: Principal, q: PageQuery): Promise<Page<ApiKeyView>> {
+  async list(principal: Principal, q: PageQuery & { status?: KeyFilter }): Promise<Page<ApiKeyView>> {
     return this.page((await this.callers.of(principal)).userId, q);
   }
 
@@ -218,7 +219,7 @@ export class ApiKeysService {
     await this.bus.publish(API_KEYS_CHANNEL, id);
   }
 
-  private async page(ownerId: string | undefined, q: PageQuery): Promise<Page<ApiKeyView>> {
+  private async page(ownerId: string | undefined, q: PageQuery & { status?: KeyFilter }): Promise<Page<ApiKeyView>> {
     const limit = q.limit ?? 20;
     const after = decodeCursor(q.cursor);
     const qb = this.keys
@@ -230,6 +231,7 @@ export class ApiKeysService {
       .limit(limit + 1);
     if (ownerId !== undefined) qb.andWhere('k.owner_id = :ownerId', { ownerId });
     if (after) qb.andWhere('(k.created_at, k.id) < (:at, :id)', { at: after.createdAt, id: after.id });
+    applyKeyFilter(qb, q.status);
     return toPage(await qb.getMany(), limit, (k) => toView(k));
   }
 
@@ -268,6 +270,7 @@ export function toView(k: ApiKey, clientId: string | null = k.client?.clientId ?
     expires_at: k.expiresAt?.toISOString() ?? null,
     revoked_at: k.revokedAt?.toISOString() ?? null,
     rotated_from: k.rotatedFrom,
+    rotated_at: k.rotatedAt?.toISOString() ?? null,
     created_at: k.createdAt.toISOString(),
     last_used_at: k.lastUsedAt?.toISOString() ?? null,
     ...provenanceOf(k),

@@ -117,8 +117,8 @@ export const COMMANDS: Readonly<Record<string, CommandInfo>> = {
   },
   'keys:create': {
     summary: 'Create an API key for a user; the key is shown once',
-    usage: '--owner EMAIL --name N [--scopes "data:read"] [--expires-in SECONDS]',
-    flags: ['owner', 'name', 'scopes', 'expires-in'],
+    usage: '--owner EMAIL --name N [--scopes "data:read"] [--expires-in SECONDS] [--environment live|test]',
+    flags: ['owner', 'name', 'scopes', 'expires-in', 'environment'],
     load: async () => (await keys()).keysCreate,
   },
   'keys:list': {

@@ -1,6 +1,7 @@
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { KEY_SCOPES, type ApiKeyView } from '../api-keys/api-key.dto.js';
+import { API_KEY_ENVIRONMENTS, type ApiKeyEnvironment } from '../api-keys/api-key-format.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ChangeBusModule } from '../platform/change-bus/change-bus.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -27,15 +28,20 @@ export const keysCreate = command({
     if (expiresIn !== undefined && (!/^\d+$/.test(expiresIn) || Number(expiresIn) < 1 || Number(expiresIn) > MAX_EXPIRES_IN)) {
       problem(`--expires-in must be a positive number of seconds (a whole number from 1 to ${MAX_EXPIRES_IN})`);
     }
-    return { owner, name, scopes, expiresAt: expiresIn === undefined ? null : new Date(Date.now() + Number(expiresIn) * 1000) };
+    const environment = optional(flags, 'environment') ?? 'live';
+    if (!(API_KEY_ENVIRONMENTS as readonly string[]).includes(environment)) problem(`--environment must be one of: ${API_KEY_ENVIRONMENTS.join(', ')}`);
+    const expiresAt = expiresIn === undefined ? null : new Date(Date.now() + Number(expiresIn) * 1000);
+    return { owner, name, scopes, expiresAt, environment: environment as ApiKeyEnvironment };
   },
   async run({ app }, { owner, ...input }) {
     const user = await app.get(UsersService).findByEmail(owner);
     if (!user) throw new CliError(`No user has the email ${owner}: create one first with users:create`);
-    const { row, key } = await app.get(ApiKeysService).issue({ ...input, ownerId: user.id, clientPk: null, environment: 'live', lineage: CLI_LINEAGE });
-    await app
-      .get(AuditService)
-      .record({ type: 'api_key.created', target: row.id, details: { via: 'cli', owner_id: user.id, name: row.name, scopes: row.scopes } });
+    const { row, key } = await app.get(ApiKeysService).issue({ ...input, ownerId: user.id, clientPk: null, lineage: CLI_LINEAGE });
+    await app.get(AuditService).record({
+      type: 'api_key.created',
+      target: row.id,
+      details: { via: 'cli', owner_id: user.id, name: row.name, scopes: row.scopes, environment: row.environment },
+    });
     const text = [
       `Created API key "${row.name}" for ${user.email} (scopes ${row.scopes.join(' ')})`,
       `  id:  ${row.id}`,

@@ -182,6 +182,8 @@ export interface ClientView extends Provenance {
   id_token_signed_response_alg: TokenSigningAlg;
   created_at: string;
   updated_at: string;
+  /** When it last obtained a token (ClientUsageService: written within about a minute). */
+  last_used_at: string | null;
 }
 
 export function toClientView(c: Client): ClientView {
@@ -202,6 +204,7 @@ export function toClientView(c: Client): ClientView {
     id_token_signed_response_alg: c.idTokenSignedResponseAlg,
     created_at: c.createdAt.toISOString(),
     updated_at: c.updatedAt.toISOString(),
+    last_used_at: c.lastUsedAt?.toISOString() ?? null,
     ...provenanceOf(c),
   };
 }

@@ -8,6 +8,8 @@ import { Client } from './client.entity.js';
 import { ClientSecret } from './client-secret.entity.js';
 import { ClientsController } from './clients.controller.js';
 import { ClientsService } from './clients.service.js';
+import { ClientSecretsService } from './client-secrets.service.js';
+import { ClientUsageService } from './client-usage.service.js';
 import { LineageStatus } from './lineage-status.service.js';
 
 /** The entities this module owns; the data source is built from every module's list. */
@@ -16,7 +18,7 @@ export const CLIENTS_ENTITIES = [Client, ClientSecret];
 @Module({
   imports: [TypeOrmModule.forFeature([Client, ClientSecret]), UsersModule],
   controllers: [ClientsController, AdminClientsController],
-  providers: [ClientsService, ClientManagementService, CallerService, LineageStatus],
-  exports: [ClientsService, CallerService, ClientManagementService, LineageStatus],
+  providers: [ClientsService, ClientManagementService, CallerService, LineageStatus, ClientUsageService, ClientSecretsService],
+  exports: [ClientsService, CallerService, ClientManagementService, LineageStatus, ClientUsageService, ClientSecretsService],
 })
 export class ClientsModule {}

@@ -84,6 +84,14 @@ export class ClientResponse extends ProvenanceResponse {
 
   @ApiProperty({ type: String, format: 'date-time' })
   updated_at: string;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When it last obtained a token (written within about a minute, not on every request)',
+  })
+  last_used_at: string | null;
 }
 
 /** `POST /v1/clients`: the client, with its secret when it is confidential (shown this once). */

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { ClientUsageService } from '../clients/client-usage.service.js';
 import { FormBody } from '../platform/http/form.js';
 import type { AppConfig } from '../platform/config/config.js';
 import { InjectConfig } from '../platform/config/config.module.js';
@@ -32,6 +33,7 @@ export class TokenService {
   constructor(
     private readonly clientAuth: ClientAuthService,
     private readonly limits: RateLimitService,
+    private readonly usage: ClientUsageService,
     @InjectConfig() config: AppConfig,
     @Inject(GRANT_HANDLERS) handlers: GrantHandler[],
   ) {
@@ -57,6 +59,8 @@ export class TokenService {
     }
     await this.limits.consume(this.perAddress, req.ip);
     const client = await this.clientAuth.authenticate(req.headers.authorization, form, req.ip);
-    return handler.handle({ client, form, ip: req.ip });
+    const issued = await handler.handle({ client, form, ip: req.ip });
+    this.usage.touch(client.client.id); // last_used_at: a Map write here, one batched UPDATE later
+    return issued;
   }
 }

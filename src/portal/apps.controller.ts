@@ -4,12 +4,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SignedInPage } from '../auth/auth.decorator.js';
 import { ALL_SCOPES } from '../auth/scopes.js';
 import { ClientManagementService } from '../clients/client-management.service.js';
+import { ClientSecretsService } from '../clients/client-secrets.service.js';
+import { liveSecrets } from './app-secrets.views.js';
 import { CreateClientDto, RotateSecretDto, toClientView, UpdateClientDto, type ClientView } from '../clients/client.dto.js';
 import type { ApplicationType, ClientType, GrantType, TokenSigningAlg } from '../clients/client.entity.js';
 import type { AppConfig } from '../platform/config/config.js';
 import { InjectConfig } from '../platform/config/config.module.js';
 import { seeOther } from '../platform/html/page.js';
-import { appCreatedPage, appPage, deleteAppPage, newAppPage, secretRotatedPage, type AppFormValues } from './apps.views.js';
+import { ShownOnceService } from '../sessions/shown-once.service.js';
+import { appPage, deleteAppPage, newAppPage, type AppFormValues } from './apps.views.js';
 import { intOrRaw, lines, validated, type FieldErrors } from './portal-form.js';
 import { PortalPages, type PortalContext } from './portal-pages.service.js';
 
@@ -80,8 +83,8 @@ function stored(c: ClientView): AppFormValues {
 }
 
 /**
- * The developer's applications (OAuth clients) as pages: create (the secret shown once, on the
- * response), read with curl examples, edit, rotate the secret, delete. Every write goes through
+ * The developer's applications (OAuth clients) as pages: create (the secret shown once by the page the
+ * POST redirects to: post/redirect/get), read with curl examples, edit, rotate the secret, delete. Every write goes through
  * ClientManagementService, after the same DTO rules as POST/PATCH /v1/clients, acting for the
  * session's user; another user's client is 404.
  */
@@ -91,6 +94,8 @@ export class PortalAppsController {
   constructor(
     private readonly pages: PortalPages,
     private readonly manage: ClientManagementService,
+    private readonly shown: ShownOnceService,
+    private readonly secrets: ClientSecretsService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -125,9 +130,11 @@ export class PortalAppsController {
         const page = newAppPage({ csrf: ctx.csrf, values: typed(one, many), errors: outcome.errors, scopeChoices: scopeChoices(ctx) });
         return void this.pages.send(reply, ctx, 400, 'New application', page, { current: 'apps' });
       }
-      const { client_secret: secret, ...client } = outcome.result;
-      if (!secret) return void seeOther(reply, `/portal/apps/${encodeURIComponent(client.client_id)}?notice=created`);
-      this.pages.send(reply, ctx, 201, 'Application created', appCreatedPage({ client, secret }), { copyScript: true });
+      const { client_secret: secret, client_id: id } = outcome.result;
+      if (!secret) return void seeOther(reply, `/portal/apps/${encodeURIComponent(id)}?notice=created`);
+      // Post/redirect/get: the secret waits (sealed, for this session) for the page that shows it once.
+      const ticket = await this.shown.park(ctx.active.session.id, 'client_secret', id, secret, { title: 'created' });
+      seeOther(reply, `/portal/apps/${encodeURIComponent(id)}/shown/${ticket}`);
     } catch (err) {
       this.pages.fail(reply, ctx, err);
     }
@@ -139,7 +146,7 @@ export class PortalAppsController {
     const ctx = this.pages.forPage(req, reply);
     try {
       const client = toClientView(await this.manage.get(ctx.caller, clientId));
-      this.render(reply, ctx, 200, client, stored(client), {}, {}, typeof notice === 'string' ? notice : undefined);
+      await this.render(reply, ctx, 200, client, stored(client), {}, {}, typeof notice === 'string' ? notice : undefined);
     } catch (err) {
       this.pages.fail(reply, ctx, err);
     }
@@ -163,7 +170,7 @@ export class PortalAppsController {
       });
       const outcome = await validated(dto, () => this.manage.update(ctx.caller, clientId, dto));
       if (!outcome.ok)
-        return void this.render(
+        return void (await this.render(
           reply,
           ctx,
           400,
@@ -180,14 +187,14 @@ export class PortalAppsController {
           ),
           outcome.errors,
           {},
-        );
+        ));
       seeOther(reply, `/portal/apps/${encodeURIComponent(client.client_id)}?notice=saved`);
     } catch (err) {
       this.pages.fail(reply, ctx, err);
     }
   }
 
-  /** A new secret, shown on this response only; the old one keeps working for the chosen grace period. */
+  /** A new secret, shown once after the redirect; the old one keeps working for the chosen grace period. */
   @Post(':clientId/secret/rotate')
   @SignedInPage()
   async rotate(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Param('clientId') clientId: string): Promise<void> {
@@ -198,9 +205,10 @@ export class PortalAppsController {
       const client = toClientView(await this.manage.get(ctx.caller, clientId));
       const dto = Object.assign(new RotateSecretDto(), { grace_period_seconds: intOrRaw(one.grace_period_seconds) });
       const outcome = await validated(dto, () => this.manage.rotateSecret(ctx.caller, clientId, dto.grace_period_seconds));
-      if (!outcome.ok) return void this.render(reply, ctx, 400, client, stored(client), {}, outcome.errors);
-      const { client_secret: secret, previous_secret_expires_at: previousExpiresAt } = outcome.result;
-      this.pages.send(reply, ctx, 200, 'New client secret', secretRotatedPage({ client, secret, previousExpiresAt }), { copyScript: true });
+      if (!outcome.ok) return void (await this.render(reply, ctx, 400, client, stored(client), {}, outcome.errors));
+      const { client_secret: secret, previous_secret_expires_at } = outcome.result;
+      const ticket = await this.shown.park(ctx.active.session.id, 'client_secret', client.client_id, secret, { title: 'rotated', previous_secret_expires_at });
+      seeOther(reply, `/portal/apps/${encodeURIComponent(client.client_id)}/shown/${ticket}`);
     } catch (err) {
       this.pages.fail(reply, ctx, err);
     }
@@ -231,7 +239,7 @@ export class PortalAppsController {
     }
   }
 
-  private render(
+  private async render(
     reply: FastifyReply,
     ctx: PortalContext,
     status: number,
@@ -240,8 +248,19 @@ export class PortalAppsController {
     errors: FieldErrors,
     rotateErrors: FieldErrors,
     notice?: string,
-  ): void {
-    const page = appPage({ csrf: ctx.csrf, client, publicUrl: this.config.publicUrl, values, errors, rotateErrors, scopeChoices: scopeChoices(ctx), notice });
+  ): Promise<void> {
+    const secrets = client.type === 'confidential' ? liveSecrets(client.client_id, await this.secrets.live(ctx.caller, client.client_id)) : undefined;
+    const page = appPage({
+      csrf: ctx.csrf,
+      client,
+      publicUrl: this.config.publicUrl,
+      values,
+      errors,
+      rotateErrors,
+      scopeChoices: scopeChoices(ctx),
+      notice,
+      secrets,
+    });
     this.pages.send(reply, ctx, status, client.name, page);
   }
 }

@@ -137,6 +137,8 @@ function details(c: ClientView): SafeHtml {
     <dd>${when(c.created_at)}</dd>
     <dt>Origin</dt>
     <dd id="client-origin">${provenance(c)}</dd>
+    <dt>Last obtained a token</dt>
+    <dd id="client-last-used">${when(c.last_used_at)}</dd>
     <dt>Updated</dt>
     <dd>${when(c.updated_at)}</dd>
   </dl>`;
@@ -209,7 +211,11 @@ function codeFlowExample(publicUrl: string, c: ClientView, token: string, client
   ].join('\n');
 }
 
-const NOTICES: Record<string, string> = { created: 'The application was created.', saved: 'Your changes were saved.' };
+const NOTICES: Record<string, string> = {
+  created: 'The application was created.',
+  saved: 'Your changes were saved.',
+  'previous-ended': 'The previous secret stopped working now; the current one keeps working.',
+};
 
 export function appPage(v: {
   csrf: string;
@@ -220,6 +226,8 @@ export function appPage(v: {
   rotateErrors: FieldErrors;
   scopeChoices: readonly string[];
   notice?: string;
+  /** The live secrets section (confidential clients). */
+  secrets?: SafeHtml;
 }): SafeHtml {
   const c = v.client;
   const id = encodeURIComponent(c.client_id);
@@ -236,7 +244,8 @@ export function appPage(v: {
     </form>
     ${
       c.type === 'confidential'
-        ? html`<h2>Rotate the client secret</h2>
+        ? html`${v.secrets ?? ''}
+            <h2>Rotate the client secret</h2>
             <p class="muted">You get a new secret, shown once. The old one keeps working for the time you choose, so you can deploy the new one first.</p>
             <form method="post" action="/portal/apps/${id}/secret/rotate" class="narrow">
               ${csrfField(v.csrf)} ${graceSelect(v.rotateErrors, 'secret')}

@@ -2,6 +2,9 @@ import { KEY_SCOPES, type ApiKeyView } from '../api-keys/api-key.dto.js';
 import { html, type SafeHtml } from '../platform/html/html.js';
 import { csrfField } from '../platform/html/page.js';
 import { shellWord } from '../platform/html/shell.js';
+import type { KeyFilter } from '../api-keys/api-key-filters.js';
+import type { Successor } from '../api-keys/api-key-lifecycle.service.js';
+import { renameForm, rotationNote, keyFilters, untilText } from './keys-lifecycle.views.js';
 import type { FieldErrors } from './portal-form.js';
 import { checkboxes, dataTable, fieldError, graceSelect, invalid, otherErrors, provenance, secretBox, when } from './view-helpers.js';
 
@@ -9,6 +12,7 @@ export interface KeyFormValues {
   name: string;
   scopes: string[];
   expiresAt: string;
+  environment: string;
 }
 
 /** How a key is shown in lists: its public start and last four characters, never the secret. */
@@ -16,34 +20,54 @@ export function keyPrefix(k: ApiKeyView): string {
   return `${k.start}…${k.last4}`;
 }
 
-export function keysTable(keys: readonly ApiKeyView[]): SafeHtml {
-  const rows = keys.map(
-    (k) =>
-      html`<tr class="${k.status === 'active' ? '' : 'inactive'}">
-        <td><a href="/portal/keys/${k.id}">${k.name}</a></td>
-        <td><code>${keyPrefix(k)}</code></td>
-        <td>${k.scopes.join(' ')}</td>
-        <td>${k.status}</td>
-        <td>${when(k.created_at)}<br /><small class="muted">${provenance(k)}</small></td>
-        <td>${when(k.last_used_at)}</td>
-        <td>${when(k.expires_at)}</td>
-      </tr>`,
-  );
-  return dataTable(['Name', 'Key', 'Scopes', 'Status', 'Created', 'Last used', 'Expires'], rows, 'No API keys yet.');
+/** A key's state in words: active, rotating (working until its grace period ends), expired, revoked. */
+export function keyState(k: ApiKeyView): string {
+  return k.status === 'active' && k.rotated_at ? 'rotating' : k.status;
 }
 
-const NOTICES: Record<string, string> = { revoked: 'The API key was revoked: it stopped working now.' };
+export function keysTable(keys: readonly ApiKeyView[], successors: ReadonlyMap<string, Successor> = new Map()): SafeHtml {
+  const rows = keys.map(
+    (k) =>
+      html`<tr class="${k.status === 'active' ? '' : 'inactive'}" data-key-id="${k.id}">
+        <td data-label="Name"><a href="/portal/keys/${k.id}">${k.name}</a></td>
+        <td data-label="Key"><code>${keyPrefix(k)}</code></td>
+        <td data-label="Scopes">${k.scopes.join(' ')}</td>
+        <td data-label="Status"><div>${keyState(k)} ${rotationNote(k, successors.get(k.id))}</div></td>
+        <td data-label="Created">
+          <div>${when(k.created_at)}<br /><small class="muted">${provenance(k)}</small></div>
+        </td>
+        <td data-label="Last used">${when(k.last_used_at)}</td>
+        <td data-label="Expires">${when(k.expires_at)}</td>
+      </tr>`,
+  );
+  return html`<div class="scroll-x stack">
+    ${dataTable(['Name', 'Key', 'Scopes', 'Status', 'Created', 'Last used', 'Expires'], rows, 'No API keys here.')}
+  </div>`;
+}
 
-export function keysPage(v: { keys: readonly ApiKeyView[]; more: boolean; notice?: string }): SafeHtml {
+const NOTICES: Record<string, string> = {
+  revoked: 'The API key was revoked: it stopped working now.',
+  renamed: 'The API key was renamed.',
+  expired: 'The old key stopped working now; its replacement keeps working.',
+};
+
+export function keysPage(v: {
+  keys: readonly ApiKeyView[];
+  successors: ReadonlyMap<string, Successor>;
+  filter: KeyFilter;
+  more: boolean;
+  notice?: string;
+}): SafeHtml {
   const notice = v.notice ? NOTICES[v.notice] : undefined;
   return html`<h1>API keys</h1>
     ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
     <p>API keys open the Data API (<code>/v1/data</code>) for services that cannot do OAuth: send one as <code>X-API-Key</code>. They act for you.</p>
     <p><a class="button" href="/portal/keys/new">Create an API key</a></p>
-    ${keysTable(v.keys)} ${v.more ? html`<p class="muted">Only the newest 100 are shown.</p>` : ''}`;
+    ${keyFilters(v.filter)} ${v.filter === 'current' ? html`<p class="muted">Keys that work now; revoked and expired keys are under their filters.</p>` : ''}
+    ${keysTable(v.keys, v.successors)} ${v.more ? html`<p class="muted">Only the newest 100 are shown.</p>` : ''}`;
 }
 
-const KEY_FIELDS = ['name', 'scopes', 'expires_at'];
+const KEY_FIELDS = ['name', 'scopes', 'expires_at', 'environment'];
 
 export function newKeyPage(v: { csrf: string; values: KeyFormValues; errors: FieldErrors }): SafeHtml {
   const { values, errors } = v;
@@ -56,7 +80,20 @@ export function newKeyPage(v: { csrf: string; values: KeyFormValues; errors: Fie
       ${fieldError(errors, 'name')} ${checkboxes('scopes', KEY_SCOPES, values.scopes, errors, 'Scopes')}
       <label for="expires_at">Expires on <span class="muted">(optional, at 00:00 UTC; empty: never)</span></label>
       <input id="expires_at" name="expires_at" type="date" value="${values.expiresAt}" ${invalid(errors, 'expires_at')} />
-      ${fieldError(errors, 'expires_at')} ${otherErrors(errors, KEY_FIELDS)}
+      ${fieldError(errors, 'expires_at')}
+      <fieldset class="${errors.environment?.length ? 'invalid' : ''}">
+        <legend>Environment</legend>
+        <label
+          ><input type="radio" name="environment" value="live" ${values.environment !== 'test' ? 'checked' : ''} />
+          <span><code>gth_live_</code> live: for production</span></label
+        >
+        <label
+          ><input type="radio" name="environment" value="test" ${values.environment === 'test' ? 'checked' : ''} />
+          <span><code>gth_test_</code> test: for development and CI (the prefix only: the same data, so scanners and people can tell them apart)</span></label
+        >
+        ${fieldError(errors, 'environment')}
+      </fieldset>
+      ${otherErrors(errors, KEY_FIELDS)}
       <div class="actions">
         <button type="submit">Create key</button>
         <a href="/portal/keys">Cancel</a>
@@ -74,6 +111,8 @@ function keyDetails(k: ApiKeyView): SafeHtml {
     <dd>${k.scopes.join(' ')}</dd>
     <dt>Status</dt>
     <dd id="key-status">${k.status}</dd>
+    <dt>Environment</dt>
+    <dd id="key-environment">${k.environment}</dd>
     <dt>Created</dt>
     <dd>${when(k.created_at)}</dd>
     <dt>Origin</dt>
@@ -114,13 +153,37 @@ export function keyCreatedPage(v: { key: ApiKeyView; secret: string; title: stri
     <p><a class="button" href="/portal/keys/${v.key.id}">Continue to the key</a></p>`;
 }
 
-export function keyPage(v: { csrf: string; key: ApiKeyView; rotated: boolean; errors: FieldErrors }): SafeHtml {
+export interface KeyPageView {
+  csrf: string;
+  key: ApiKeyView;
+  successor: Successor | undefined;
+  errors: FieldErrors;
+  rename: { value: string; errors: FieldErrors };
+  notice?: string;
+}
+
+export function keyPage(v: KeyPageView): SafeHtml {
   const k = v.key;
   const live = k.status === 'active';
+  const rotated = k.rotated_at !== null;
+  const notice = v.notice ? NOTICES[v.notice] : undefined;
   return html`<h1>API key: ${k.name}</h1>
-    ${keyDetails(k)}
+    ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''} ${keyDetails(k)}
     ${
-      live && !v.rotated
+      rotated
+        ? html`<p class="notice" id="key-rotation">This key was rotated: ${rotationNote(k, v.successor)}.</p>
+            ${
+              live && k.expires_at
+                ? html`<p><a class="button secondary" href="/portal/keys/${k.id}/expire">Stop the old key now…</a></p>
+                    <p class="muted">It stops by itself ${untilText(k.expires_at)}; stop it now once everything uses the new key.</p>`
+                : ''
+            }`
+        : k.rotated_from
+          ? html`<p class="muted" id="key-rotation">This key ${rotationNote(k, undefined)}.</p>`
+          : ''
+    }
+    ${
+      live && !rotated
         ? html`<h2>Rotate</h2>
             <p class="muted">A new key with the same name, scopes and expiry, shown once. The old one keeps working for the time you choose.</p>
             <form method="post" action="/portal/keys/${k.id}/rotate" class="narrow">
@@ -129,7 +192,7 @@ export function keyPage(v: { csrf: string; key: ApiKeyView; rotated: boolean; er
             </form>`
         : ''
     }
-    ${v.rotated ? html`<p class="muted">This key was rotated: its replacement is in your list of keys.</p>` : ''}
+    ${renameForm({ csrf: v.csrf, key: k, value: v.rename.value, errors: v.rename.errors })}
     ${
       k.status !== 'revoked'
         ? html`<section class="danger-zone">

@@ -9,7 +9,10 @@ import { UsersModule } from '../users/users.module.js';
 import { AdminPortalController } from './admin/admin-portal.controller.js';
 import { PortalAuthService } from './portal-auth.service.js';
 import { PortalAppsController } from './apps.controller.js';
+import { PortalAppSecretsController } from './apps-secrets.controller.js';
 import { PortalKeysController } from './keys.controller.js';
+import { PortalKeysLifecycleController } from './keys-lifecycle.controller.js';
+import { KeyPages } from './key-pages.service.js';
 import { PortalPages } from './portal-pages.service.js';
 import { RootController } from './root.controller.js';
 import { PortalController } from './portal.controller.js';
@@ -26,13 +29,15 @@ import { SignInThrottle } from './sign-in-throttle.js';
     RootController,
     PortalController,
     PortalAppsController,
+    PortalAppSecretsController,
     PortalKeysController,
+    PortalKeysLifecycleController,
     AdminPortalController,
     AccountController,
     RecoveryController,
     AdminAccountsController,
     AdminOutboxController,
   ],
-  providers: [PortalAuthService, SignInThrottle, PortalPages],
+  providers: [PortalAuthService, SignInThrottle, PortalPages, KeyPages],
 })
 export class PortalModule {}

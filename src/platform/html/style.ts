@@ -50,6 +50,17 @@ pre { padding: 0.75rem; border: 1px solid var(--line); border-radius: 6px; overf
 .copy-row input { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 .copy-row button { margin-top: 0; white-space: nowrap; }
 section.danger-zone { border: 1px solid var(--danger); border-radius: 8px; padding: 0 1rem 1rem; margin-top: 2rem; }
+/* API keys and secrets (issue 17): wide tables scroll inside the page, never widen it; filters; rotation pairs */
+.scroll-x { overflow-x: auto; max-width: 100%; }
+nav.filters ul { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; list-style: none; margin: 0.5rem 0; padding: 0; }
+nav.filters a[aria-current=page] { font-weight: 700; text-decoration: none; }
+.pair { display: block; font-size: 0.9rem; color: var(--muted); overflow-wrap: anywhere; }
+@media (max-width: 40rem) {
+  .stack thead { display: none; }
+  .stack tr { display: block; border-bottom: 1px solid var(--line); padding: 0.5rem 0; }
+  .stack td { display: grid; grid-template-columns: 6rem 1fr; gap: 0.5rem; border: 0; padding: 0.15rem 0; overflow-wrap: anywhere; }
+  .stack td::before { content: attr(data-label); font-weight: 600; }
+}
 /* admin console (src/portal/admin) */
 main:has(.admin) { max-width: 80rem; }
 .admin-nav { display: flex; flex-wrap: wrap; gap: 1rem; margin-bottom: 1rem; }
