@@ -5,6 +5,7 @@ import { ClientsModule } from '../clients/clients.module.js';
 import { OAuthModule } from '../oauth/oauth.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { AdminConfirmController } from './admin/admin-confirm.controller.js';
 import { AdminPortalController } from './admin/admin-portal.controller.js';
 import { PortalAuthService } from './portal-auth.service.js';
 import { PortalAppsController } from './apps.controller.js';
@@ -13,11 +14,20 @@ import { PortalPages } from './portal-pages.service.js';
 import { RootController } from './root.controller.js';
 import { PortalController } from './portal.controller.js';
 import { SignInThrottle } from './sign-in-throttle.js';
+import { WithdrawConfirmController } from './withdraw-confirm.controller.js';
 
 /** Server-rendered pages: sign-up, sign-in, sign-out, and the developer portal (dashboard, applications, API keys, connected apps). */
 @Module({
   imports: [SessionsModule, UsersModule, OAuthModule, ClientsModule, ApiKeysModule, AdminModule],
-  controllers: [RootController, PortalController, PortalAppsController, PortalKeysController, AdminPortalController],
+  controllers: [
+    RootController,
+    PortalController,
+    PortalAppsController,
+    PortalKeysController,
+    AdminPortalController,
+    AdminConfirmController,
+    WithdrawConfirmController,
+  ],
   providers: [PortalAuthService, SignInThrottle, PortalPages],
 })
 export class PortalModule {}

@@ -70,6 +70,11 @@ button.danger { background: var(--danger); border-color: var(--danger); }
 .status-disabled, .status-revoked, .status-expired, tr.outcome-failure td:nth-child(3) { color: var(--danger); }
 code.details { font-size: 0.8rem; }
 .pager { display: flex; gap: 1rem; }
+/* confirmation pages and notices (src/portal/confirm.views.ts); wide tables scroll inside themselves, never the page */
+.confirm-actions { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: center; }
+.confirm-actions .button, .confirm-actions button { margin-top: 0.5rem; }
+a.button.small { padding: 0.2rem 0.6rem; font-size: 0.9rem; margin: 0 0.25rem 0.25rem 0; }
+.admin table { display: block; overflow-x: auto; max-width: 100%; }
 `;
 
 /**

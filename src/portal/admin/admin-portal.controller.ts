@@ -15,8 +15,9 @@ import type { SafeHtml } from '../../platform/html/html.js';
 import { sessionNav } from '../nav.js';
 import { sendErrorPage, sendPage, seeOther } from '../../platform/html/page.js';
 import { signedIn } from '../portal-pages.service.js';
-import { parseAuditQuery, parseUsersQuery, queryString, readQuery, type UsersQuery } from './admin-query.js';
+import { doneFlag, pageLinks, parseAuditQuery, parseUsersQuery, queryString, readQuery, type UsersQuery } from './admin-query.js';
 import { clientsPage } from './admin-clients.views.js';
+import { USER_ACTIONS, clientDone } from './admin-confirm.views.js';
 import { auditPage, keysPage, usersPage } from './admin.views.js';
 import { fields } from '../portal-form.js';
 
@@ -83,7 +84,8 @@ export class AdminPortalController {
       throw err;
     }
     const parsed = parseUsersQuery(back);
-    seeOther(reply, `/portal/admin/users${parsed.ok ? queryString({ q: parsed.value.q, role: parsed.value.role, status: parsed.value.status }) : ''}`);
+    const kept = parsed.ok ? { q: parsed.value.q, role: parsed.value.role, status: parsed.value.status } : {};
+    seeOther(reply, `/portal/admin/users${queryString({ ...kept, done: USER_ACTIONS[action].done })}`);
   }
 
   @Get('clients')
@@ -104,7 +106,7 @@ export class AdminPortalController {
       if (err instanceof ProblemError && err.status < 500) return this.renderClients(reply, f.gate, {}, err.status, err.detail);
       throw err;
     }
-    seeOther(reply, '/portal/admin/clients');
+    seeOther(reply, '/portal/admin/clients?done=client-deleted');
   }
 
   @Post('clients/:clientId/status')
@@ -114,7 +116,7 @@ export class AdminPortalController {
     if (!f) return;
     const status = f.values.status;
     if (status !== 'active' && status !== 'disabled') return this.renderClients(reply, f.gate, {}, 400, 'The form was incomplete or altered; try again.');
-    await this.clientChange(reply, f.gate, () => this.clients.setStatus(f.gate.caller, clientId, status));
+    await this.clientChange(reply, f.gate, clientDone('status', status), () => this.clients.setStatus(f.gate.caller, clientId, status));
   }
 
   /** Allow a client's own tokens the whole user directory (`access=whole`), or only its owner's record (`owner`). */
@@ -125,7 +127,7 @@ export class AdminPortalController {
     if (!f) return;
     const access = f.values.access;
     if (access !== 'whole' && access !== 'owner') return this.renderClients(reply, f.gate, {}, 400, 'The form was incomplete or altered; try again.');
-    await this.clientChange(reply, f.gate, () => this.clients.setDirectoryAccess(f.gate.caller, clientId, access === 'whole'));
+    await this.clientChange(reply, f.gate, clientDone('directory', access), () => this.clients.setDirectoryAccess(f.gate.caller, clientId, access === 'whole'));
   }
 
   /** Mark a confidential client a resource server (`introspect=any`: it may introspect every access token of the API audience), or not (`own`). */
@@ -136,18 +138,20 @@ export class AdminPortalController {
     if (!f) return;
     const introspect = f.values.introspect;
     if (introspect !== 'any' && introspect !== 'own') return this.renderClients(reply, f.gate, {}, 400, 'The form was incomplete or altered; try again.');
-    await this.clientChange(reply, f.gate, () => this.clients.setResourceServer(f.gate.caller, clientId, introspect === 'any'));
+    await this.clientChange(reply, f.gate, clientDone('resource-server', introspect), () =>
+      this.clients.setResourceServer(f.gate.caller, clientId, introspect === 'any'),
+    );
   }
 
   /** Runs an admin change to a client: back to the list (303), or the list with the error. */
-  private async clientChange(reply: FastifyReply, gate: Gate, change: () => Promise<unknown>): Promise<void> {
+  private async clientChange(reply: FastifyReply, gate: Gate, done: string, change: () => Promise<unknown>): Promise<void> {
     try {
       await change();
     } catch (err) {
       if (err instanceof ProblemError && err.status < 500) return this.renderClients(reply, gate, {}, err.status, err.detail);
       throw err;
     }
-    seeOther(reply, '/portal/admin/clients');
+    seeOther(reply, `/portal/admin/clients${queryString({ done })}`);
   }
 
   @Get('keys')
@@ -168,7 +172,7 @@ export class AdminPortalController {
       if (err instanceof ProblemError && err.status < 500) return this.renderKeys(reply, f.gate, {}, err.status, err.detail);
       throw err;
     }
-    seeOther(reply, '/portal/admin/keys');
+    seeOther(reply, '/portal/admin/keys?done=key-revoked');
   }
 
   @Get('audit')
@@ -198,7 +202,7 @@ export class AdminPortalController {
 
   private async renderUsers(reply: FastifyReply, gate: Gate, query: unknown, status: number, notice?: string): Promise<void> {
     const parsed = parseUsersQuery(query);
-    const common = { csrf: gate.csrf, meId: gate.active.user.id, raw: parsed.raw, notice };
+    const common = { csrf: gate.csrf, meId: gate.active.user.id, raw: parsed.raw, notice, done: doneFlag(query) };
     if (!parsed.ok) return void this.page(gate, reply, 400, 'Users', usersPage({ ...common, errors: parsed.errors, users: [], back: '' }));
     const q: UsersQuery = parsed.value;
     const page = await this.adminUsers.list({ q: q.q, role: q.role, status: q.status }, PAGE, q.cursor);
@@ -218,12 +222,20 @@ export class AdminPortalController {
     if (errors.cursor) return void sendErrorPage(reply, 400, 'This page link is not valid', errors.cursor);
     const page = await this.clients.list(gate.caller, PAGE, raw.cursor, true);
     const owners = await this.adminUsers.emails(page.data.map((c) => c.owner_id));
+    const firstParty = await this.clients.firstPartyIds();
     this.page(
       gate,
       reply,
       status,
       'Applications',
-      clientsPage({ csrf: gate.csrf, clients: page.data, owners, notice, ...pageLinks('/portal/admin/clients', {}, page.next_cursor, raw.cursor) }),
+      clientsPage({
+        clients: page.data,
+        owners,
+        firstParty,
+        notice,
+        done: doneFlag(query),
+        ...pageLinks('/portal/admin/clients', {}, page.next_cursor, raw.cursor),
+      }),
     );
   }
 
@@ -237,7 +249,14 @@ export class AdminPortalController {
       reply,
       status,
       'API keys',
-      keysPage({ csrf: gate.csrf, keys: page.data, owners, notice, ...pageLinks('/portal/admin/keys', {}, page.next_cursor, raw.cursor) }),
+      keysPage({
+        csrf: gate.csrf,
+        keys: page.data,
+        owners,
+        notice,
+        done: doneFlag(query),
+        ...pageLinks('/portal/admin/keys', {}, page.next_cursor, raw.cursor),
+      }),
     );
   }
 
@@ -270,17 +289,4 @@ export class AdminPortalController {
     }
     return { gate, values };
   }
-}
-
-/** "Next page" keeps the filters and carries the cursor; "First page" appears once past the first. */
-function pageLinks(
-  path: string,
-  kept: Record<string, string | undefined>,
-  nextCursor: string | null,
-  cursor: string | undefined,
-): { next?: string; first?: string } {
-  return {
-    next: nextCursor ? `${path}${queryString({ ...kept, cursor: nextCursor })}` : undefined,
-    first: cursor ? `${path}${queryString(kept)}` : undefined,
-  };
 }

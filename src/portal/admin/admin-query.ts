@@ -104,3 +104,22 @@ export function queryString(values: Record<string, string | undefined>): string 
   const s = params.toString();
   return s ? `?${s}` : '';
 }
+
+/** "Next page" keeps the filters and carries the cursor; "First page" appears once past the first. */
+export function pageLinks(
+  path: string,
+  kept: Record<string, string | undefined>,
+  nextCursor: string | null,
+  cursor: string | undefined,
+): { next?: string; first?: string } {
+  return {
+    next: nextCursor ? `${path}${queryString({ ...kept, cursor: nextCursor })}` : undefined,
+    first: cursor ? `${path}${queryString(kept)}` : undefined,
+  };
+}
+
+/** The `done` flag of a list's URL (a key of ADMIN_NOTICES; anything else shows nothing). */
+export function doneFlag(query: unknown): string | undefined {
+  const done = query && typeof query === 'object' ? (query as Record<string, unknown>).done : undefined;
+  return typeof done === 'string' ? done : undefined;
+}

@@ -3,7 +3,9 @@ import { AUDIT_TYPES, type AuditEventView } from '../../audit/audit.service.js';
 import type { UserView } from '../../users/users.service.js';
 import { html, type SafeHtml } from '../../platform/html/html.js';
 import { csrfField } from '../../platform/html/page.js';
+import { doneNotice } from '../confirm.views.js';
 import { dataTable, provenance } from '../view-helpers.js';
+import { ADMIN_NOTICES } from './admin-confirm.views.js';
 
 export type AdminSection = 'users' | 'clients' | 'keys' | 'audit';
 
@@ -15,14 +17,14 @@ const SECTIONS: [AdminSection, string, string][] = [
 ];
 
 /** Every admin page starts with this: where you are, and the other sections. */
-export function frame(section: AdminSection, heading: string, content: SafeHtml, notice?: string): SafeHtml {
+export function frame(section: AdminSection, heading: string, content: SafeHtml, notice?: string, done?: string): SafeHtml {
   const links = SECTIONS.map(([s, label, href]) =>
     s === section ? html`<a href="${href}" aria-current="page">${label}</a>` : html`<a href="${href}">${label}</a>`,
   );
   return html`<div class="admin">
     <nav class="admin-nav" aria-label="Admin">${links}<a href="/portal">Portal</a></nav>
     <h1>${heading}</h1>
-    ${notice ? html`<p class="error" role="alert">${notice}</p>` : ''} ${content}
+    ${notice ? html`<p class="error" role="alert">${notice}</p>` : ''} ${doneNotice(ADMIN_NOTICES, done)} ${content}
   </div>`;
 }
 
@@ -61,6 +63,11 @@ export function pager(next: string | undefined, first: string | undefined): Safe
   return html`<p class="pager">${first ? html`<a href="${first}">First page</a>` : ''} ${next ? html`<a href="${next}" rel="next">Next page</a>` : ''}</p>`;
 }
 
+/** A link to the confirmation page of an action (the action itself is the POST there). */
+export function confirmLink(href: string, label: string, danger = false): SafeHtml {
+  return html`<a class="button small ${danger ? 'danger' : 'secondary'}" href="${href}">${label}</a>`;
+}
+
 export function button(action: string, csrf: string, label: string, fields: Record<string, string> = {}, danger = false): SafeHtml {
   return html`<form method="post" action="${action}" class="inline">
     ${csrfField(csrf)} ${Object.entries(fields).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}" />`)}
@@ -79,25 +86,18 @@ export interface UsersPageInput {
   /** The filter query string the action forms send back, so the list comes back the same. */
   back: string;
   notice?: string;
+  done?: string;
 }
 
 export function usersPage(v: UsersPageInput): SafeHtml {
   const rows = v.users.map((u) => {
     const me = u.id === v.meId;
-    const action = `/portal/admin/users/${u.id}`;
+    const to = (action: string) => `/portal/admin/users/${u.id}/confirm?action=${action}${v.back ? `&back=${encodeURIComponent(v.back)}` : ''}`;
     const actions = me
       ? html`<span class="muted">you (ask another admin)</span>`
-      : html`${
-          u.status === 'active'
-            ? button(action, v.csrf, 'Disable', { action: 'disable', back: v.back }, true)
-            : button(action, v.csrf, 'Enable', { action: 'enable', back: v.back })
-        }
-        ${
-          u.role === 'admin'
-            ? button(action, v.csrf, 'Make developer', { action: 'make_developer', back: v.back })
-            : button(action, v.csrf, 'Make admin', { action: 'make_admin', back: v.back })
-        }
-        ${button(action, v.csrf, 'Unlock sign-in', { action: 'unlock', back: v.back })}`;
+      : html`${u.status === 'active' ? confirmLink(to('disable'), 'Disable', true) : confirmLink(to('enable'), 'Enable')}
+        ${u.role === 'admin' ? confirmLink(to('make_developer'), 'Make developer') : confirmLink(to('make_admin'), 'Make admin')}
+        ${confirmLink(to('unlock'), 'Unlock sign-in')}`;
     return html`<tr>
       <td>${u.email}</td>
       <td>${u.display_name || html`<span class="muted">—</span>`}</td>
@@ -138,10 +138,18 @@ export function usersPage(v: UsersPageInput): SafeHtml {
     <button type="submit">Search</button>
   </form>`;
   const table = dataTable(['Email', 'Name', 'Role', 'Status', 'Created (UTC)', 'Actions'], rows, 'No user matches.');
-  return frame('users', 'Users', html`${form} ${table} ${pager(v.next, v.first)}`, v.notice);
+  return frame('users', 'Users', html`${form} ${table} ${pager(v.next, v.first)}`, v.notice, v.done);
 }
 
-export function keysPage(v: { csrf: string; keys: ApiKeyView[]; owners: Map<string, string>; next?: string; first?: string; notice?: string }): SafeHtml {
+export function keysPage(v: {
+  csrf: string;
+  keys: ApiKeyView[];
+  owners: Map<string, string>;
+  next?: string;
+  first?: string;
+  notice?: string;
+  done?: string;
+}): SafeHtml {
   const rows = v.keys.map(
     (k) =>
       html`<tr>
@@ -153,7 +161,7 @@ export function keysPage(v: { csrf: string; keys: ApiKeyView[]; owners: Map<stri
         <td>${when(k.last_used_at)}</td>
         <td>${when(k.created_at)}<br /><small class="muted">${provenance(k, 'the owner')}</small></td>
         <td>${when(k.expires_at)}</td>
-        <td class="actions">${k.status === 'revoked' ? '' : button(`/portal/admin/keys/${k.id}/revoke`, v.csrf, 'Revoke', {}, true)}</td>
+        <td class="actions">${k.status === 'revoked' ? '' : confirmLink(`/portal/admin/keys/${k.id}/revoke`, 'Revoke', true)}</td>
       </tr>`,
   );
   const table = dataTable(['Name', 'Key', 'Owner', 'Scopes', 'Status', 'Last used (UTC)', 'Created, by', 'Expires', 'Actions'], rows, 'No API keys yet.');
@@ -163,6 +171,7 @@ export function keysPage(v: { csrf: string; keys: ApiKeyView[]; owners: Map<stri
     html`<p class="muted">Only the public start and the last four characters of a key are ever shown. Revoking stops it on every instance at once.</p>
       ${table} ${pager(v.next, v.first)}`,
     v.notice,
+    v.done,
   );
 }
 
