@@ -148,7 +148,7 @@ export class ClientManagementService {
       actorClientId: caller.principal?.clientId ?? null,
       target: client.clientId,
       ip: caller.ip,
-      details: { type, applicationType, grantTypes, scopes, ...algs(client), ...auditLineage(lineage) },
+      details: { type, application_type: applicationType, grant_types: grantTypes, scopes, ...algs(client), ...auditLineage(lineage) },
     });
     const view = toClientView(await this.get(caller, client.clientId));
     return { ...view, ...(clientSecret ? { client_secret: clientSecret } : {}) };
@@ -182,7 +182,14 @@ export class ClientManagementService {
       actorUserId: caller.userId,
       target: client.clientId,
       ip: caller.ip,
-      details: { applicationType, grantTypes, scopes, redirectUris, postLogoutRedirectUris, ...algs(client) },
+      details: {
+        application_type: applicationType,
+        grant_types: grantTypes,
+        scopes,
+        redirect_uris: redirectUris,
+        post_logout_redirect_uris: postLogoutRedirectUris,
+        ...algs(client),
+      },
     });
     return toClientView(saved);
   }
@@ -217,9 +224,9 @@ export class ClientManagementService {
   }
 }
 
-/** The signing algorithms of a client, for the audit trail. */
-function algs(c: Client): { accessTokenSignedResponseAlg: string; idTokenSignedResponseAlg: string } {
-  return { accessTokenSignedResponseAlg: c.accessTokenSignedResponseAlg, idTokenSignedResponseAlg: c.idTokenSignedResponseAlg };
+/** The signing algorithms of a client, for the audit trail (snake_case, as every detail key). */
+function algs(c: Client): { access_token_signed_response_alg: string; id_token_signed_response_alg: string } {
+  return { access_token_signed_response_alg: c.accessTokenSignedResponseAlg, id_token_signed_response_alg: c.idTokenSignedResponseAlg };
 }
 
 function check(

@@ -5,6 +5,7 @@ import { ClientsModule } from '../clients/clients.module.js';
 import { OAuthModule } from '../oauth/oauth.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { AdminAuditController } from './admin/admin-audit.controller.js';
 import { AdminConfirmController } from './admin/admin-confirm.controller.js';
 import { AdminPortalController } from './admin/admin-portal.controller.js';
 import { PortalAuthService } from './portal-auth.service.js';
@@ -26,6 +27,7 @@ import { WithdrawConfirmController } from './withdraw-confirm.controller.js';
     PortalKeysController,
     AdminPortalController,
     AdminConfirmController,
+    AdminAuditController,
     WithdrawConfirmController,
   ],
   providers: [PortalAuthService, SignInThrottle, PortalPages],

@@ -75,6 +75,9 @@ code.details { font-size: 0.8rem; }
 .confirm-actions .button, .confirm-actions button { margin-top: 0.5rem; }
 a.button.small { padding: 0.2rem 0.6rem; font-size: 0.9rem; margin: 0 0.25rem 0.25rem 0; }
 .admin table { display: block; overflow-x: auto; max-width: 100%; }
+dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: 0.1rem 0.5rem; margin: 0; font-size: 0.8rem; }
+dl.kv dt { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--muted); }
+dl.kv dd { margin: 0; overflow-wrap: anywhere; }
 `;
 
 /**

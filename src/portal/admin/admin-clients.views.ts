@@ -37,6 +37,8 @@ export function clientsPage(v: {
   first?: string;
   notice?: string;
   done?: string;
+  /** The search the list shows (a link from the audit log), if any. */
+  q?: string;
 }): SafeHtml {
   const rows = v.clients.map(
     (c) =>
@@ -68,6 +70,7 @@ export function clientsPage(v: {
         otherwise only its owner's record. "Introspects" is what it may ask <code>POST /oauth2/introspect</code> about: a resource server (an API you protect
         with Gatehouse tokens) any access token issued for the API audience, so it honours revocation before expiry; any other client only its own tokens.
       </p>
+      ${v.q ? html`<p>Showing the applications whose name or client id contains <code>${v.q}</code>. <a href="/portal/admin/clients">Show all</a></p>` : ''}
       ${table} ${pager(v.next, v.first)}`,
     v.notice,
     v.done,

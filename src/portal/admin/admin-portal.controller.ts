@@ -3,7 +3,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminUsersService, type UserChanges } from '../../admin/admin-users.service.js';
 import { ApiKeysService } from '../../api-keys/api-keys.service.js';
-import { AuditService, type AuditFilter } from '../../audit/audit.service.js';
 import { AdminPage } from '../../auth/auth.decorator.js';
 import { sessionPrincipal } from '../../sessions/session-auth.js';
 import type { ActingUser } from '../../clients/caller.service.js';
@@ -15,13 +14,13 @@ import type { SafeHtml } from '../../platform/html/html.js';
 import { sessionNav } from '../nav.js';
 import { sendErrorPage, sendPage, seeOther } from '../../platform/html/page.js';
 import { signedIn } from '../portal-pages.service.js';
-import { doneFlag, pageLinks, parseAuditQuery, parseUsersQuery, queryString, readQuery, type UsersQuery } from './admin-query.js';
+import { doneFlag, pageLinks, parseUsersQuery, queryString, readQuery, type UsersQuery } from './admin-query.js';
 import { clientsPage } from './admin-clients.views.js';
 import { USER_ACTIONS, clientDone } from './admin-confirm.views.js';
-import { auditPage, keysPage, usersPage } from './admin.views.js';
+import { keysPage, usersPage } from './admin.views.js';
 import { fields } from '../portal-form.js';
 
-const PAGE = 50;
+export const PAGE = 50;
 const ACTIONS: Record<string, UserChanges> = {
   disable: { status: 'disabled' },
   enable: { status: 'active' },
@@ -51,7 +50,6 @@ export class AdminPortalController {
     private readonly users: UsersService,
     private readonly clients: ClientManagementService,
     private readonly keys: ApiKeysService,
-    private readonly audit: AuditService,
   ) {}
 
   @Get()
@@ -175,31 +173,6 @@ export class AdminPortalController {
     seeOther(reply, '/portal/admin/keys?done=key-revoked');
   }
 
-  @Get('audit')
-  @AdminPage()
-  async auditList(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query() query: unknown): Promise<void> {
-    const gate = this.gate(req, reply);
-    const parsed = parseAuditQuery(query);
-    if (!parsed.ok) return void this.page(gate, reply, 400, 'Audit log', auditPage({ raw: parsed.raw, errors: parsed.errors, events: [], users: new Map() }));
-    const q = parsed.value;
-    const filter: AuditFilter = { type: q.type, outcome: q.outcome, since: q.since, until: q.until };
-    if (q.actor && 'userId' in q.actor) filter.actorUserId = q.actor.userId;
-    if (q.actor && 'clientId' in q.actor) filter.actorClientId = q.actor.clientId;
-    if (q.actor && 'email' in q.actor) {
-      const user = await this.users.findByEmail(q.actor.email);
-      if (!user) {
-        const errors = { actor: 'No user has this email.' };
-        return void this.page(gate, reply, 400, 'Audit log', auditPage({ raw: parsed.raw, errors, events: [], users: new Map() }));
-      }
-      filter.actorUserId = user.id;
-    }
-    const page = await this.audit.list(filter, PAGE, q.cursor);
-    const users = await this.adminUsers.emails(page.data.flatMap((e) => [e.actor_user_id, e.target]));
-    const { cursor, ...kept } = parsed.raw;
-    const links = pageLinks('/portal/admin/audit', kept, page.next_cursor, cursor);
-    this.page(gate, reply, 200, 'Audit log', auditPage({ raw: parsed.raw, errors: {}, events: page.data, users, ...links }));
-  }
-
   private async renderUsers(reply: FastifyReply, gate: Gate, query: unknown, status: number, notice?: string): Promise<void> {
     const parsed = parseUsersQuery(query);
     const common = { csrf: gate.csrf, meId: gate.active.user.id, raw: parsed.raw, notice, done: doneFlag(query) };
@@ -218,9 +191,9 @@ export class AdminPortalController {
   }
 
   private async renderClients(reply: FastifyReply, gate: Gate, query: unknown, status: number, notice?: string): Promise<void> {
-    const { raw, errors } = readQuery(query, ['cursor']);
-    if (errors.cursor) return void sendErrorPage(reply, 400, 'This page link is not valid', errors.cursor);
-    const page = await this.clients.list(gate.caller, PAGE, raw.cursor, true);
+    const { raw, errors } = readQuery(query, ['cursor', 'q']);
+    if (errors.cursor || errors.q) return void sendErrorPage(reply, 400, 'This page link is not valid', errors.cursor ?? errors.q);
+    const page = await this.clients.list(gate.caller, PAGE, raw.cursor, true, { q: raw.q });
     const owners = await this.adminUsers.emails(page.data.map((c) => c.owner_id));
     const firstParty = await this.clients.firstPartyIds();
     this.page(
@@ -234,7 +207,8 @@ export class AdminPortalController {
         firstParty,
         notice,
         done: doneFlag(query),
-        ...pageLinks('/portal/admin/clients', {}, page.next_cursor, raw.cursor),
+        q: raw.q,
+        ...pageLinks('/portal/admin/clients', { q: raw.q }, page.next_cursor, raw.cursor),
       }),
     );
   }

@@ -1,3 +1,4 @@
+import { decodeCursor } from '../../platform/http/pagination.js';
 import { isUuid } from '../../users/users.service.js';
 
 /** A filter form's parsed values, or the field errors to show next to each field (the values typed are kept). */
@@ -62,7 +63,10 @@ export interface AuditQuery {
 }
 
 export function parseAuditQuery(query: unknown): Parsed<AuditQuery> {
-  const { raw, errors } = readQuery(query, ['type', 'outcome', 'actor', 'since', 'until', 'cursor']);
+  const { raw, errors } = readQuery(query, ['type', 'outcome', 'actor', 'since', 'until', 'cursor', 'before']);
+  if (raw.before !== undefined && (!CURSOR.test(raw.before) || raw.cursor !== undefined || !validCursor(raw.before)))
+    errors.before = 'This page link is not valid: start again from the first page.';
+  if (raw.cursor !== undefined && !errors.cursor && !validCursor(raw.cursor)) errors.cursor = 'This page link is not valid: start again from the first page.';
   if (raw.type !== undefined && !AUDIT_TYPE.test(raw.type)) errors.type = 'An event type looks like auth.sign_in or api_key.revoked.';
   if (raw.outcome !== undefined && raw.outcome !== 'success' && raw.outcome !== 'failure') errors.outcome = 'Choose success or failure.';
   const since = raw.since === undefined ? undefined : parseTime(raw.since);
@@ -122,4 +126,14 @@ export function pageLinks(
 export function doneFlag(query: unknown): string | undefined {
   const done = query && typeof query === 'object' ? (query as Record<string, unknown>).done : undefined;
   return typeof done === 'string' ? done : undefined;
+}
+
+/** Whether a page cursor decodes (a bad one is a 400 page naming the field, not the API's problem). */
+function validCursor(cursor: string): boolean {
+  try {
+    decodeCursor(cursor);
+    return true;
+  } catch {
+    return false;
+  }
 }

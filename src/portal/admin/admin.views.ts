@@ -1,5 +1,4 @@
 import type { ApiKeyView } from '../../api-keys/api-key.dto.js';
-import { AUDIT_TYPES, type AuditEventView } from '../../audit/audit.service.js';
 import type { UserView } from '../../users/users.service.js';
 import { html, type SafeHtml } from '../../platform/html/html.js';
 import { csrfField } from '../../platform/html/page.js';
@@ -185,65 +184,4 @@ const SECRET_SHAPES = /(?<![A-Za-z0-9_-])(?:gth_(?:live|test|cs)_[A-Za-z0-9_-]{8
 
 export function redactSecrets(text: string): string {
   return text.replace(SECRET_SHAPES, '[redacted]');
-}
-
-export interface AuditPageInput {
-  raw: Record<string, string>;
-  errors: Record<string, string>;
-  events: AuditEventView[];
-  users: Map<string, string>;
-  next?: string;
-  first?: string;
-  notice?: string;
-}
-
-export function auditPage(v: AuditPageInput): SafeHtml {
-  const form = html`<form method="get" action="/portal/admin/audit" class="filters">
-    <div class="field">
-      <label for="type">Event</label>
-      ${select(
-        'type',
-        v.raw.type,
-        [
-          ['', 'any'],
-          ...AUDIT_TYPES.map((t): [string, string] => [t, t]),
-          ...(v.raw.type && !(AUDIT_TYPES as readonly string[]).includes(v.raw.type) ? [[v.raw.type, v.raw.type] as [string, string]] : []),
-        ],
-        v.errors,
-      )}
-    </div>
-    ${input('actor', 'Actor (email, user id or client id)', v.raw.actor, v.errors)}
-    <div class="field">
-      <label for="outcome">Outcome</label>
-      ${select(
-        'outcome',
-        v.raw.outcome,
-        [
-          ['', 'any'],
-          ['success', 'success'],
-          ['failure', 'failure'],
-        ],
-        v.errors,
-      )}
-    </div>
-    ${input('since', 'From (UTC)', v.raw.since, v.errors, 'datetime-local')} ${input('until', 'Until (UTC)', v.raw.until, v.errors, 'datetime-local')}
-    <button type="submit">Filter</button>
-  </form>`;
-  const rows = v.events.map((e) => {
-    const details = redactSecrets(JSON.stringify(e.details));
-    const actor = e.actor_user_id ? (v.users.get(e.actor_user_id) ?? e.actor_user_id) : '';
-    return html`<tr class="outcome-${e.outcome}">
-      <td>${when(e.created_at)}</td>
-      <td><code>${e.type}</code></td>
-      <td>${e.outcome}</td>
-      <td>${actor}${e.actor_client_id ? html`${actor ? html`<br />` : ''}<span class="muted">client</span> <code>${e.actor_client_id}</code>` : ''}</td>
-      <td>
-        ${e.target && v.users.has(e.target) ? html`${v.users.get(e.target)}<br /><span class="muted">${e.target}</span>` : e.target ? redactSecrets(e.target) : ''}
-      </td>
-      <td>${e.ip ?? ''}</td>
-      <td><code class="details">${details === '{}' ? '' : details}</code></td>
-    </tr>`;
-  });
-  const table = dataTable(['Time (UTC)', 'Event', 'Outcome', 'Actor', 'Target', 'Address', 'Details'], rows, 'No event matches.');
-  return frame('audit', 'Audit log', html`${form} ${table} ${pager(v.next, v.first)}`, v.notice);
 }
