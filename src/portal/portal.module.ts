@@ -6,6 +6,7 @@ import { OAuthModule } from '../oauth/oauth.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AdminAuditController } from './admin/admin-audit.controller.js';
+import { AdminOverviewController } from './admin/admin-overview.controller.js';
 import { AdminConfirmController } from './admin/admin-confirm.controller.js';
 import { AdminPortalController } from './admin/admin-portal.controller.js';
 import { PortalAuthService } from './portal-auth.service.js';
@@ -28,6 +29,7 @@ import { WithdrawConfirmController } from './withdraw-confirm.controller.js';
     AdminPortalController,
     AdminConfirmController,
     AdminAuditController,
+    AdminOverviewController,
     WithdrawConfirmController,
   ],
   providers: [PortalAuthService, SignInThrottle, PortalPages],

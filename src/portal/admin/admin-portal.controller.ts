@@ -52,12 +52,6 @@ export class AdminPortalController {
     private readonly keys: ApiKeysService,
   ) {}
 
-  @Get()
-  @AdminPage()
-  index(@Res() reply: FastifyReply): void {
-    seeOther(reply, '/portal/admin/users');
-  }
-
   @Get('users')
   @AdminPage()
   async usersList(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query() query: unknown): Promise<void> {

@@ -6,9 +6,10 @@ import { doneNotice } from '../confirm.views.js';
 import { dataTable, provenance } from '../view-helpers.js';
 import { ADMIN_NOTICES } from './admin-confirm.views.js';
 
-export type AdminSection = 'users' | 'clients' | 'keys' | 'audit';
+export type AdminSection = 'overview' | 'users' | 'clients' | 'keys' | 'audit';
 
 const SECTIONS: [AdminSection, string, string][] = [
+  ['overview', 'Overview', '/portal/admin'],
   ['users', 'Users', '/portal/admin/users'],
   ['clients', 'Applications', '/portal/admin/clients'],
   ['keys', 'API keys', '/portal/admin/keys'],
