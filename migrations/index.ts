@@ -10,6 +10,7 @@ import { OpenIdConnect1764400000000 } from './1764400000000-OpenIdConnect.js';
 import { ResourceServerClients1764410000000 } from './1764410000000-ResourceServerClients.js';
 import { AccountLifecycle1765010000000 } from './1765010000000-AccountLifecycle.js';
 import { ShownOnceAndLastUse1765020000000 } from './1765020000000-ShownOnceAndLastUse.js';
+import { UsageCounts1765030000000 } from './1765030000000-UsageCounts.js';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   ResourceServerClients1764410000000,
   AccountLifecycle1765010000000,
   ShownOnceAndLastUse1765020000000,
+  UsageCounts1765030000000,
 ];

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { UsageCounters } from './platform/counters/usage-counters.js';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { readFileSync } from 'node:fs';
@@ -113,8 +114,12 @@ function installHooks(app: NestFastifyApplication, logger: Logger, config: AppCo
     securityHeaders(req, reply);
     done(null, payload);
   });
+  const counters = app.get(UsageCounters);
   fastify.addHook('onResponse', (req: FastifyRequest, reply, done) => {
     const status = reply.statusCode;
+    // The overview's counts (in memory; written every minute): 429s, and refused API keys (a 401 to a request that sent one).
+    if (status === 429) counters.count('rate_limited');
+    else if (status === 401 && sentApiKey(req)) counters.count('api_key_failed');
     // Stylesheets, scripts and icons that answered well are noise at info: a page view is one line.
     const level = status >= 500 ? 'error' : status < 400 && STATIC_ASSET.test(req.url) ? 'debug' : 'info';
     // The line (and the URL's redaction) is built only when it is written: at LOG_LEVEL=warn it costs nothing.
@@ -124,6 +129,11 @@ function installHooks(app: NestFastifyApplication, logger: Logger, config: AppCo
     }
     done();
   });
+}
+
+/** Whether a request presented an API key (the X-API-Key header or the deprecated api_key query parameter). */
+function sentApiKey(req: FastifyRequest): boolean {
+  return req.headers['x-api-key'] !== undefined || (typeof req.query === 'object' && req.query !== null && 'api_key' in req.query);
 }
 
 /** The headers every response carries (set in one onSend hook; by hand for the router's own refusals, which skip the hooks). */

@@ -22,6 +22,7 @@ import { ChangeBusModule } from './platform/change-bus/change-bus.module.js';
 import { HealthController } from './health/health.controller.js';
 import { OAuthModule } from './oauth/oauth.module.js';
 import { RateLimitModule } from './platform/rate-limit/rate-limit.module.js';
+import { UsageCountersModule } from './platform/counters/usage-counters.js';
 import { PortalModule } from './portal/portal.module.js';
 import { DirectoryModule } from './directory/directory.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -36,6 +37,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         TypeOrmModule.forRootAsync({ useFactory: () => ({}), dataSourceFactory: () => Promise.resolve(dataSource) }),
         RateLimitModule,
+        UsageCountersModule,
         ChangeBusModule,
         AuthModule.forRoot({
           imports: [OAuthModule, ApiKeysModule, SessionsModule, ClientsModule],

@@ -151,7 +151,7 @@ describe('audit trail: every listed event, through GET /v1/admin/audit-events', 
     expectEvent(await find('client.created', (x) => x.target === clientId), { actor_user_id: dev.id, target: clientId }, t0);
     const r = await find('client.secret_rotated', (x) => x.target === clientId);
     expectEvent(r, { actor_user_id: dev.id, target: clientId }, t0);
-    expect(r.details).toMatchObject({ graceSeconds: 60 });
+    expect(r.details).toMatchObject({ grace_period_seconds: 60 });
   });
 
   it('API key created, rotated and revoked (by the owner, and by an admin)', async () => {

@@ -32,7 +32,7 @@ describe('portal admin pages', () => {
     const user = await app.createUser({ role: 'admin' });
     const back = await agent.signIn(user.email, user.password, '/portal/admin/users?q=x');
     expect(back.location).toBe('/portal/admin/users?q=x');
-    expect((await agent.get('/portal/admin')).location).toBe('/portal/admin/users');
+    expect((await agent.get('/portal/admin')).status).toBe(200); // the overview (issue 17), no longer a redirect to the users
   });
 
   it('answers a developer with a 403 page on every admin page and action', async () => {
@@ -94,13 +94,15 @@ describe('portal admin pages', () => {
   it('disables, enables, promotes and demotes a user; 303 back to the same search; audited', async () => {
     const u = await app.createUser({ email: 'target.user@example.com' });
     const page = await admin.agent.get('/portal/admin/users?q=target.user');
-    expect(page.text).toContain(`action="/portal/admin/users/${u.id}"`);
-    const back = hidden(page.text, 'back');
+    expect(page.text).toContain(`href="/portal/admin/users/${u.id}/confirm?action=disable&amp;back=q%3Dtarget.user"`);
+    const confirm = await admin.agent.get(`/portal/admin/users/${u.id}/confirm?action=disable&back=q%3Dtarget.user`);
+    expect(confirm.text).toContain(`action="/portal/admin/users/${u.id}"`);
+    const back = hidden(confirm.text, 'back');
     expect(back).toBe('q=target.user');
     const post = (action: string) => admin.agent.post(`/portal/admin/users/${u.id}`, { csrf, action, back });
     const off = await post('disable');
     expect(off.status).toBe(303);
-    expect(off.location).toBe('/portal/admin/users?q=target.user');
+    expect(off.location).toBe('/portal/admin/users?q=target.user&done=user-disabled');
     expect(await userRow(u.id)).toEqual({ status: 'disabled', role: 'developer' });
     // A disabled user cannot sign in.
     expect((await new Agent(app.url).signIn(u.email, u.password)).status).toBe(401);
@@ -124,7 +126,7 @@ describe('portal admin pages', () => {
   it('never lets an admin disable or demote themselves (no buttons, and the POST is refused)', async () => {
     const page = await admin.agent.get(`/portal/admin/users?q=${encodeURIComponent(admin.user.email)}`);
     expect(page.text).toContain('you (ask another admin)');
-    expect(page.text).not.toContain(`action="/portal/admin/users/${admin.user.id}"`);
+    expect(page.text).not.toContain(`/portal/admin/users/${admin.user.id}/confirm`);
     for (const action of ['disable', 'make_developer']) {
       const res = await admin.agent.post(`/portal/admin/users/${admin.user.id}`, { csrf, action });
       expect(res.status).toBe(400);
@@ -178,7 +180,7 @@ describe('portal admin pages', () => {
     expect(page.text).not.toContain(String(created.body.client_secret));
     const res = await admin.agent.post(`/portal/admin/clients/${encodeURIComponent(clientId)}/delete`, { csrf });
     expect(res.status).toBe(303);
-    expect(res.location).toBe('/portal/admin/clients');
+    expect(res.location).toBe('/portal/admin/clients?done=client-deleted');
     expect((await call(app, 'GET', `/v1/clients/${clientId}`, { token })).status).toBe(404);
     const again = await admin.agent.post(`/portal/admin/clients/${encodeURIComponent(clientId)}/delete`, { csrf });
     expect(again.status).toBe(404);
@@ -193,7 +195,9 @@ describe('portal admin pages', () => {
     const users = async () => (await fetch(`${app.url}/v1/users`, { headers: { authorization: `Bearer ${access}` } })).status;
     const action = `/portal/admin/clients/${encodeURIComponent(client.clientId)}/status`;
     const rowOf = (text: string) => text.slice(text.indexOf('Console-disabled app'), text.indexOf('Console-disabled app') + 2000);
-    expect(rowOf((await admin.agent.get('/portal/admin/clients')).text)).toContain(`action="${action}"`);
+    expect(rowOf((await admin.agent.get('/portal/admin/clients')).text)).toContain(
+      `/portal/admin/clients/${encodeURIComponent(client.clientId)}/confirm?action=disable`,
+    );
 
     expect((await admin.agent.post(action, { status: 'disabled' })).status).toBe(403); // no CSRF token
     expect((await admin.agent.post(action, { csrf, status: 'gone' })).status).toBe(400);
@@ -202,7 +206,7 @@ describe('portal admin pages', () => {
 
     const res = await admin.agent.post(action, { csrf, status: 'disabled' });
     expect(res.status).toBe(303);
-    expect(res.location).toBe('/portal/admin/clients');
+    expect(res.location).toBe('/portal/admin/clients?done=client-disabled');
     expect((await token()).status).toBe(401);
     expect(await users()).toBe(401);
     const row = rowOf((await admin.agent.get('/portal/admin/clients')).text);
@@ -228,12 +232,12 @@ describe('portal admin pages', () => {
     expect(page.text).not.toContain(key.key);
     const res = await admin.agent.post(`/portal/admin/keys/${key.id}/revoke`, { csrf });
     expect(res.status).toBe(303);
-    expect(res.location).toBe('/portal/admin/keys');
+    expect(res.location).toBe('/portal/admin/keys?done=key-revoked');
     expect((await call(app, 'GET', '/v1/data', { key: key.key })).status).toBe(401);
     const after = await admin.agent.get('/portal/admin/keys');
     const row2 = after.text.slice(after.text.indexOf('watched key'), after.text.indexOf('</tr>', after.text.indexOf('watched key')));
     expect(row2).toContain('revoked');
-    expect(row2).not.toContain('Revoke</button>');
+    expect(row2).not.toContain('Revoke</a>');
     expect((await admin.agent.post('/portal/admin/keys/not-a-uuid/revoke', { csrf })).status).toBe(404);
   });
 

@@ -613,7 +613,7 @@ describe('developer portal pages', () => {
     const page = await dev.agent.get('/portal/connected-apps');
     expect(page.text).toContain('Photo &lt;Printer&gt;');
     expect(page.text).toContain('See your name, email address and role');
-    expect(page.text).toContain(`action="/portal/connected-apps/${other.clientId}/revoke"`);
+    expect(page.text).toContain(`href="/portal/connected-apps/${other.clientId}/revoke"`); // to the confirmation page
     const res = await dev.agent.post(`/portal/connected-apps/${other.clientId}/revoke`, { csrf: hidden(page.text, 'csrf') });
     expect(res.status).toBe(303);
     expect(res.location).toBe('/portal/connected-apps?notice=withdrawn');
@@ -628,7 +628,7 @@ describe('developer portal pages', () => {
     const tokens = await tokensFor(app, internal, dev.agent); // no consent page, so no consent row
     const page = await dev.agent.get('/portal/connected-apps');
     expect(page.text).toContain('Internal dashboard');
-    expect(page.text).toContain(`action="/portal/connected-apps/${internal.clientId}/revoke"`);
+    expect(page.text).toContain(`href="/portal/connected-apps/${internal.clientId}/revoke"`);
     expect(page.text).toContain('<code>profile</code>');
     const res = await dev.agent.post(`/portal/connected-apps/${internal.clientId}/revoke`, { csrf: hidden(page.text, 'csrf') });
     expect(res.status).toBe(303);

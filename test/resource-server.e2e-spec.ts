@@ -149,7 +149,7 @@ describe('introspection by resource servers', () => {
     const target = await app.createClient({ name: 'Billing API' });
     const on = await admin.agent.post(`/portal/admin/clients/${target.clientId}/resource-server`, { csrf, introspect: 'any' });
     expect(on.status).toBe(303);
-    expect(on.location).toBe('/portal/admin/clients');
+    expect(on.location).toBe('/portal/admin/clients?done=client-resource-server');
     expect(await flag(target.clientId)).toBe(true);
     expect((await admin.agent.get('/portal/admin/clients')).text).toContain('any access token (resource server)');
     const offForm = await admin.agent.post(`/portal/admin/clients/${target.clientId}/resource-server`, { csrf, introspect: 'own' });

@@ -28,3 +28,25 @@ function bound(value: unknown, depth: number): unknown {
   const entries = Object.entries(value as Record<string, unknown>).slice(0, MAX_DETAIL_ITEMS);
   return Object.fromEntries(entries.map(([k, v]) => [k.slice(0, 64), bound(v, depth + 1)]));
 }
+
+/** Old events' camelCase keys with a different snake_case name today. */
+const RENAMED: Readonly<Record<string, string>> = { grace_seconds: 'grace_period_seconds' };
+
+/** A detail key in the one naming style of the trail, snake_case (`redirectUris` → `redirect_uris`), for events stored before it. */
+export function snakeKey(key: string): string {
+  const snake = key.replace(/(?<=[a-z0-9])[A-Z]/g, (c) => `_${c}`).toLowerCase();
+  return Object.hasOwn(RENAMED, snake) ? RENAMED[snake] : snake;
+}
+
+/** A detail value as text: lists joined with ", ", objects as JSON. */
+export function detailText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ');
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** An event's details as [snake_case key, text] pairs, in stored order. */
+export function detailPairs(details: Record<string, unknown> | null | undefined): [string, string][] {
+  return Object.entries(details ?? {}).map(([k, v]) => [snakeKey(k), detailText(v)]);
+}

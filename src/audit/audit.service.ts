@@ -187,30 +187,59 @@ export class AuditService implements OnModuleInit, OnModuleDestroy, OnApplicatio
   /** Newest first, filtered; for the admin API and the admin pages. */
   async list(filter: AuditFilter, limit: number, cursor: string | undefined): Promise<Page<AuditEventView>> {
     const after = decodeCursor(cursor);
-    const qb = this.events
-      .createQueryBuilder('e')
+    const qb = this.filtered(filter)
       .orderBy('e.created_at', 'DESC')
       .addOrderBy('e.id', 'DESC')
       .limit(limit + 1);
     if (after) qb.andWhere('(e.created_at, e.id) < (:at, :id)', { at: after.createdAt, id: after.id });
+    return toPage(await qb.getMany(), limit, toView);
+  }
+
+  /**
+   * The page before `before` (a cursor of the first event of a page), newest first: for "Previous
+   * page". `more` says whether there are newer events still (another previous page).
+   */
+  async listBefore(filter: AuditFilter, limit: number, before: string): Promise<{ data: AuditEventView[]; more: boolean }> {
+    const at = decodeCursor(before)!;
+    const qb = this.filtered(filter)
+      .orderBy('e.created_at', 'ASC')
+      .addOrderBy('e.id', 'ASC')
+      .limit(limit + 1);
+    qb.andWhere('(e.created_at, e.id) > (:at, :id)', { at: at.createdAt, id: at.id });
+    const rows = await qb.getMany();
+    return { data: rows.slice(0, limit).reverse().map(toView), more: rows.length > limit };
+  }
+
+  /** Every event of a filter, newest first, at most `max` (the CSV export). */
+  async listAll(filter: AuditFilter, max: number): Promise<AuditEventView[]> {
+    const rows = await this.filtered(filter).orderBy('e.created_at', 'DESC').addOrderBy('e.id', 'DESC').limit(max).getMany();
+    return rows.map(toView);
+  }
+
+  private filtered(filter: AuditFilter) {
+    const qb = this.events.createQueryBuilder('e');
     if (filter.type) qb.andWhere('e.type = :type', { type: filter.type });
     if (filter.outcome) qb.andWhere('e.outcome = :outcome', { outcome: filter.outcome });
     if (filter.actorUserId) qb.andWhere('e.actor_user_id = :actor', { actor: filter.actorUserId });
     if (filter.actorClientId) qb.andWhere('e.actor_client_id = :actorClient', { actorClient: filter.actorClientId });
     if (filter.since) qb.andWhere('e.created_at >= :since', { since: filter.since });
     if (filter.until) qb.andWhere('e.created_at < :until', { until: filter.until });
-    return toPage(await qb.getMany(), limit, (e) => ({
-      id: e.id,
-      type: e.type,
-      outcome: e.outcome,
-      actor_user_id: e.actorUserId,
-      actor_client_id: e.actorClientId,
-      target: e.target,
-      ip: e.ip,
-      details: e.details,
-      created_at: e.createdAt.toISOString(),
-    }));
+    return qb;
   }
+}
+
+function toView(e: AuditEvent): AuditEventView {
+  return {
+    id: e.id,
+    type: e.type,
+    outcome: e.outcome,
+    actor_user_id: e.actorUserId,
+    actor_client_id: e.actorClientId,
+    target: e.target,
+    ip: e.ip,
+    details: e.details,
+    created_at: e.createdAt.toISOString(),
+  };
 }
 
 function toRow(e: AuditInput): Row {

@@ -111,7 +111,18 @@ export const clientsUpdate = command({
       algs.accessTokenSignedResponseAlg ||
       algs.idTokenSignedResponseAlg
     ) {
-      await audit.record({ type: 'client.updated', target: client.clientId, details: { via: 'cli', scopes, redirectUris, postLogoutRedirectUris, ...algs } });
+      await audit.record({
+        type: 'client.updated',
+        target: client.clientId,
+        details: {
+          via: 'cli',
+          scopes,
+          redirect_uris: redirectUris,
+          post_logout_redirect_uris: postLogoutRedirectUris,
+          access_token_signed_response_alg: algs.accessTokenSignedResponseAlg,
+          id_token_signed_response_alg: algs.idTokenSignedResponseAlg,
+        },
+      });
     }
     const view = toClientView(await findClient(db, clientId));
     return { json: { ...view }, text: [`Updated ${view.name}`, ...clientText(view)] };

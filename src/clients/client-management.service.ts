@@ -106,6 +106,12 @@ export class ClientManagementService {
     return toClientView(await this.get(admin, clientId, true));
   }
 
+  /** The client_ids of the first-party clients (Gatehouse's own, e.g. Swagger UI's): the console disables them, never deletes. */
+  async firstPartyIds(): Promise<Set<string>> {
+    const rows = await this.repo.find({ where: { firstParty: true }, select: { clientId: true } });
+    return new Set(rows.map((r) => r.clientId));
+  }
+
   async get(caller: ActingUser, clientId: string, asAdmin = false): Promise<Client> {
     const where = asAdmin ? { clientId } : { clientId, ownerId: caller.userId };
     const client = clientId.length <= 200 ? await this.repo.findOne({ where, relations: { parentClient: true } }) : null;
@@ -142,7 +148,7 @@ export class ClientManagementService {
       actorClientId: caller.principal?.clientId ?? null,
       target: client.clientId,
       ip: caller.ip,
-      details: { type, applicationType, grantTypes, scopes, ...algs(client), ...auditLineage(lineage) },
+      details: { type, application_type: applicationType, grant_types: grantTypes, scopes, ...algs(client), ...auditLineage(lineage) },
     });
     const view = toClientView(await this.get(caller, client.clientId));
     return { ...view, ...(clientSecret ? { client_secret: clientSecret } : {}) };
@@ -176,16 +182,25 @@ export class ClientManagementService {
       actorUserId: caller.userId,
       target: client.clientId,
       ip: caller.ip,
-      details: { applicationType, grantTypes, scopes, redirectUris, postLogoutRedirectUris, ...algs(client) },
+      details: {
+        application_type: applicationType,
+        grant_types: grantTypes,
+        scopes,
+        redirect_uris: redirectUris,
+        post_logout_redirect_uris: postLogoutRedirectUris,
+        ...algs(client),
+      },
     });
     return toClientView(saved);
   }
 
   async remove(caller: ActingUser, clientId: string, asAdmin = false): Promise<void> {
     const client = await this.get(caller, clientId, asAdmin);
+    // Gatehouse's own clients (Swagger UI's) are disabled, never deleted, from the console and the API (the operator's CLI still can).
+    if (client.firstParty) throw ProblemError.conflict('A first-party client cannot be deleted: disable it instead');
     await this.repo.delete({ id: client.id });
     await this.clients.changed(client.clientId);
-    void this.audit.record({ type: 'client.deleted', actorUserId: caller.userId, target: client.clientId, ip: caller.ip, details: { byAdmin: asAdmin } });
+    void this.audit.record({ type: 'client.deleted', actorUserId: caller.userId, target: client.clientId, ip: caller.ip, details: { by_admin: asAdmin } });
   }
 
   async rotateSecret(
@@ -198,14 +213,20 @@ export class ClientManagementService {
     // A new secret is the client's every scope: never to a caller that holds less.
     refuseMoreThanHeld(caller.principal, caller.role, client.scopes, 'rotate the secret of a client that has');
     const { clientSecret, previousSecretExpiresAt } = await this.clients.rotateSecret(client, graceSeconds);
-    void this.audit.record({ type: 'client.secret_rotated', actorUserId: caller.userId, target: client.clientId, ip: caller.ip, details: { graceSeconds } });
+    void this.audit.record({
+      type: 'client.secret_rotated',
+      actorUserId: caller.userId,
+      target: client.clientId,
+      ip: caller.ip,
+      details: { grace_period_seconds: graceSeconds },
+    });
     return { client_id: client.clientId, client_secret: clientSecret, previous_secret_expires_at: previousSecretExpiresAt.toISOString() };
   }
 }
 
-/** The signing algorithms of a client, for the audit trail. */
-function algs(c: Client): { accessTokenSignedResponseAlg: string; idTokenSignedResponseAlg: string } {
-  return { accessTokenSignedResponseAlg: c.accessTokenSignedResponseAlg, idTokenSignedResponseAlg: c.idTokenSignedResponseAlg };
+/** The signing algorithms of a client, for the audit trail (snake_case, as every detail key). */
+function algs(c: Client): { access_token_signed_response_alg: string; id_token_signed_response_alg: string } {
+  return { access_token_signed_response_alg: c.accessTokenSignedResponseAlg, id_token_signed_response_alg: c.idTokenSignedResponseAlg };
 }
 
 function check(

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { UsageCounters } from '../platform/counters/usage-counters.js';
 import type { Client } from '../clients/client.entity.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { LineageStatus } from '../clients/lineage-status.service.js';
@@ -43,6 +44,7 @@ export class ClientAuthService {
     private readonly clients: ClientsService,
     private readonly limits: RateLimitService,
     private readonly lineage: LineageStatus,
+    private readonly counters: UsageCounters,
     @InjectConfig() config: AppConfig,
   ) {
     const { clientAuthFailures, addressAuthFailures, failureWindowSeconds } = config.rateLimits;
@@ -65,6 +67,7 @@ export class ClientAuthService {
       authenticated = await this.check(authorization, form);
     } catch (err) {
       if (err instanceof OAuthError && err.code === 'invalid_client') {
+        this.counters.count('client_auth_failed');
         await Promise.all([this.limits.record(this.perAddress, ip), this.limits.record(this.perClient, pair)]);
       }
       throw err;

@@ -6,6 +6,9 @@ import { ClientsModule } from '../clients/clients.module.js';
 import { OAuthModule } from '../oauth/oauth.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { AdminAuditController } from './admin/admin-audit.controller.js';
+import { AdminOverviewController } from './admin/admin-overview.controller.js';
+import { AdminConfirmController } from './admin/admin-confirm.controller.js';
 import { AdminPortalController } from './admin/admin-portal.controller.js';
 import { PortalAuthService } from './portal-auth.service.js';
 import { PortalAppsController } from './apps.controller.js';
@@ -21,6 +24,7 @@ import { RecoveryController } from './recovery.controller.js';
 import { AdminAccountsController } from './admin/admin-accounts.controller.js';
 import { AdminOutboxController } from './admin/admin-outbox.controller.js';
 import { SignInThrottle } from './sign-in-throttle.js';
+import { WithdrawConfirmController } from './withdraw-confirm.controller.js';
 
 /** Server-rendered pages: sign-up, sign-in, sign-out, and the developer portal (dashboard, applications, API keys, connected apps). */
 @Module({
@@ -37,6 +41,10 @@ import { SignInThrottle } from './sign-in-throttle.js';
     RecoveryController,
     AdminAccountsController,
     AdminOutboxController,
+    AdminConfirmController,
+    AdminAuditController,
+    AdminOverviewController,
+    WithdrawConfirmController,
   ],
   providers: [PortalAuthService, SignInThrottle, PortalPages, KeyPages],
 })

@@ -111,11 +111,8 @@ export function connectedAppsPage(v: { csrf: string; apps: readonly ConnectedApp
             <td>${madeList(a.made)}</td>
             <td>${when(a.since)}</td>
             <td>
-              <form method="post" action="/portal/connected-apps/${encodeURIComponent(a.clientId)}/revoke">
-                ${csrfField(v.csrf)}
-                <button type="submit" class="danger small">Withdraw</button>
-                <p class="muted small">${withdrawStops(a.made)}</p>
-              </form>
+              <a class="button danger small" href="/portal/connected-apps/${encodeURIComponent(a.clientId)}/revoke">Withdraw…</a>
+              <p class="muted small">${withdrawStops(a.made)}</p>
             </td>
           </tr>`,
       ),

@@ -89,6 +89,22 @@ ul.sessions li button { margin-top: 0; }
 pre.mail { max-width: 100%; }
 .table-scroll { max-width: 100%; overflow-x: auto; }
 .admin h1 { overflow-wrap: anywhere; }
+/* confirmation pages and notices (src/portal/confirm.views.ts); wide tables scroll inside themselves, never the page */
+.confirm-actions { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: center; }
+.confirm-actions .button, .confirm-actions button { margin-top: 0.5rem; }
+a.button.small { padding: 0.2rem 0.6rem; font-size: 0.9rem; margin: 0 0.25rem 0.25rem 0; }
+.admin table { display: block; overflow-x: auto; max-width: 100%; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 22rem), 1fr)); gap: 1rem; }
+figure.chart { margin: 0; }
+svg.chart { width: 100%; height: auto; display: block; }
+svg.chart .bar { fill: var(--accent); }
+svg.chart .axis { stroke: var(--muted); stroke-width: 1; }
+svg.chart .label { fill: var(--muted); font-size: 9px; }
+.columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 24rem), 1fr)); gap: 1rem; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: 0.1rem 0.5rem; margin: 0; font-size: 0.8rem; }
+dl.kv dt { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--muted); }
+dl.kv dd { margin: 0; overflow-wrap: anywhere; }
 `;
 
 /**

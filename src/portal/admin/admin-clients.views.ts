@@ -1,7 +1,7 @@
 import type { ClientView } from '../../clients/client.dto.js';
 import { html, type SafeHtml } from '../../platform/html/html.js';
 import { dataTable, provenance } from '../view-helpers.js';
-import { button, frame, pager, when } from './admin.views.js';
+import { confirmLink, frame, pager, when } from './admin.views.js';
 
 /** What a client's own tokens see of the user directory (the rule of DirectoryService). */
 function directory(c: ClientView): SafeHtml {
@@ -15,25 +15,31 @@ function introspection(c: ClientView): SafeHtml {
   return c.resource_server ? html`any access token (resource server)` : html`<span class="muted">its own tokens</span>`;
 }
 
-function actions(c: ClientView, csrf: string): SafeHtml {
-  const at = (what: string) => `/portal/admin/clients/${encodeURIComponent(c.client_id)}/${what}`;
+/** Each action is a link to its confirmation page; a first-party client has no Delete (disable only). */
+function actions(c: ClientView, firstParty: boolean): SafeHtml {
+  const to = (action: string) => `/portal/admin/clients/${encodeURIComponent(c.client_id)}/confirm?action=${action}`;
   const resourceServer =
     c.type !== 'confidential'
       ? ''
       : c.resource_server
-        ? button(at('resource-server'), csrf, 'Own tokens only', { introspect: 'own' })
-        : button(at('resource-server'), csrf, 'Make resource server', { introspect: 'any' });
-  return html`${
-    c.directory_access
-      ? button(at('directory'), csrf, 'Owner only', { access: 'owner' })
-      : button(at('directory'), csrf, 'Allow directory', { access: 'whole' })
-  }
-  ${resourceServer}
-  ${c.status === 'active' ? button(at('status'), csrf, 'Disable', { status: 'disabled' }) : button(at('status'), csrf, 'Enable', { status: 'active' })}
-  ${button(at('delete'), csrf, 'Delete', {}, true)}`;
+        ? confirmLink(to('own_tokens'), 'Own tokens only')
+        : confirmLink(to('make_resource_server'), 'Make resource server');
+  return html`${c.directory_access ? confirmLink(to('owner_only'), 'Owner only') : confirmLink(to('allow_directory'), 'Allow directory')} ${resourceServer}
+  ${c.status === 'active' ? confirmLink(to('disable'), 'Disable', true) : confirmLink(to('enable'), 'Enable')}
+  ${firstParty ? html`<span class="muted">first-party: disable only</span>` : confirmLink(to('delete'), 'Delete', true)}`;
 }
 
-export function clientsPage(v: { csrf: string; clients: ClientView[]; owners: Map<string, string>; next?: string; first?: string; notice?: string }): SafeHtml {
+export function clientsPage(v: {
+  clients: ClientView[];
+  owners: Map<string, string>;
+  firstParty: Set<string>;
+  next?: string;
+  first?: string;
+  notice?: string;
+  done?: string;
+  /** The search the list shows (a link from the audit log), if any. */
+  q?: string;
+}): SafeHtml {
   const rows = v.clients.map(
     (c) =>
       html`<tr>
@@ -47,7 +53,7 @@ export function clientsPage(v: { csrf: string; clients: ClientView[]; owners: Ma
         <td>${directory(c)}</td>
         <td>${introspection(c)}</td>
         <td>${when(c.created_at)}<br /><small class="muted">${provenance(c, 'the owner')}</small></td>
-        <td class="actions">${actions(c, v.csrf)}</td>
+        <td class="actions">${actions(c, v.firstParty.has(c.client_id))}</td>
       </tr>`,
   );
   const table = dataTable(
@@ -64,7 +70,9 @@ export function clientsPage(v: { csrf: string; clients: ClientView[]; owners: Ma
         otherwise only its owner's record. "Introspects" is what it may ask <code>POST /oauth2/introspect</code> about: a resource server (an API you protect
         with Gatehouse tokens) any access token issued for the API audience, so it honours revocation before expiry; any other client only its own tokens.
       </p>
+      ${v.q ? html`<p>Showing the applications whose name or client id contains <code>${v.q}</code>. <a href="/portal/admin/clients">Show all</a></p>` : ''}
       ${table} ${pager(v.next, v.first)}`,
     v.notice,
+    v.done,
   );
 }

@@ -3,7 +3,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminUsersService, type UserChanges } from '../../admin/admin-users.service.js';
 import { ApiKeysService } from '../../api-keys/api-keys.service.js';
-import { AuditService, type AuditFilter } from '../../audit/audit.service.js';
 import { AdminPage } from '../../auth/auth.decorator.js';
 import { sessionPrincipal } from '../../sessions/session-auth.js';
 import type { ActingUser } from '../../clients/caller.service.js';
@@ -15,12 +14,13 @@ import type { SafeHtml } from '../../platform/html/html.js';
 import { sessionNav } from '../nav.js';
 import { sendErrorPage, sendPage, seeOther } from '../../platform/html/page.js';
 import { signedIn } from '../portal-pages.service.js';
-import { parseAuditQuery, parseUsersQuery, queryString, readQuery, type UsersQuery } from './admin-query.js';
+import { doneFlag, pageLinks, parseUsersQuery, queryString, readQuery, type UsersQuery } from './admin-query.js';
 import { clientsPage } from './admin-clients.views.js';
-import { auditPage, keysPage, usersPage } from './admin.views.js';
+import { USER_ACTIONS, clientDone } from './admin-confirm.views.js';
+import { keysPage, usersPage } from './admin.views.js';
 import { fields } from '../portal-form.js';
 
-const PAGE = 50;
+export const PAGE = 50;
 const ACTIONS: Record<string, UserChanges> = {
   disable: { status: 'disabled' },
   enable: { status: 'active' },
@@ -50,14 +50,7 @@ export class AdminPortalController {
     private readonly users: UsersService,
     private readonly clients: ClientManagementService,
     private readonly keys: ApiKeysService,
-    private readonly audit: AuditService,
   ) {}
-
-  @Get()
-  @AdminPage()
-  index(@Res() reply: FastifyReply): void {
-    seeOther(reply, '/portal/admin/users');
-  }
 
   @Get('users')
   @AdminPage()
@@ -83,7 +76,8 @@ export class AdminPortalController {
       throw err;
     }
     const parsed = parseUsersQuery(back);
-    seeOther(reply, `/portal/admin/users${parsed.ok ? queryString({ q: parsed.value.q, role: parsed.value.role, status: parsed.value.status }) : ''}`);
+    const kept = parsed.ok ? { q: parsed.value.q, role: parsed.value.role, status: parsed.value.status } : {};
+    seeOther(reply, `/portal/admin/users${queryString({ ...kept, done: USER_ACTIONS[action].done })}`);
   }
 
   @Get('clients')
@@ -104,7 +98,7 @@ export class AdminPortalController {
       if (err instanceof ProblemError && err.status < 500) return this.renderClients(reply, f.gate, {}, err.status, err.detail);
       throw err;
     }
-    seeOther(reply, '/portal/admin/clients');
+    seeOther(reply, '/portal/admin/clients?done=client-deleted');
   }
 
   @Post('clients/:clientId/status')
@@ -114,7 +108,7 @@ export class AdminPortalController {
     if (!f) return;
     const status = f.values.status;
     if (status !== 'active' && status !== 'disabled') return this.renderClients(reply, f.gate, {}, 400, 'The form was incomplete or altered; try again.');
-    await this.clientChange(reply, f.gate, () => this.clients.setStatus(f.gate.caller, clientId, status));
+    await this.clientChange(reply, f.gate, clientDone('status', status), () => this.clients.setStatus(f.gate.caller, clientId, status));
   }
 
   /** Allow a client's own tokens the whole user directory (`access=whole`), or only its owner's record (`owner`). */
@@ -125,7 +119,7 @@ export class AdminPortalController {
     if (!f) return;
     const access = f.values.access;
     if (access !== 'whole' && access !== 'owner') return this.renderClients(reply, f.gate, {}, 400, 'The form was incomplete or altered; try again.');
-    await this.clientChange(reply, f.gate, () => this.clients.setDirectoryAccess(f.gate.caller, clientId, access === 'whole'));
+    await this.clientChange(reply, f.gate, clientDone('directory', access), () => this.clients.setDirectoryAccess(f.gate.caller, clientId, access === 'whole'));
   }
 
   /** Mark a confidential client a resource server (`introspect=any`: it may introspect every access token of the API audience), or not (`own`). */
@@ -136,18 +130,20 @@ export class AdminPortalController {
     if (!f) return;
     const introspect = f.values.introspect;
     if (introspect !== 'any' && introspect !== 'own') return this.renderClients(reply, f.gate, {}, 400, 'The form was incomplete or altered; try again.');
-    await this.clientChange(reply, f.gate, () => this.clients.setResourceServer(f.gate.caller, clientId, introspect === 'any'));
+    await this.clientChange(reply, f.gate, clientDone('resource-server', introspect), () =>
+      this.clients.setResourceServer(f.gate.caller, clientId, introspect === 'any'),
+    );
   }
 
   /** Runs an admin change to a client: back to the list (303), or the list with the error. */
-  private async clientChange(reply: FastifyReply, gate: Gate, change: () => Promise<unknown>): Promise<void> {
+  private async clientChange(reply: FastifyReply, gate: Gate, done: string, change: () => Promise<unknown>): Promise<void> {
     try {
       await change();
     } catch (err) {
       if (err instanceof ProblemError && err.status < 500) return this.renderClients(reply, gate, {}, err.status, err.detail);
       throw err;
     }
-    seeOther(reply, '/portal/admin/clients');
+    seeOther(reply, `/portal/admin/clients${queryString({ done })}`);
   }
 
   @Get('keys')
@@ -168,37 +164,12 @@ export class AdminPortalController {
       if (err instanceof ProblemError && err.status < 500) return this.renderKeys(reply, f.gate, {}, err.status, err.detail);
       throw err;
     }
-    seeOther(reply, '/portal/admin/keys');
-  }
-
-  @Get('audit')
-  @AdminPage()
-  async auditList(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Query() query: unknown): Promise<void> {
-    const gate = this.gate(req, reply);
-    const parsed = parseAuditQuery(query);
-    if (!parsed.ok) return void this.page(gate, reply, 400, 'Audit log', auditPage({ raw: parsed.raw, errors: parsed.errors, events: [], users: new Map() }));
-    const q = parsed.value;
-    const filter: AuditFilter = { type: q.type, outcome: q.outcome, since: q.since, until: q.until };
-    if (q.actor && 'userId' in q.actor) filter.actorUserId = q.actor.userId;
-    if (q.actor && 'clientId' in q.actor) filter.actorClientId = q.actor.clientId;
-    if (q.actor && 'email' in q.actor) {
-      const user = await this.users.findByEmail(q.actor.email);
-      if (!user) {
-        const errors = { actor: 'No user has this email.' };
-        return void this.page(gate, reply, 400, 'Audit log', auditPage({ raw: parsed.raw, errors, events: [], users: new Map() }));
-      }
-      filter.actorUserId = user.id;
-    }
-    const page = await this.audit.list(filter, PAGE, q.cursor);
-    const users = await this.adminUsers.emails(page.data.flatMap((e) => [e.actor_user_id, e.target]));
-    const { cursor, ...kept } = parsed.raw;
-    const links = pageLinks('/portal/admin/audit', kept, page.next_cursor, cursor);
-    this.page(gate, reply, 200, 'Audit log', auditPage({ raw: parsed.raw, errors: {}, events: page.data, users, ...links }));
+    seeOther(reply, '/portal/admin/keys?done=key-revoked');
   }
 
   private async renderUsers(reply: FastifyReply, gate: Gate, query: unknown, status: number, notice?: string): Promise<void> {
     const parsed = parseUsersQuery(query);
-    const common = { csrf: gate.csrf, meId: gate.active.user.id, raw: parsed.raw, notice };
+    const common = { csrf: gate.csrf, meId: gate.active.user.id, raw: parsed.raw, notice, done: doneFlag(query) };
     if (!parsed.ok) return void this.page(gate, reply, 400, 'Users', usersPage({ ...common, errors: parsed.errors, users: [], back: '' }));
     const q: UsersQuery = parsed.value;
     const page = await this.adminUsers.list({ q: q.q, role: q.role, status: q.status }, PAGE, q.cursor);
@@ -214,16 +185,25 @@ export class AdminPortalController {
   }
 
   private async renderClients(reply: FastifyReply, gate: Gate, query: unknown, status: number, notice?: string): Promise<void> {
-    const { raw, errors } = readQuery(query, ['cursor']);
-    if (errors.cursor) return void sendErrorPage(reply, 400, 'This page link is not valid', errors.cursor);
-    const page = await this.clients.list(gate.caller, PAGE, raw.cursor, true);
+    const { raw, errors } = readQuery(query, ['cursor', 'q']);
+    if (errors.cursor || errors.q) return void sendErrorPage(reply, 400, 'This page link is not valid', errors.cursor ?? errors.q);
+    const page = await this.clients.list(gate.caller, PAGE, raw.cursor, true, { q: raw.q });
     const owners = await this.adminUsers.emails(page.data.map((c) => c.owner_id));
+    const firstParty = await this.clients.firstPartyIds();
     this.page(
       gate,
       reply,
       status,
       'Applications',
-      clientsPage({ csrf: gate.csrf, clients: page.data, owners, notice, ...pageLinks('/portal/admin/clients', {}, page.next_cursor, raw.cursor) }),
+      clientsPage({
+        clients: page.data,
+        owners,
+        firstParty,
+        notice,
+        done: doneFlag(query),
+        q: raw.q,
+        ...pageLinks('/portal/admin/clients', { q: raw.q }, page.next_cursor, raw.cursor),
+      }),
     );
   }
 
@@ -237,7 +217,14 @@ export class AdminPortalController {
       reply,
       status,
       'API keys',
-      keysPage({ csrf: gate.csrf, keys: page.data, owners, notice, ...pageLinks('/portal/admin/keys', {}, page.next_cursor, raw.cursor) }),
+      keysPage({
+        csrf: gate.csrf,
+        keys: page.data,
+        owners,
+        notice,
+        done: doneFlag(query),
+        ...pageLinks('/portal/admin/keys', {}, page.next_cursor, raw.cursor),
+      }),
     );
   }
 
@@ -270,17 +257,4 @@ export class AdminPortalController {
     }
     return { gate, values };
   }
-}
-
-/** "Next page" keeps the filters and carries the cursor; "First page" appears once past the first. */
-function pageLinks(
-  path: string,
-  kept: Record<string, string | undefined>,
-  nextCursor: string | null,
-  cursor: string | undefined,
-): { next?: string; first?: string } {
-  return {
-    next: nextCursor ? `${path}${queryString({ ...kept, cursor: nextCursor })}` : undefined,
-    first: cursor ? `${path}${queryString(kept)}` : undefined,
-  };
 }

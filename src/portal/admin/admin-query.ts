@@ -1,3 +1,4 @@
+import { decodeCursor } from '../../platform/http/pagination.js';
 import { isUuid } from '../../users/users.service.js';
 
 /** A filter form's parsed values, or the field errors to show next to each field (the values typed are kept). */
@@ -62,7 +63,10 @@ export interface AuditQuery {
 }
 
 export function parseAuditQuery(query: unknown): Parsed<AuditQuery> {
-  const { raw, errors } = readQuery(query, ['type', 'outcome', 'actor', 'since', 'until', 'cursor']);
+  const { raw, errors } = readQuery(query, ['type', 'outcome', 'actor', 'since', 'until', 'cursor', 'before']);
+  if (raw.before !== undefined && (!CURSOR.test(raw.before) || raw.cursor !== undefined || !validCursor(raw.before)))
+    errors.before = 'This page link is not valid: start again from the first page.';
+  if (raw.cursor !== undefined && !errors.cursor && !validCursor(raw.cursor)) errors.cursor = 'This page link is not valid: start again from the first page.';
   if (raw.type !== undefined && !AUDIT_TYPE.test(raw.type)) errors.type = 'An event type looks like auth.sign_in or api_key.revoked.';
   if (raw.outcome !== undefined && raw.outcome !== 'success' && raw.outcome !== 'failure') errors.outcome = 'Choose success or failure.';
   const since = raw.since === undefined ? undefined : parseTime(raw.since);
@@ -103,4 +107,33 @@ export function queryString(values: Record<string, string | undefined>): string 
   for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== '') params.set(k, v);
   const s = params.toString();
   return s ? `?${s}` : '';
+}
+
+/** "Next page" keeps the filters and carries the cursor; "First page" appears once past the first. */
+export function pageLinks(
+  path: string,
+  kept: Record<string, string | undefined>,
+  nextCursor: string | null,
+  cursor: string | undefined,
+): { next?: string; first?: string } {
+  return {
+    next: nextCursor ? `${path}${queryString({ ...kept, cursor: nextCursor })}` : undefined,
+    first: cursor ? `${path}${queryString(kept)}` : undefined,
+  };
+}
+
+/** The `done` flag of a list's URL (a key of ADMIN_NOTICES; anything else shows nothing). */
+export function doneFlag(query: unknown): string | undefined {
+  const done = query && typeof query === 'object' ? (query as Record<string, unknown>).done : undefined;
+  return typeof done === 'string' ? done : undefined;
+}
+
+/** Whether a page cursor decodes (a bad one is a 400 page naming the field, not the API's problem). */
+function validCursor(cursor: string): boolean {
+  try {
+    decodeCursor(cursor);
+    return true;
+  } catch {
+    return false;
+  }
 }

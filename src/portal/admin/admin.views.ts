@@ -1,13 +1,15 @@
 import type { ApiKeyView } from '../../api-keys/api-key.dto.js';
-import { AUDIT_TYPES, type AuditEventView } from '../../audit/audit.service.js';
 import type { UserView } from '../../users/users.service.js';
 import { html, type SafeHtml } from '../../platform/html/html.js';
 import { csrfField } from '../../platform/html/page.js';
+import { doneNotice } from '../confirm.views.js';
 import { dataTable, provenance } from '../view-helpers.js';
+import { ADMIN_NOTICES } from './admin-confirm.views.js';
 
-export type AdminSection = 'users' | 'clients' | 'keys' | 'audit' | 'outbox';
+export type AdminSection = 'overview' | 'users' | 'clients' | 'keys' | 'audit' | 'outbox';
 
 const SECTIONS: [AdminSection, string, string][] = [
+  ['overview', 'Overview', '/portal/admin'],
   ['users', 'Users', '/portal/admin/users'],
   ['clients', 'Applications', '/portal/admin/clients'],
   ['keys', 'API keys', '/portal/admin/keys'],
@@ -16,14 +18,14 @@ const SECTIONS: [AdminSection, string, string][] = [
 ];
 
 /** Every admin page starts with this: where you are, and the other sections. */
-export function frame(section: AdminSection, heading: string, content: SafeHtml, notice?: string): SafeHtml {
+export function frame(section: AdminSection, heading: string, content: SafeHtml, notice?: string, done?: string): SafeHtml {
   const links = SECTIONS.map(([s, label, href]) =>
     s === section ? html`<a href="${href}" aria-current="page">${label}</a>` : html`<a href="${href}">${label}</a>`,
   );
   return html`<div class="admin">
     <nav class="admin-nav" aria-label="Admin">${links}<a href="/portal">Portal</a></nav>
     <h1>${heading}</h1>
-    ${notice ? html`<p class="error" role="alert">${notice}</p>` : ''} ${content}
+    ${notice ? html`<p class="error" role="alert">${notice}</p>` : ''} ${doneNotice(ADMIN_NOTICES, done)} ${content}
   </div>`;
 }
 
@@ -62,6 +64,11 @@ export function pager(next: string | undefined, first: string | undefined): Safe
   return html`<p class="pager">${first ? html`<a href="${first}">First page</a>` : ''} ${next ? html`<a href="${next}" rel="next">Next page</a>` : ''}</p>`;
 }
 
+/** A link to the confirmation page of an action (the action itself is the POST there). */
+export function confirmLink(href: string, label: string, danger = false): SafeHtml {
+  return html`<a class="button small ${danger ? 'danger' : 'secondary'}" href="${href}">${label}</a>`;
+}
+
 export function button(action: string, csrf: string, label: string, fields: Record<string, string> = {}, danger = false): SafeHtml {
   return html`<form method="post" action="${action}" class="inline">
     ${csrfField(csrf)} ${Object.entries(fields).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}" />`)}
@@ -80,6 +87,7 @@ export interface UsersPageInput {
   /** The filter query string the action forms send back, so the list comes back the same. */
   back: string;
   notice?: string;
+  done?: string;
 }
 
 const NEW_USER = html`<p class="actions"><a class="button" href="/portal/admin/users/new">New user</a></p>`;
@@ -87,20 +95,12 @@ const NEW_USER = html`<p class="actions"><a class="button" href="/portal/admin/u
 export function usersPage(v: UsersPageInput): SafeHtml {
   const rows = v.users.map((u) => {
     const me = u.id === v.meId;
-    const action = `/portal/admin/users/${u.id}`;
+    const to = (action: string) => `/portal/admin/users/${u.id}/confirm?action=${action}${v.back ? `&back=${encodeURIComponent(v.back)}` : ''}`;
     const actions = me
       ? html`<span class="muted">you (ask another admin)</span>`
-      : html`${
-          u.status === 'active'
-            ? button(action, v.csrf, 'Disable', { action: 'disable', back: v.back }, true)
-            : button(action, v.csrf, 'Enable', { action: 'enable', back: v.back })
-        }
-        ${
-          u.role === 'admin'
-            ? button(action, v.csrf, 'Make developer', { action: 'make_developer', back: v.back })
-            : button(action, v.csrf, 'Make admin', { action: 'make_admin', back: v.back })
-        }
-        ${button(action, v.csrf, 'Unlock sign-in', { action: 'unlock', back: v.back })}`;
+      : html`${u.status === 'active' ? confirmLink(to('disable'), 'Disable', true) : confirmLink(to('enable'), 'Enable')}
+        ${u.role === 'admin' ? confirmLink(to('make_developer'), 'Make developer') : confirmLink(to('make_admin'), 'Make admin')}
+        ${confirmLink(to('unlock'), 'Unlock sign-in')}`;
     return html`<tr>
       <td><a href="/portal/admin/users/${u.id}">${u.email}</a></td>
       <td>${u.display_name || html`<span class="muted">—</span>`}</td>
@@ -142,10 +142,18 @@ export function usersPage(v: UsersPageInput): SafeHtml {
     <button type="submit">Search</button>
   </form>`;
   const table = dataTable(['Email', 'Name', 'Role', 'Status', 'Created (UTC)', 'Actions'], rows, 'No user matches.');
-  return frame('users', 'Users', html`${NEW_USER} ${form} ${table} ${pager(v.next, v.first)}`, v.notice);
+  return frame('users', 'Users', html`${NEW_USER} ${form} ${table} ${pager(v.next, v.first)}`, v.notice, v.done);
 }
 
-export function keysPage(v: { csrf: string; keys: ApiKeyView[]; owners: Map<string, string>; next?: string; first?: string; notice?: string }): SafeHtml {
+export function keysPage(v: {
+  csrf: string;
+  keys: ApiKeyView[];
+  owners: Map<string, string>;
+  next?: string;
+  first?: string;
+  notice?: string;
+  done?: string;
+}): SafeHtml {
   const rows = v.keys.map(
     (k) =>
       html`<tr>
@@ -157,7 +165,7 @@ export function keysPage(v: { csrf: string; keys: ApiKeyView[]; owners: Map<stri
         <td>${when(k.last_used_at)}</td>
         <td>${when(k.created_at)}<br /><small class="muted">${provenance(k, 'the owner')}</small></td>
         <td>${when(k.expires_at)}</td>
-        <td class="actions">${k.status === 'revoked' ? '' : button(`/portal/admin/keys/${k.id}/revoke`, v.csrf, 'Revoke', {}, true)}</td>
+        <td class="actions">${k.status === 'revoked' ? '' : confirmLink(`/portal/admin/keys/${k.id}/revoke`, 'Revoke', true)}</td>
       </tr>`,
   );
   const table = dataTable(['Name', 'Key', 'Owner', 'Scopes', 'Status', 'Last used (UTC)', 'Created, by', 'Expires', 'Actions'], rows, 'No API keys yet.');
@@ -167,6 +175,7 @@ export function keysPage(v: { csrf: string; keys: ApiKeyView[]; owners: Map<stri
     html`<p class="muted">Only the public start and the last four characters of a key are ever shown. Revoking stops it on every instance at once.</p>
       ${table} ${pager(v.next, v.first)}`,
     v.notice,
+    v.done,
   );
 }
 
@@ -180,65 +189,4 @@ const SECRET_SHAPES = /(?<![A-Za-z0-9_-])(?:gth_(?:live|test|cs)_[A-Za-z0-9_-]{8
 
 export function redactSecrets(text: string): string {
   return text.replace(SECRET_SHAPES, '[redacted]');
-}
-
-export interface AuditPageInput {
-  raw: Record<string, string>;
-  errors: Record<string, string>;
-  events: AuditEventView[];
-  users: Map<string, string>;
-  next?: string;
-  first?: string;
-  notice?: string;
-}
-
-export function auditPage(v: AuditPageInput): SafeHtml {
-  const form = html`<form method="get" action="/portal/admin/audit" class="filters">
-    <div class="field">
-      <label for="type">Event</label>
-      ${select(
-        'type',
-        v.raw.type,
-        [
-          ['', 'any'],
-          ...AUDIT_TYPES.map((t): [string, string] => [t, t]),
-          ...(v.raw.type && !(AUDIT_TYPES as readonly string[]).includes(v.raw.type) ? [[v.raw.type, v.raw.type] as [string, string]] : []),
-        ],
-        v.errors,
-      )}
-    </div>
-    ${input('actor', 'Actor (email, user id or client id)', v.raw.actor, v.errors)}
-    <div class="field">
-      <label for="outcome">Outcome</label>
-      ${select(
-        'outcome',
-        v.raw.outcome,
-        [
-          ['', 'any'],
-          ['success', 'success'],
-          ['failure', 'failure'],
-        ],
-        v.errors,
-      )}
-    </div>
-    ${input('since', 'From (UTC)', v.raw.since, v.errors, 'datetime-local')} ${input('until', 'Until (UTC)', v.raw.until, v.errors, 'datetime-local')}
-    <button type="submit">Filter</button>
-  </form>`;
-  const rows = v.events.map((e) => {
-    const details = redactSecrets(JSON.stringify(e.details));
-    const actor = e.actor_user_id ? (v.users.get(e.actor_user_id) ?? e.actor_user_id) : '';
-    return html`<tr class="outcome-${e.outcome}">
-      <td>${when(e.created_at)}</td>
-      <td><code>${e.type}</code></td>
-      <td>${e.outcome}</td>
-      <td>${actor}${e.actor_client_id ? html`${actor ? html`<br />` : ''}<span class="muted">client</span> <code>${e.actor_client_id}</code>` : ''}</td>
-      <td>
-        ${e.target && v.users.has(e.target) ? html`${v.users.get(e.target)}<br /><span class="muted">${e.target}</span>` : e.target ? redactSecrets(e.target) : ''}
-      </td>
-      <td>${e.ip ?? ''}</td>
-      <td><code class="details">${details === '{}' ? '' : details}</code></td>
-    </tr>`;
-  });
-  const table = dataTable(['Time (UTC)', 'Event', 'Outcome', 'Actor', 'Target', 'Address', 'Details'], rows, 'No event matches.');
-  return frame('audit', 'Audit log', html`${form} ${table} ${pager(v.next, v.first)}`, v.notice);
 }
