@@ -3,11 +3,11 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { decodeCursor, toPage, type Page } from '../platform/http/pagination.js';
-import { ProblemError, type FieldError } from '../platform/http/problem.js';
+import { ProblemError } from '../platform/http/problem.js';
 import { CallerService, type ActingUser } from './caller.service.js';
 import { Client, type ClientType, type GrantType } from './client.entity.js';
 import { CreateClientDto, toClientView, UpdateClientDto, type ClientView } from './client.dto.js';
-import { applicationTypeProblem, grantsProblem, postLogoutUrisProblem, redirectUrisProblem, resourceServerProblem, scopesProblem } from './client-rules.js';
+import { clientRuleErrors, resourceServerProblem } from './client-rules.js';
 import { ClientsService } from './clients.service.js';
 import { auditLineage, refuseMoreThanHeld } from './lineage.js';
 import { containsPattern } from '../platform/database/like.js';
@@ -216,18 +216,6 @@ function check(
   uris: string[],
   logoutUris: string[],
 ): void {
-  const errors: FieldError[] = [];
-  const a = applicationTypeProblem(kind.type, kind.applicationType);
-  if (a) errors.push({ field: 'application_type', message: a });
-  const g = grantsProblem(kind.type, grants);
-  if (g) errors.push({ field: 'grant_types', message: g });
-  const s = scopesProblem(scopes);
-  if (s) errors.push({ field: 'scopes', message: s });
-  if (scopes.includes('admin') && caller.role !== 'admin')
-    errors.push({ field: 'scopes', message: 'only admin users may register clients with the admin scope' });
-  const r = redirectUrisProblem(grants as GrantType[], uris);
-  if (r) errors.push({ field: 'redirect_uris', message: r });
-  const p = postLogoutUrisProblem(logoutUris);
-  if (p) errors.push({ field: 'post_logout_redirect_uris', message: p });
+  const errors = clientRuleErrors(caller.role, kind, grants, scopes, uris, logoutUris);
   if (errors.length) throw ProblemError.validation(errors);
 }

@@ -1,4 +1,5 @@
 import { isKnownScope } from '../auth/scopes.js';
+import type { FieldError } from '../platform/http/problem.js';
 import { APPLICATION_TYPES, GRANT_TYPES, type ClientType, type GrantType } from './client.entity.js';
 
 /**
@@ -80,4 +81,31 @@ export function postLogoutUrisProblem(uris: readonly string[]): string | undefin
     if (problem) return `post-logout ${problem}`;
   }
   return undefined;
+}
+
+/**
+ * Every rule problem of a client's settings at once, by field (the management API throws them as one
+ * validation problem; the portal shows them next to each field, with the DTO's own at the same time).
+ */
+export function clientRuleErrors(
+  role: string,
+  kind: { type: ClientType; applicationType: string },
+  grants: readonly string[],
+  scopes: readonly string[],
+  uris: readonly string[],
+  logoutUris: readonly string[],
+): FieldError[] {
+  const errors: FieldError[] = [];
+  const a = applicationTypeProblem(kind.type, kind.applicationType);
+  if (a) errors.push({ field: 'application_type', message: a });
+  const g = grantsProblem(kind.type, grants);
+  if (g) errors.push({ field: 'grant_types', message: g });
+  const s = scopesProblem(scopes);
+  if (s) errors.push({ field: 'scopes', message: s });
+  if (scopes.includes('admin') && role !== 'admin') errors.push({ field: 'scopes', message: 'only admin users may register clients with the admin scope' });
+  const r = redirectUrisProblem(grants as GrantType[], uris);
+  if (r) errors.push({ field: 'redirect_uris', message: r });
+  const p = postLogoutUrisProblem(logoutUris);
+  if (p) errors.push({ field: 'post_logout_redirect_uris', message: p });
+  return errors;
 }

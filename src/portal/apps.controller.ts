@@ -11,6 +11,8 @@ import { InjectConfig } from '../platform/config/config.module.js';
 import { seeOther } from '../platform/html/page.js';
 import { appCreatedPage, appPage, deleteAppPage, newAppPage, secretRotatedPage, type AppFormValues } from './apps.views.js';
 import { intOrRaw, lines, validated, type FieldErrors } from './portal-form.js';
+import { clientRuleErrors } from '../clients/client-rules.js';
+import type { FieldError } from '../platform/http/problem.js';
 import { PortalPages, type PortalContext } from './portal-pages.service.js';
 
 const ALG_FIELDS = ['access_token_signed_response_alg', 'id_token_signed_response_alg'] as const;
@@ -47,6 +49,13 @@ function typed(one: Partial<Record<(typeof APP_FIELDS)[number], string>>, many: 
     accessTokenAlg: (one.access_token_signed_response_alg ?? 'ES256').slice(0, 100),
     idTokenAlg: (one.id_token_signed_response_alg ?? 'ES256').slice(0, 100),
   };
+}
+
+/** The service's rules on the form's values, to show with the DTO's errors (all at once). */
+function rulesOf(role: string, kind: { type: string | undefined; applicationType: string | undefined }, dto: UpdateClientDto): () => FieldError[] {
+  const type = (kind.type ?? 'confidential') as ClientType;
+  const lists = [dto.grant_types, dto.scopes, dto.redirect_uris, dto.post_logout_redirect_uris].map((l) => l ?? []);
+  return () => clientRuleErrors(role, { type, applicationType: kind.applicationType ?? 'web' }, lists[0], lists[1], lists[2], lists[3]);
 }
 
 /** The fields the form sent (an absent one stays as stored). */
@@ -120,7 +129,8 @@ export class PortalAppsController {
       post_logout_redirect_uris: lines(one.post_logout_redirect_uris),
     });
     try {
-      const outcome = await validated(dto, () => this.manage.create(ctx.caller, dto));
+      const rules = rulesOf(ctx.caller.role, { type: dto.type, applicationType: dto.application_type }, dto);
+      const outcome = await validated(dto, () => this.manage.create(ctx.caller, dto), rules);
       if (!outcome.ok) {
         const page = newAppPage({ csrf: ctx.csrf, values: typed(one, many), errors: outcome.errors, scopeChoices: scopeChoices(ctx) });
         return void this.pages.send(reply, ctx, 400, 'New application', page, { current: 'apps' });
@@ -161,7 +171,8 @@ export class PortalAppsController {
         ...algsOf(one),
         post_logout_redirect_uris: lines(one.post_logout_redirect_uris),
       });
-      const outcome = await validated(dto, () => this.manage.update(ctx.caller, clientId, dto));
+      const rules = rulesOf(ctx.caller.role, { type: client.type, applicationType: client.application_type }, dto);
+      const outcome = await validated(dto, () => this.manage.update(ctx.caller, clientId, dto), rules);
       if (!outcome.ok)
         return void this.render(
           reply,
@@ -242,6 +253,6 @@ export class PortalAppsController {
     notice?: string,
   ): void {
     const page = appPage({ csrf: ctx.csrf, client, publicUrl: this.config.publicUrl, values, errors, rotateErrors, scopeChoices: scopeChoices(ctx), notice });
-    this.pages.send(reply, ctx, status, client.name, page);
+    this.pages.send(reply, ctx, status, client.name, page, { copyScript: true });
   }
 }

@@ -4,7 +4,7 @@ import { html, type SafeHtml } from '../platform/html/html.js';
 import { csrfField } from '../platform/html/page.js';
 import { inDoubleQuotes, shellComment, shellWord } from '../platform/html/shell.js';
 import type { FieldErrors } from './portal-form.js';
-import { checkboxes, fieldError, graceSelect, invalid, otherErrors, provenance, secretBox, when } from './view-helpers.js';
+import { checkboxes, copyButton, fieldError, graceSelect, invalid, otherErrors, provenance, secretBox, snippet, when } from './view-helpers.js';
 
 export interface AppFormValues {
   name: string;
@@ -110,7 +110,7 @@ export function newAppPage(v: { csrf: string; values: AppFormValues; errors: Fie
 function details(c: ClientView): SafeHtml {
   return html`<dl class="details">
     <dt>Client id</dt>
-    <dd><code id="client-id">${c.client_id}</code></dd>
+    <dd class="copy-inline"><code id="client-id">${c.client_id}</code> ${copyButton('client-id', 'Copy the client id')}</dd>
     <dt>Type</dt>
     <dd>${c.type}${c.application_type === 'native' ? ', native app (loopback redirect URIs on any port)' : ''}</dd>
     ${
@@ -194,6 +194,7 @@ function codeFlowExample(publicUrl: string, c: ClientView, token: string, client
     `${publicUrl}/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(c.client_id)}&redirect_uri=${encodeURIComponent(redirect)}&scope=${encodeURIComponent(c.scopes.join(' '))}`,
   );
   const secretPart = c.type === 'confidential' ? '&client_secret=$CLIENT_SECRET' : '';
+  const secretLine = c.type === 'confidential' ? [`export CLIENT_SECRET='...'   # your client secret (not shown again on this page)`] : [];
   return [
     `# Authorization code flow with PKCE: make a verifier and its S256 challenge, and a state`,
     `CODE_VERIFIER=$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\\n')`,
@@ -203,7 +204,15 @@ function codeFlowExample(publicUrl: string, c: ClientView, token: string, client
     `# 1. Send the user's browser to:`,
     `echo "${authorize}&state=$STATE&code_challenge=$CODE_CHALLENGE&code_challenge_method=S256"`,
     ``,
-    `# 2. Back at ${shellComment(redirect)} with ?code=...&state=...: check the state, then exchange the code`,
+    `# 2. The browser comes back to ${shellComment(redirect)}?code=...&state=...`,
+    `#    Paste the whole address it came back to:`,
+    `REDIRECTED_TO='paste the address here'`,
+    `CODE=$(printf %s "$REDIRECTED_TO" | sed -nE 's/.*[?&]code=([^&#]*).*/\\1/p')`,
+    `RETURNED_STATE=$(printf %s "$REDIRECTED_TO" | sed -nE 's/.*[?&]state=([^&#]*).*/\\1/p')`,
+    `[ "$RETURNED_STATE" = "$STATE" ] || echo 'The state does not match: do not use this code'`,
+    ``,
+    `# 3. Exchange the code for tokens (within a minute: codes are short-lived and work once)`,
+    ...secretLine,
     `curl -s -X POST ${token} \\`,
     `  -d "grant_type=authorization_code&code=$CODE&redirect_uri=${inDoubleQuotes(encodeURIComponent(redirect))}&code_verifier=$CODE_VERIFIER&client_id=${clientId}${secretPart}"`,
   ].join('\n');
@@ -228,7 +237,7 @@ export function appPage(v: {
     ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
     ${Object.keys(v.errors).length ? html`<p class="error" role="alert">Nothing was changed: see the messages below.</p>` : ''} ${details(c)}
     <h2>Try it</h2>
-    ${curlExamples(v.publicUrl, c).map((cmd) => html`<pre><code>${cmd}</code></pre>`)}
+    ${curlExamples(v.publicUrl, c).map((cmd, i) => snippet(`snippet-${i + 1}`, cmd, `example ${i + 1}`))}
     <h2>Settings</h2>
     <form method="post" action="/portal/apps/${id}" class="narrow" novalidate>
       ${csrfField(v.csrf)} ${appFields({ ...v, withType: false })}
@@ -254,7 +263,7 @@ export function appPage(v: {
 export function secretRotatedPage(v: { client: ClientView; secret: string; previousExpiresAt: string }): SafeHtml {
   const past = new Date(v.previousExpiresAt).getTime() <= Date.now() + 1000;
   return html`<h1>New secret for ${v.client.name}</h1>
-    <p>Client id <code>${v.client.client_id}</code></p>
+    <p class="copy-inline">Client id <code id="client-id">${v.client.client_id}</code> ${copyButton('client-id', 'Copy the client id')}</p>
     ${secretBox('client_secret', 'New client secret', v.secret, 'Gatehouse stores only a hash of it.')}
     <p id="previous-secret">
       ${

@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CreateApiKeyDto, RotateApiKeyDto } from '../api-keys/api-key.dto.js';
+import { CreateApiKeyDto, KEY_FIELD_WORDS, RotateApiKeyDto } from '../api-keys/api-key.dto.js';
+import type { FieldError } from '../platform/http/problem.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { SignedInPage } from '../auth/auth.decorator.js';
 import type { AppConfig } from '../platform/config/config.js';
@@ -52,7 +53,11 @@ export class PortalKeysController {
     const { ctx, one, many } = f;
     const dto = Object.assign(new CreateApiKeyDto(), { name: one.name ?? '', scopes: many.scopes, expires_at: one.expires_at });
     try {
-      const outcome = await validated(dto, () => this.keys.create(ctx.principal, dto));
+      const outcome = await validated(
+        dto,
+        () => this.keys.create(ctx.principal, dto),
+        () => pastExpiry(one.expires_at),
+      );
       if (!outcome.ok) {
         const values = { name: (one.name ?? '').slice(0, 1000), scopes: many.scopes, expiresAt: (one.expires_at ?? '').slice(0, 100) };
         return void this.pages.send(reply, ctx, 400, 'New API key', newKeyPage({ csrf: ctx.csrf, values, errors: outcome.errors }), { current: 'keys' });
@@ -126,4 +131,10 @@ export class PortalKeysController {
     const rotated = (await this.keys.list(ctx.principal, { limit: 100 })).data.some((k) => k.rotated_from === key.id);
     this.pages.send(reply, ctx, status, `API key ${key.name}`, keyPage({ csrf: ctx.csrf, key, rotated, errors }), { current: 'keys' });
   }
+}
+
+/** The service's expiry rule, shown with the DTO's errors: a date that has passed. */
+function pastExpiry(value: string | undefined): FieldError[] {
+  const at = value === undefined ? NaN : Date.parse(value);
+  return at <= Date.now() ? [{ field: 'expires_at', message: KEY_FIELD_WORDS.expires_at_passed }] : [];
 }

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SignedInPage, Public } from '../auth/auth.decorator.js';
 import { ConsentsService } from '../oauth/consents.js';
 import { SessionsService } from '../sessions/sessions.service.js';
-import { sendErrorPage, sendPage, seeOther } from '../platform/html/page.js';
+import { FORM_EXPIRED, sendErrorPage, sendPage, seeOther } from '../platform/html/page.js';
 import { COPY_JS, STYLESHEET } from '../platform/html/style.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { ClientManagementService } from '../clients/client-management.service.js';
@@ -173,6 +173,6 @@ export class PortalController {
   }
 
   private csrfFailed(reply: FastifyReply): void {
-    sendErrorPage(reply, 403, 'This form has expired', 'The form was not sent from this site (missing or wrong CSRF token); go back, reload and try again.');
+    sendErrorPage(reply, 403, 'This form has expired', FORM_EXPIRED);
   }
 }

@@ -8,6 +8,7 @@ import { UsersModule } from '../users/users.module.js';
 import { AdminPortalController } from './admin/admin-portal.controller.js';
 import { PortalAuthService } from './portal-auth.service.js';
 import { PortalAppsController } from './apps.controller.js';
+import { PortalAppsListController } from './apps-list.controller.js';
 import { PortalKeysController } from './keys.controller.js';
 import { PortalPages } from './portal-pages.service.js';
 import { RootController } from './root.controller.js';
@@ -17,7 +18,7 @@ import { SignInThrottle } from './sign-in-throttle.js';
 /** Server-rendered pages: sign-up, sign-in, sign-out, and the developer portal (dashboard, applications, API keys, connected apps). */
 @Module({
   imports: [SessionsModule, UsersModule, OAuthModule, ClientsModule, ApiKeysModule, AdminModule],
-  controllers: [RootController, PortalController, PortalAppsController, PortalKeysController, AdminPortalController],
+  controllers: [RootController, PortalController, PortalAppsListController, PortalAppsController, PortalKeysController, AdminPortalController],
   providers: [PortalAuthService, SignInThrottle, PortalPages],
 })
 export class PortalModule {}

@@ -127,3 +127,14 @@ export function secretBox(id: string, label: string, value: string, warning: str
     <p class="warning" role="alert"><strong>Copy it now: it will not be shown again.</strong> ${warning}</p>
   </div>`;
 }
+
+/** A Copy button for the value or text of the element `id` (revealed by /portal/assets/copy.js; the page sends it with `copyScript`). */
+export function copyButton(id: string, label = 'Copy'): SafeHtml {
+  return html`<button type="button" class="secondary small" data-copy="${id}" hidden aria-label="${label}">Copy</button>`;
+}
+
+/** A command to paste into a shell, with its Copy button. */
+export function snippet(id: string, text: string, label: string): SafeHtml {
+  return html`<div class="snippet-head">${copyButton(id, `Copy ${label}`)}</div>
+    <pre><code id="${id}">${text}</code></pre>`;
+}

@@ -61,6 +61,10 @@ pre { padding: 0.75rem; border: 1px solid var(--line); border-radius: 6px; overf
 .copy-row { display: flex; gap: 0.5rem; align-items: center; }
 .copy-row input { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 .copy-row button { margin-top: 0; white-space: nowrap; }
+.copy-inline { display: flex; flex-wrap: wrap; gap: 0.25rem 0.5rem; align-items: center; }
+.copy-inline button, .snippet-head button { margin-top: 0; }
+.snippet-head { display: flex; justify-content: flex-end; margin-top: 0.75rem; }
+.snippet-head + pre { margin-top: 0.25rem; }
 section.danger-zone { border: 1px solid var(--danger); border-radius: 8px; padding: 0 1rem 1rem; margin-top: 2rem; }
 /* admin console (src/portal/admin) */
 main:has(.admin) { max-width: 80rem; }
@@ -111,20 +115,31 @@ code, td code, dd code, .value { overflow-wrap: anywhere; }
 
 /**
  * The copy button's script, served from /portal/assets/copy.js (same origin, so the CSP allows it
- * with script-src 'self'; no inline script). Buttons start hidden: without JavaScript the secret is
- * still in a readonly, selectable field.
+ * with script-src 'self'; no inline script). A button `data-copy="ID"` copies the value of the field
+ * ID, or the text of the element ID (a client id, a snippet). Buttons start hidden: without JavaScript
+ * the value is still in a readonly, selectable field or text.
  */
 export const COPY_JS = `'use strict';
 document.querySelectorAll('button[data-copy]').forEach(function (button) {
   var field = document.getElementById(button.getAttribute('data-copy'));
   if (!field) return;
+  var isField = 'value' in field && (field.tagName === 'INPUT' || field.tagName === 'TEXTAREA');
+  var text = function () { return isField ? field.value : field.textContent; };
+  var select = function () {
+    if (isField) return field.select();
+    var range = document.createRange();
+    range.selectNodeContents(field);
+    var sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+  };
   button.hidden = false;
   button.addEventListener('click', function () {
     var done = function () { button.textContent = 'Copied'; };
     if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(field.value).then(done, function () { field.select(); });
+      navigator.clipboard.writeText(text()).then(done, select);
     } else {
-      field.select();
+      select();
       if (document.execCommand('copy')) done();
     }
   });
