@@ -8,6 +8,7 @@ import { AccountsAndDirectory1764380000000 } from './1764380000000-AccountsAndDi
 import { TokenSigningAlgorithms1764390000000 } from './1764390000000-TokenSigningAlgorithms.js';
 import { OpenIdConnect1764400000000 } from './1764400000000-OpenIdConnect.js';
 import { ResourceServerClients1764410000000 } from './1764410000000-ResourceServerClients.js';
+import { ClientHomepage1765040000000 } from './1765040000000-ClientHomepage.js';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   TokenSigningAlgorithms1764390000000,
   OpenIdConnect1764400000000,
   ResourceServerClients1764410000000,
+  ClientHomepage1765040000000,
 ];

@@ -120,7 +120,8 @@ export class ClientManagementService {
     const redirectUris = [...new Set(dto.redirect_uris ?? [])];
     const applicationType = dto.application_type ?? 'web';
     const postLogoutRedirectUris = [...new Set(dto.post_logout_redirect_uris ?? [])];
-    check(caller, { type, applicationType }, grantTypes, scopes, redirectUris, postLogoutRedirectUris);
+    const homepageUrl = dto.homepage_url || null;
+    check(caller, { type, applicationType }, grantTypes, scopes, redirectUris, postLogoutRedirectUris, homepageUrl);
     refuseMoreThanHeld(caller.principal, caller.role, scopes, 'register a client');
     const lineage = await this.callers.lineage(caller);
     const { client, clientSecret } = await this.clients.create({
@@ -134,6 +135,7 @@ export class ClientManagementService {
       accessTokenSignedResponseAlg: dto.access_token_signed_response_alg,
       idTokenSignedResponseAlg: dto.id_token_signed_response_alg,
       postLogoutRedirectUris,
+      homepageUrl,
       lineage,
     });
     void this.audit.record({
@@ -155,7 +157,8 @@ export class ClientManagementService {
     const redirectUris = dto.redirect_uris ? [...new Set(dto.redirect_uris)] : client.redirectUris;
     const applicationType = dto.application_type ?? client.applicationType;
     const postLogoutRedirectUris = dto.post_logout_redirect_uris ? [...new Set(dto.post_logout_redirect_uris)] : client.postLogoutRedirectUris;
-    check(caller, { type: client.type, applicationType }, grantTypes, scopes, redirectUris, postLogoutRedirectUris);
+    const homepageUrl = dto.homepage_url === undefined ? client.homepageUrl : dto.homepage_url || null;
+    check(caller, { type: client.type, applicationType }, grantTypes, scopes, redirectUris, postLogoutRedirectUris, homepageUrl);
     // The whole result, not only what changed: new redirect URIs or grant types on a client with more
     // than the caller holds would hand the caller that client's tokens.
     refuseMoreThanHeld(caller.principal, caller.role, scopes, 'change a client that has');
@@ -166,6 +169,7 @@ export class ClientManagementService {
       scopes,
       redirectUris,
       postLogoutRedirectUris,
+      homepageUrl,
       accessTokenSignedResponseAlg: dto.access_token_signed_response_alg ?? client.accessTokenSignedResponseAlg,
       idTokenSignedResponseAlg: dto.id_token_signed_response_alg ?? client.idTokenSignedResponseAlg,
     });
@@ -176,7 +180,7 @@ export class ClientManagementService {
       actorUserId: caller.userId,
       target: client.clientId,
       ip: caller.ip,
-      details: { applicationType, grantTypes, scopes, redirectUris, postLogoutRedirectUris, ...algs(client) },
+      details: { applicationType, grantTypes, scopes, redirectUris, postLogoutRedirectUris, homepageUrl, ...algs(client) },
     });
     return toClientView(saved);
   }
@@ -215,7 +219,8 @@ function check(
   scopes: string[],
   uris: string[],
   logoutUris: string[],
+  homepageUrl: string | null,
 ): void {
-  const errors = clientRuleErrors(caller.role, kind, grants, scopes, uris, logoutUris);
+  const errors = clientRuleErrors(caller.role, kind, grants, scopes, uris, logoutUris, homepageUrl);
   if (errors.length) throw ProblemError.validation(errors);
 }

@@ -26,6 +26,7 @@ export const CLIENT_FIELD_WORDS = {
   grant_types: `Choose 1 to 3 grant types from ${GRANT_TYPES.join(', ')}`,
   scopes: 'Choose at most 20 scopes, each a scope name',
   redirect_uris: 'Give at most 20 redirect URIs, one per line, each at most 2000 characters',
+  homepage_url: 'Give the home page as one https address (http only on localhost or 127.0.0.1), at most 2000 characters; or leave it empty',
   post_logout_redirect_uris: 'Give at most 20 post-logout redirect URIs, one per line, each at most 2000 characters',
   alg: `Choose ${TOKEN_SIGNING_ALGS.join(' or ')}`,
   grace_period_seconds: 'Choose how long the old secret keeps working: a whole number of seconds from 0 to 2592000 (30 days)',
@@ -119,6 +120,18 @@ export class CreateClientDto {
   @IsString(sayEach('post_logout_redirect_uris'))
   @MaxLength(2000, sayEach('post_logout_redirect_uris'))
   post_logout_redirect_uris?: string[];
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'https://app.example.com',
+    description:
+      "The application's home page, linked on the sign-in and consent pages. https only (http on localhost, 127.0.0.1 or [::1]), no user name or password, at most 2000 characters; null (or an empty string) removes it",
+  })
+  @IsOptional()
+  @IsString(say('homepage_url'))
+  @MaxLength(2000, say('homepage_url'))
+  homepage_url?: string | null;
 }
 
 /** PATCH /v1/clients/{client_id}: the same fields and rules, all optional; the type cannot change. */
@@ -190,6 +203,7 @@ export interface ClientView extends Provenance {
   scopes: string[];
   redirect_uris: string[];
   post_logout_redirect_uris: string[];
+  homepage_url: string | null;
   owner_id: string | null;
   status: string;
   /** Set by admins: the client's own tokens may list the whole user directory. */
@@ -212,6 +226,7 @@ export function toClientView(c: Client): ClientView {
     scopes: c.scopes,
     redirect_uris: c.redirectUris,
     post_logout_redirect_uris: c.postLogoutRedirectUris,
+    homepage_url: c.homepageUrl,
     owner_id: c.ownerId,
     status: c.status,
     directory_access: c.directoryAccess,

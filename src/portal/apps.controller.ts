@@ -16,13 +16,14 @@ import type { FieldError } from '../platform/http/problem.js';
 import { PortalPages, type PortalContext } from './portal-pages.service.js';
 
 const ALG_FIELDS = ['access_token_signed_response_alg', 'id_token_signed_response_alg'] as const;
-const APP_FIELDS = ['name', 'type', 'application_type', 'redirect_uris', 'post_logout_redirect_uris', ...ALG_FIELDS] as const;
-const EDIT_FIELDS = ['name', 'redirect_uris', 'post_logout_redirect_uris', ...ALG_FIELDS] as const;
+const APP_FIELDS = ['name', 'type', 'application_type', 'homepage_url', 'redirect_uris', 'post_logout_redirect_uris', ...ALG_FIELDS] as const;
+const EDIT_FIELDS = ['name', 'homepage_url', 'redirect_uris', 'post_logout_redirect_uris', ...ALG_FIELDS] as const;
 const APP_LISTS = ['grant_types', 'scopes'] as const;
 const NEW_APP: AppFormValues = {
   name: '',
   type: 'confidential',
   applicationType: 'web',
+  homepageUrl: '',
   redirectUris: '',
   postLogoutRedirectUris: '',
   grants: ['client_credentials'],
@@ -42,6 +43,7 @@ function typed(one: Partial<Record<(typeof APP_FIELDS)[number], string>>, many: 
     name: (one.name ?? '').slice(0, 1000),
     type: one.type ?? 'confidential',
     applicationType: one.application_type ?? 'web',
+    homepageUrl: (one.homepage_url ?? '').slice(0, 5000),
     redirectUris: (one.redirect_uris ?? '').slice(0, 50_000),
     postLogoutRedirectUris: (one.post_logout_redirect_uris ?? '').slice(0, 50_000),
     grants: many.grant_types,
@@ -55,7 +57,8 @@ function typed(one: Partial<Record<(typeof APP_FIELDS)[number], string>>, many: 
 function rulesOf(role: string, kind: { type: string | undefined; applicationType: string | undefined }, dto: UpdateClientDto): () => FieldError[] {
   const type = (kind.type ?? 'confidential') as ClientType;
   const lists = [dto.grant_types, dto.scopes, dto.redirect_uris, dto.post_logout_redirect_uris].map((l) => l ?? []);
-  return () => clientRuleErrors(role, { type, applicationType: kind.applicationType ?? 'web' }, lists[0], lists[1], lists[2], lists[3]);
+  const home = dto.homepage_url;
+  return () => clientRuleErrors(role, { type, applicationType: kind.applicationType ?? 'web' }, lists[0], lists[1], lists[2], lists[3], home);
 }
 
 /** The fields the form sent (an absent one stays as stored). */
@@ -79,6 +82,7 @@ function stored(c: ClientView): AppFormValues {
     name: c.name,
     type: c.type,
     applicationType: c.application_type,
+    homepageUrl: c.homepage_url ?? '',
     redirectUris: c.redirect_uris.join('\n'),
     postLogoutRedirectUris: c.post_logout_redirect_uris.join('\n'),
     grants: c.grant_types,
@@ -127,6 +131,7 @@ export class PortalAppsController {
       redirect_uris: lines(one.redirect_uris),
       ...algsOf(one),
       post_logout_redirect_uris: lines(one.post_logout_redirect_uris),
+      homepage_url: one.homepage_url?.trim() || undefined,
     });
     try {
       const rules = rulesOf(ctx.caller.role, { type: dto.type, applicationType: dto.application_type }, dto);
@@ -170,6 +175,8 @@ export class PortalAppsController {
         redirect_uris: lines(one.redirect_uris),
         ...algsOf(one),
         post_logout_redirect_uris: lines(one.post_logout_redirect_uris),
+        // An emptied field removes the home page.
+        homepage_url: one.homepage_url?.trim() || null,
       });
       const rules = rulesOf(ctx.caller.role, { type: client.type, applicationType: client.application_type }, dto);
       const outcome = await validated(dto, () => this.manage.update(ctx.caller, clientId, dto), rules);

@@ -10,6 +10,7 @@ export interface AppFormValues {
   name: string;
   type: string;
   applicationType: string;
+  homepageUrl: string;
   redirectUris: string;
   postLogoutRedirectUris: string;
   grants: string[];
@@ -22,6 +23,7 @@ const APP_FIELDS = [
   'name',
   'type',
   'application_type',
+  'homepage_url',
   'grant_types',
   'redirect_uris',
   'post_logout_redirect_uris',
@@ -78,7 +80,18 @@ function appFields(v: { values: AppFormValues; errors: FieldErrors; scopeChoices
           </fieldset>`
         : ''
     }
-    ${checkboxes('grant_types', GRANT_TYPES, values.grants, errors, 'Grant types')}
+    <label for="homepage_url">Home page <span class="muted">(optional; shown to users when they sign in and consent; https)</span></label>
+    <input
+      id="homepage_url"
+      name="homepage_url"
+      type="url"
+      maxlength="2000"
+      spellcheck="false"
+      placeholder="https://app.example.com"
+      value="${values.homepageUrl}"
+      ${invalid(errors, 'homepage_url')}
+    />
+    ${fieldError(errors, 'homepage_url')} ${checkboxes('grant_types', GRANT_TYPES, values.grants, errors, 'Grant types')}
     <label for="redirect_uris"
       >Redirect URIs <span class="muted">(one per line; https, or http on 127.0.0.1, [::1] or localhost; exact, no #fragment, no *)</span></label
     >
@@ -119,6 +132,10 @@ function details(c: ClientView): SafeHtml {
             <dd class="error">${c.status}: it can get no tokens</dd>`
         : ''
     }
+    <dt>Home page</dt>
+    <dd>
+      ${c.homepage_url ? html`<a href="${c.homepage_url}" rel="noopener noreferrer nofollow">${c.homepage_url}</a>` : html`<span class="muted">none</span>`}
+    </dd>
     <dt>Grant types</dt>
     <dd>${c.grant_types.join(', ')}</dd>
     <dt>Scopes</dt>

@@ -14,11 +14,21 @@ import { PortalPages } from './portal-pages.service.js';
 import { RootController } from './root.controller.js';
 import { PortalController } from './portal.controller.js';
 import { SignInThrottle } from './sign-in-throttle.js';
+import { RequestingApps } from './requesting-app.js';
+import { SwitchAccountController } from './switch-account.controller.js';
 
 /** Server-rendered pages: sign-up, sign-in, sign-out, and the developer portal (dashboard, applications, API keys, connected apps). */
 @Module({
   imports: [SessionsModule, UsersModule, OAuthModule, ClientsModule, ApiKeysModule, AdminModule],
-  controllers: [RootController, PortalController, PortalAppsListController, PortalAppsController, PortalKeysController, AdminPortalController],
-  providers: [PortalAuthService, SignInThrottle, PortalPages],
+  controllers: [
+    RootController,
+    PortalController,
+    PortalAppsListController,
+    PortalAppsController,
+    PortalKeysController,
+    AdminPortalController,
+    SwitchAccountController,
+  ],
+  providers: [PortalAuthService, SignInThrottle, PortalPages, RequestingApps],
 })
 export class PortalModule {}

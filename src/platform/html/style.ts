@@ -85,6 +85,9 @@ main:has(.admin) { max-width: 80rem; }
 .status-disabled, .status-revoked, .status-expired, tr.outcome-failure td:nth-child(3) { color: var(--danger); }
 code.details { font-size: 0.8rem; }
 .pager { display: flex; gap: 1rem; }
+form.switch-account button { margin: 0 0 0 0.25rem; }
+.error-nav { margin-top: 1.5rem; }
+.error-nav .button { margin-top: 0; }
 /* long unbroken values (ids, URIs, JSON) wrap anywhere; prose breaks between words only */
 code, td code, dd code, .value { overflow-wrap: anywhere; }
 /* a table scrolls inside its own box (focusable, named), never the page */
