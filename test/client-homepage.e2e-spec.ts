@@ -73,7 +73,7 @@ describe('client home page, the requesting application on sign-in and consent, s
     const id = /<code id="client-id">([^<]+)<\/code>/.exec(good.text)![1];
     const page = await agent.get(`/portal/apps/${id}`);
     expect(page.text).toContain('<a href="https://portal-home.example/" rel="noopener noreferrer nofollow">https://portal-home.example/</a>');
-    expect(page.text).toContain('id="homepage_url" name="homepage_url" type="url"');
+    expect(page.text).toMatch(/id="homepage_url"\s+name="homepage_url"\s+type="url"/);
     // Emptying the field on the edit form removes it.
     const saved = await agent.post(
       `/portal/apps/${id}`,
