@@ -73,6 +73,7 @@ const PAGES: PageCase[] = [
   },
   // developer
   { name: 'dashboard', as: 'dev', path: () => '/portal' },
+  { name: 'apps', as: 'dev', path: () => '/portal/apps' },
   { name: 'app-new', as: 'dev', path: () => '/portal/apps/new' },
   {
     name: 'app-new-errors',
