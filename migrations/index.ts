@@ -11,6 +11,7 @@ import { ResourceServerClients1764410000000 } from './1764410000000-ResourceServ
 import { AccountLifecycle1765010000000 } from './1765010000000-AccountLifecycle.js';
 import { ShownOnceAndLastUse1765020000000 } from './1765020000000-ShownOnceAndLastUse.js';
 import { UsageCounts1765030000000 } from './1765030000000-UsageCounts.js';
+import { ClientHomepage1765040000000 } from './1765040000000-ClientHomepage.js';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   AccountLifecycle1765010000000,
   ShownOnceAndLastUse1765020000000,
   UsageCounts1765030000000,
+  ClientHomepage1765040000000,
 ];

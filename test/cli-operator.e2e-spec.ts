@@ -183,6 +183,27 @@ describe('clients', () => {
     failed(await cli(['clients:create', '--name', 'RP', '--post-logout-redirect-uris', 'https://rp.example/#x', '--json'], env), 2, /fragment/);
   }, 120_000);
 
+  it('clients:create and clients:update set the home page (https, or http on localhost), refuse javascript:, data:, http elsewhere and over-long', async () => {
+    const created = json(await cli(['clients:create', '--name', 'Home', '--homepage-url', 'https://home.example/app', '--json'], env));
+    const id = String(created.client_id);
+    expect(json(await cli(['clients:get', '--client-id', id, '--json'], env)).homepage_url).toBe('https://home.example/app');
+    expect(json(await cli(['clients:update', '--client-id', id, '--homepage-url', 'http://localhost:3000/', '--json'], env)).homepage_url).toBe(
+      'http://localhost:3000/',
+    );
+    expect(json(await cli(['clients:update', '--client-id', id, '--homepage-url', '', '--json'], env)).homepage_url).toBeNull();
+    for (const bad of [
+      'javascript:alert(1)',
+      'data:text/html,hi',
+      'http://home.example/',
+      `https://home.example/${'a'.repeat(2000)}`,
+      'https://u:p@home.example/',
+    ]) {
+      failed(await cli(['clients:create', '--name', 'Home', '--homepage-url', bad, '--json'], env), 2, /--homepage-url: homepage URL/);
+      failed(await cli(['clients:update', '--client-id', id, '--homepage-url', bad, '--json'], env), 2, /--homepage-url: homepage URL/);
+    }
+    expect(json(await cli(['clients:get', '--client-id', id, '--json'], env)).homepage_url).toBeNull();
+  }, 120_000);
+
   it('clients:delete removes the client and audits it', async () => {
     const id = String(confidential.client_id);
     expect(json(await cli(['clients:delete', '--client-id', id, '--json'], env))).toEqual({ client_id: id, deleted: true });

@@ -60,7 +60,8 @@ describe('developer portal in headless Chromium', () => {
     expect(await page.textContent('h1')).toContain('Grace Hopper');
 
     // Create a confidential application with client_credentials.
-    await page.click('nav >> text=New application');
+    await page.click('nav >> text=Applications');
+    await page.click('main >> text=New application');
     await page.fill('#name', 'Billing exporter');
     await page.check('input[name=type][value=confidential]');
     await page.check('input[name=grant_types][value=client_credentials]');

@@ -216,7 +216,7 @@ describe('developer portal pages', () => {
     const { clientId, secret } = await createApp(dev, { grants: ['client_credentials', 'authorization_code'], uris: 'https://app.example/cb' });
     const page = await dev.agent.get(`/portal/apps/${encodeURIComponent(clientId)}`);
     expect(page.text).not.toContain(secret);
-    const blocks = [...page.text.matchAll(/<pre><code>([\s\S]*?)<\/code><\/pre>/g)].map((m) => unescape(m[1]));
+    const blocks = [...page.text.matchAll(/<pre><code[^>]*>([\s\S]*?)<\/code><\/pre>/g)].map((m) => unescape(m[1]));
     expect(blocks).toHaveLength(2);
     const [cc, code] = blocks;
     expect(cc).toContain(`curl -s -X POST ${app.url}/oauth2/token`);
@@ -235,8 +235,8 @@ describe('developer portal pages', () => {
     // The code-flow example too: the shell makes the PKCE pair and the authorize URL; the user
     // consents; the shell's exchange command turns the code into tokens.
     const [prepare, exchange] = code.split(/^# 2\..*$/m);
-    const made = await run('bash', ['-c', `set -e\n${prepare}\necho "$CODE_VERIFIER"`], { timeout: 20_000 });
-    const [authorizeUrl, verifier] = made.stdout.trim().split('\n');
+    const made = await run('bash', ['-c', `set -e\n${prepare}\necho "$CODE_VERIFIER"\necho "$STATE"`], { timeout: 20_000 });
+    const [authorizeUrl, verifier, state] = made.stdout.trim().split('\n');
     expect(authorizeUrl).toMatch(
       new RegExp(`^${app.url}/oauth2/authorize\\?.*&state=[0-9a-f]{32}&code_challenge=[A-Za-z0-9_-]{43}&code_challenge_method=S256$`),
     );
@@ -245,25 +245,35 @@ describe('developer portal pages', () => {
     const back = await dev.agent.post('/oauth2/authorize', { csrf: hidden(consent.text, 'csrf'), authz: hidden(consent.text, 'authz'), decision: 'allow' });
     const callback = new URL(back.location!);
     expect(callback.origin + callback.pathname).toBe('https://app.example/cb');
-    const exchanged = await run('bash', ['-c', `set -e\n${exchange}`], {
-      env: { ...process.env, CLIENT_SECRET: secret, CODE: callback.searchParams.get('code')!, CODE_VERIFIER: verifier },
+    // The snippet sets CODE itself from the address the browser came back to (pasted), and checks the state.
+    expect(exchange).toContain("REDIRECTED_TO='paste the address here'");
+    const pasted = exchange.replace(/^REDIRECTED_TO=.*$/m, `REDIRECTED_TO='${back.location!}'`).replace(/^export CLIENT_SECRET=.*$/m, '');
+    const exchanged = await run('bash', ['-c', `set -e\n${pasted}`], {
+      env: { ...process.env, CLIENT_SECRET: secret, STATE: state, CODE_VERIFIER: verifier },
       timeout: 20_000,
     });
+    expect(exchanged.stdout).not.toContain('The state does not match');
     expect(JSON.parse(exchanged.stdout)).toMatchObject({ token_type: 'Bearer', scope: 'users:read data:read' });
   });
 
   describe('registration rules shown next to the field, the same as the JSON API', () => {
     const long = `https://app.example/${'a'.repeat(2001)}`;
     const cases: [string, Record<string, string>, Record<string, string[]>, string, string][] = [
-      ['an empty name', { name: '' }, {}, 'name', 'name must be longer than or equal to 1 characters'],
-      ['a 201-character name', { name: 'n'.repeat(201) }, {}, 'name', 'name must be shorter than or equal to 200 characters'],
-      ['an unknown type', { type: 'trusted' }, {}, 'type', 'type must be one of the following values: confidential, public'],
+      ['an empty name', { name: '' }, {}, 'name', 'Give the application a name (1 to 200 characters)'],
+      ['a 201-character name', { name: 'n'.repeat(201) }, {}, 'name', 'Give the application a name (1 to 200 characters)'],
+      ['an unknown type', { type: 'trusted' }, {}, 'type', 'Choose the type: confidential (a server that keeps a secret) or public (a browser or mobile app)'],
       ['no grant type', {}, { grant_types: [] }, 'grant_types', 'at least one grant type is needed'],
       ['the password grant', {}, { grant_types: ['password'] }, 'grant_types', 'unknown grant type password'],
       ['a public client with client_credentials', { type: 'public' }, {}, 'grant_types', 'a public client has no secret'],
       ['a native confidential client', { application_type: 'native' }, {}, 'application_type', 'only a public client can be a native app'],
       ['refresh_token alone', {}, { grant_types: ['refresh_token'] }, 'grant_types', 'refresh_token is only issued with authorization_code'],
-      ['four grant types', {}, { grant_types: ['client_credentials', 'client_credentials', 'x', 'y'] }, 'grant_types', 'must contain no more than 3'],
+      [
+        'four grant types',
+        {},
+        { grant_types: ['client_credentials', 'client_credentials', 'x', 'y'] },
+        'grant_types',
+        'Choose 1 to 3 grant types from client_credentials, authorization_code, refresh_token',
+      ],
       ['no scope', {}, { scopes: [] }, 'scopes', 'at least one scope is needed'],
       ['an unknown scope', {}, { scopes: ['root'] }, 'scopes', 'unknown scope root'],
       ['the admin scope (developer)', {}, { scopes: ['admin'] }, 'scopes', 'only admin users may register clients with the admin scope'],
@@ -281,13 +291,13 @@ describe('developer portal pages', () => {
         'user name or password',
       ],
       ['the code flow without a redirect URI', {}, { grant_types: ['authorization_code'] }, 'redirect_uris', 'needs at least one redirect URI'],
-      ['a 2001-character URI', { redirect_uris: long }, { grant_types: ['authorization_code'] }, 'redirect_uris', 'shorter than or equal to 2000'],
+      ['a 2001-character URI', { redirect_uris: long }, { grant_types: ['authorization_code'] }, 'redirect_uris', 'each at most 2000 characters'],
       [
         '21 redirect URIs',
         { redirect_uris: Array.from({ length: 21 }, (_, i) => `https://app.example/${i}`).join('\n') },
         { grant_types: ['authorization_code'] },
         'redirect_uris',
-        'must contain no more than 20 elements',
+        'Give at most 20 redirect URIs, one per line, each at most 2000 characters',
       ],
     ];
 
@@ -452,9 +462,9 @@ describe('developer portal pages', () => {
     for (const s of [first, second, third]) expect(later.text).not.toContain(s);
 
     for (const [grace, message] of [
-      ['soon', 'grace_period_seconds must be an integer number'],
-      ['-1', 'grace_period_seconds must be an integer number'],
-      ['99999999', 'grace_period_seconds must not be greater than 2592000'],
+      ['soon', 'a whole number of seconds from 0 to 2592000 (30 days)'],
+      ['-1', 'a whole number of seconds from 0 to 2592000 (30 days)'],
+      ['99999999', 'a whole number of seconds from 0 to 2592000 (30 days)'],
     ]) {
       const bad = await dev.agent.post(path, { csrf: dev.csrf, grace_period_seconds: grace });
       expectHtmlPage(bad, 400);
@@ -538,13 +548,25 @@ describe('developer portal pages', () => {
     });
 
     it.each([
-      ['an empty name', { name: '' }, ['data:read'], 'name', 'name must be longer than or equal to 1 characters'],
-      ['a 101-character name', { name: 'k'.repeat(101) }, ['data:read'], 'name', 'name must be shorter than or equal to 100 characters'],
-      ['a control character in the name', { name: 'tab\there' }, ['data:read'], 'name', 'name must not contain control characters'],
-      ['no scope', {}, [], 'scopes', 'scopes must contain at least 1 elements'],
-      ['a management scope', {}, ['keys:manage'], 'scopes', 'each scope must be one of: data:read, data:write'],
-      ['a date in the past', { expires_at: '2001-01-01' }, ['data:read'], 'expires_at', 'expires_at must be a date in the future'],
-      ['a malformed date', { expires_at: 'tomorrow' }, ['data:read'], 'expires_at', 'expires_at must be a valid ISO 8601 date string'],
+      ['an empty name', { name: '' }, ['data:read'], 'name', 'Give the key a name (1 to 100 characters)'],
+      ['a 101-character name', { name: 'k'.repeat(101) }, ['data:read'], 'name', 'Give the key a name (1 to 100 characters)'],
+      ['a control character in the name', { name: 'tab\there' }, ['data:read'], 'name', 'The name cannot hold control characters (tabs, line breaks)'],
+      ['no scope', {}, [], 'scopes', 'Choose at least one scope: data:read, data:write'],
+      ['a management scope', {}, ['keys:manage'], 'scopes', 'Each scope is one of: data:read, data:write'],
+      [
+        'a date in the past',
+        { expires_at: '2001-01-01' },
+        ['data:read'],
+        'expires_at',
+        'The expiry has passed: choose a date in the future, or leave it empty for no expiry',
+      ],
+      [
+        'a malformed date',
+        { expires_at: 'tomorrow' },
+        ['data:read'],
+        'expires_at',
+        'Give the expiry as a date (YYYY-MM-DD) or an ISO 8601 time, in the future; or leave it empty for no expiry',
+      ],
     ])('refuses %s next to the field, as the API does', async (_what, fields, scopes, field, message) => {
       const dev = await developer();
       const res = await createKey(dev, fields, scopes);
@@ -572,7 +594,7 @@ describe('developer portal pages', () => {
       expect(page.text).toContain('<option value="86400" selected>24 hours</option>');
       const bad = await dev.agent.post(`/portal/keys/${id}/rotate`, { csrf: dev.csrf, grace_period_seconds: '2592001' });
       expectHtmlPage(bad, 400);
-      expect(fieldErrors(bad.text, 'grace_period_seconds').join()).toContain('must not be greater than 2592000');
+      expect(fieldErrors(bad.text, 'grace_period_seconds').join()).toContain('a whole number of seconds from 0 to 2592000 (30 days)');
 
       const rotated = await shownAfter(dev, await dev.agent.post(`/portal/keys/${id}/rotate`, { csrf: dev.csrf, grace_period_seconds: '3600' }));
       expectHtmlPage(rotated, 200);
@@ -715,7 +737,8 @@ describe('developer portal pages', () => {
         const value = csrf();
         const res = await dev.agent.post(path, value === undefined ? fields : { ...fields, csrf: value });
         expectHtmlPage(res, 403);
-        expect(res.text).toContain('missing or wrong CSRF token');
+        expect(res.text).toContain('This form has expired or was sent from another page');
+        expect(res.text).not.toContain('CSRF');
       }
       expect(await sql(`SELECT 1 FROM clients WHERE owner_id = $1`, [dev.id])).toHaveLength(1);
       expect((await sql<{ name: string }>(`SELECT name FROM clients WHERE client_id = $1`, [clientId]))[0].name).toBe('Reporting service');
@@ -753,7 +776,7 @@ describe('developer portal pages', () => {
         `name=${'y'.repeat(100_000)}&type=confidential&grant_types=client_credentials&scopes=data:read&csrf=${encodeURIComponent(dev.csrf)}`,
       );
       expect(res.status).toBe(400);
-      expect(fieldErrors(res.text, 'name').join()).toContain('shorter than or equal to 200');
+      expect(fieldErrors(res.text, 'name').join()).toContain('Give the application a name (1 to 200 characters)');
       expect(res.text.length).toBeLessThan(30_000);
     });
   });

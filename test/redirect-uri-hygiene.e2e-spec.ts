@@ -79,7 +79,7 @@ describe('redirect URIs with hidden characters, and the shell snippets that show
       const client = await app.createClient({ ownerId, grantTypes: ['authorization_code'], scopes: ['profile'], redirectUris: [hostile], type: 'public' });
       const page = await agent.get(`/portal/apps/${encodeURIComponent(client.clientId)}`);
       expect(page.status).toBe(200);
-      const [code] = [...page.text.matchAll(/<pre><code>([\s\S]*?)<\/code><\/pre>/g)].map((m) => unescape(m[1]));
+      const [code] = [...page.text.matchAll(/<pre><code[^>]*>([\s\S]*?)<\/code><\/pre>/g)].map((m) => unescape(m[1]));
       const [prepare, exchange] = code.split(/^# 2\..*$/m);
       expect(code.match(/^# 2\..*$/m)![0]).toContain('?touch');
       const made = await run('bash', ['-c', `set -e\n${prepare}`], { timeout: 20_000 });

@@ -25,25 +25,34 @@ import type { Provenance } from '../clients/lineage.js';
 export const KEY_SCOPES = ['data:read', 'data:write'] as const;
 export const MAX_GRACE_SECONDS = 30 * 86400;
 
+/** The words of each field's DTO errors (the JSON API's `errors[].message` and the portal's messages alike). */
+export const KEY_FIELD_WORDS = {
+  name: 'Give the key a name (1 to 100 characters)',
+  scopes: `Choose at least one scope: ${KEY_SCOPES.join(', ')}`,
+  expires_at: 'Give the expiry as a date (YYYY-MM-DD) or an ISO 8601 time, in the future; or leave it empty for no expiry',
+  expires_at_passed: 'The expiry has passed: choose a date in the future, or leave it empty for no expiry',
+  grace_period_seconds: `Choose how long the old key keeps working: a whole number of seconds from 0 to ${MAX_GRACE_SECONDS} (30 days)`,
+} as const;
+
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'reporting job', maxLength: 100 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @IsString({ message: KEY_FIELD_WORDS.name })
+  @MinLength(1, { message: KEY_FIELD_WORDS.name })
+  @MaxLength(100, { message: KEY_FIELD_WORDS.name })
   // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-  @Matches(/^[^\x00-\x1f\x7f]+$/, { message: 'name must not contain control characters' })
+  @Matches(/^[^\x00-\x1f\x7f]+$/, { message: 'The name cannot hold control characters (tabs, line breaks)' })
   name: string;
 
   @ApiProperty({ enum: KEY_SCOPES, isArray: true, example: ['data:read'] })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(KEY_SCOPES.length)
-  @IsIn(KEY_SCOPES, { each: true, message: `each scope must be one of: ${KEY_SCOPES.join(', ')}` })
+  @IsArray({ message: KEY_FIELD_WORDS.scopes })
+  @ArrayMinSize(1, { message: KEY_FIELD_WORDS.scopes })
+  @ArrayMaxSize(KEY_SCOPES.length, { message: KEY_FIELD_WORDS.scopes })
+  @IsIn(KEY_SCOPES, { each: true, message: `Each scope is one of: ${KEY_SCOPES.join(', ')}` })
   scopes: string[];
 
   @ApiPropertyOptional({ description: 'When the key stops working (ISO 8601, in the future); none = no expiry', example: '2027-01-01T00:00:00Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsISO8601({ strict: true }, { message: KEY_FIELD_WORDS.expires_at })
   expires_at?: string;
 
   @ApiPropertyOptional({
@@ -65,9 +74,9 @@ export class CreateApiKeyDto {
 export class RotateApiKeyDto {
   @ApiPropertyOptional({ minimum: 0, maximum: MAX_GRACE_SECONDS, default: 86400, description: 'How long the old key keeps working; 0 = it stops now' })
   @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_GRACE_SECONDS)
+  @IsInt({ message: KEY_FIELD_WORDS.grace_period_seconds })
+  @Min(0, { message: KEY_FIELD_WORDS.grace_period_seconds })
+  @Max(MAX_GRACE_SECONDS, { message: KEY_FIELD_WORDS.grace_period_seconds })
   grace_period_seconds?: number;
 }
 

@@ -15,7 +15,15 @@ import { applyKeyFilter, type KeyFilter } from './api-key-filters.js';
 import { displayStart, generateApiKey, type ApiKeyEnvironment } from './api-key-format.js';
 import { ApiKey } from './api-key.entity.js';
 import { API_KEYS_CHANNEL } from './api-key-verifier.service.js';
-import { KEY_SCOPES, type ApiKeyView, type CreateApiKeyDto, type CreatedApiKey, type RotatedApiKey, type RotateApiKeyDto } from './api-key.dto.js';
+import {
+  KEY_FIELD_WORDS,
+  KEY_SCOPES,
+  type ApiKeyView,
+  type CreateApiKeyDto,
+  type CreatedApiKey,
+  type RotatedApiKey,
+  type RotateApiKeyDto,
+} from './api-key.dto.js';
 
 export const DEFAULT_GRACE_SECONDS = 86400;
 
@@ -80,7 +88,7 @@ export class ApiKeysService {
     if (dto.expires_at !== undefined) {
       expiresAt = new Date(dto.expires_at);
       if (Number.isNaN(expiresAt.getTime()) || expiresAt.getTime() <= Date.now()) {
-        throw ProblemError.validation([{ field: 'expires_at', message: 'expires_at must be a date in the future' }]);
+        throw ProblemError.validation([{ field: 'expires_at', message: KEY_FIELD_WORDS.expires_at_passed }]);
       }
     }
     const name = dto.name.trim() || dto.name;

@@ -1,7 +1,7 @@
 import { AuditService } from '../audit/audit.service.js';
 import { toClientView, type ClientView } from '../clients/client.dto.js';
 import { Client, TOKEN_SIGNING_ALGS } from '../clients/client.entity.js';
-import { postLogoutUrisProblem, redirectUrisProblem, scopesProblem } from '../clients/client-rules.js';
+import { homepageUrlProblem, postLogoutUrisProblem, redirectUrisProblem, scopesProblem } from '../clients/client-rules.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { ChangeBusModule } from '../platform/change-bus/change-bus.module.js';
@@ -35,6 +35,7 @@ export function clientText(c: ClientView): string[] {
     `access_token_signed_response_alg: ${c.access_token_signed_response_alg}`,
     `id_token_signed_response_alg:     ${c.id_token_signed_response_alg}`,
     `post_logout_redirect_uris: ${c.post_logout_redirect_uris.join(' ') || '(none)'}`,
+    `homepage_url: ${c.homepage_url ?? '(none)'}`,
     `created_at:    ${c.created_at}`,
   ];
 }
@@ -81,24 +82,32 @@ export const clientsUpdate = command({
     const algs = { accessTokenSignedResponseAlg, idTokenSignedResponseAlg };
     const logoutFlag = flags['post-logout-redirect-uris'];
     const postLogoutRedirectUris = typeof logoutFlag === 'string' ? [...new Set(logoutFlag.split(/\s+/).filter(Boolean))] : undefined;
+    const homeFlag = flags['homepage-url'];
+    // An empty --homepage-url '' removes it.
+    const homepageUrl = typeof homeFlag === 'string' ? homeFlag.trim() || null : undefined;
+    const homepageIssue = homepageUrl ? homepageUrlProblem(homepageUrl) : undefined;
+    if (homepageIssue) problem(`--homepage-url: ${homepageIssue}`);
     const noAlg = !algs.accessTokenSignedResponseAlg && !algs.idTokenSignedResponseAlg;
-    if (status === undefined && scopes === undefined && redirectUris === undefined && postLogoutRedirectUris === undefined && noAlg) {
+    const nothing = [status, scopes, redirectUris, postLogoutRedirectUris, homepageUrl].every((v) => v === undefined);
+    if (nothing && noAlg) {
       problem(
-        'nothing to change: give --status, --scopes, --redirect-uris, --post-logout-redirect-uris, --access-token-signed-response-alg and/or --id-token-signed-response-alg',
+        'nothing to change: give --status, --scopes, --redirect-uris, --post-logout-redirect-uris, --homepage-url, --access-token-signed-response-alg and/or --id-token-signed-response-alg',
       );
     }
     const logoutIssue = postLogoutRedirectUris && postLogoutUrisProblem(postLogoutRedirectUris);
     if (logoutIssue) problem(`--post-logout-redirect-uris: ${logoutIssue}`);
     const scopesIssue = scopes && scopesProblem(scopes);
     if (scopesIssue) problem(`--scopes: ${scopesIssue}`);
-    return { clientId, status, scopes, redirectUris, postLogoutRedirectUris, algs };
+    return { clientId, status, scopes, redirectUris, postLogoutRedirectUris, homepageUrl, algs };
   },
-  async run({ app, db }, { clientId, status, scopes, redirectUris, postLogoutRedirectUris, algs }) {
+  async run({ app, db }, { clientId, status, scopes, redirectUris, postLogoutRedirectUris, homepageUrl, algs }) {
     const client = await findClient(db, clientId);
     const uris = redirectUris ?? client.redirectUris;
     const problem = redirectUrisProblem(client.grantTypes, uris);
     if (problem) throw CliError.usage(`--redirect-uris: ${problem}`);
-    const fields = Object.fromEntries(Object.entries({ status, scopes, redirectUris, postLogoutRedirectUris, ...algs }).filter(([, v]) => v !== undefined));
+    const fields = Object.fromEntries(
+      Object.entries({ status, scopes, redirectUris, postLogoutRedirectUris, homepageUrl, ...algs }).filter(([, v]) => v !== undefined),
+    );
     await app.get(ClientsService).update(client, fields);
     const audit = app.get(AuditService);
     if (status !== undefined && status !== client.status) {
@@ -108,6 +117,7 @@ export const clientsUpdate = command({
       scopes !== undefined ||
       redirectUris !== undefined ||
       postLogoutRedirectUris !== undefined ||
+      homepageUrl !== undefined ||
       algs.accessTokenSignedResponseAlg ||
       algs.idTokenSignedResponseAlg
     ) {
@@ -119,6 +129,7 @@ export const clientsUpdate = command({
           scopes,
           redirect_uris: redirectUris,
           post_logout_redirect_uris: postLogoutRedirectUris,
+          homepage_url: homepageUrl,
           access_token_signed_response_alg: algs.accessTokenSignedResponseAlg,
           id_token_signed_response_alg: algs.idTokenSignedResponseAlg,
         },

@@ -8,6 +8,7 @@ import { UsersService } from '../users/users.service.js';
 import {
   applicationTypeProblem,
   grantsProblem,
+  homepageUrlProblem,
   postLogoutUrisProblem,
   redirectUrisProblem,
   resourceServerProblem,
@@ -38,6 +39,9 @@ export const clientsCreate = command({
     const postLogoutRedirectUris = [...new Set((optional(flags, 'post-logout-redirect-uris') ?? '').split(/\s+/).filter(Boolean))];
     const logoutIssue = postLogoutUrisProblem(postLogoutRedirectUris);
     if (logoutIssue) problem(`--post-logout-redirect-uris: ${logoutIssue}`);
+    const homepageUrl = optional(flags, 'homepage-url');
+    const homepageIssue = homepageUrl === undefined ? undefined : homepageUrlProblem(homepageUrl);
+    if (homepageIssue) problem(`--homepage-url: ${homepageIssue}`);
     const issue =
       applicationTypeProblem(type, applicationType) ??
       grantsProblem(type, grants) ??
@@ -56,6 +60,7 @@ export const clientsCreate = command({
       scopes,
       redirectUris,
       postLogoutRedirectUris,
+      homepageUrl: homepageUrl ?? null,
       directoryAccess,
       accessTokenSignedResponseAlg,
       idTokenSignedResponseAlg,

@@ -68,10 +68,10 @@ export const COMMANDS: Readonly<Record<string, CommandInfo>> = {
     summary: 'Register an OAuth client; its secret is shown once',
     usage:
       '--name N [--owner EMAIL] [--type confidential|public] [--application-type web|native] [--grants "client_credentials authorization_code refresh_token"] ' +
-      '[--scopes "users:read data:read"] [--redirect-uris "https://a/cb http://127.0.0.1:8765/cb"] [--post-logout-redirect-uris "https://a/bye"] [--directory-access whole|owner] ' +
+      '[--scopes "users:read data:read"] [--redirect-uris "https://a/cb http://127.0.0.1:8765/cb"] [--post-logout-redirect-uris "https://a/bye"] [--homepage-url https://a] [--directory-access whole|owner] ' +
       '[--access-token-signed-response-alg ES256|RS256] [--id-token-signed-response-alg ES256|RS256]',
     flags: [
-      ...['name', 'owner', 'type', 'application-type', 'grants', 'scopes', 'redirect-uris', 'post-logout-redirect-uris', 'directory-access'],
+      ...['name', 'owner', 'type', 'application-type', 'grants', 'scopes', 'redirect-uris', 'post-logout-redirect-uris', 'homepage-url', 'directory-access'],
       ...['access-token-signed-response-alg', 'id-token-signed-response-alg'],
     ],
     load: async () => (await clients()).clientsCreate,
@@ -104,9 +104,18 @@ export const COMMANDS: Readonly<Record<string, CommandInfo>> = {
     summary:
       'Disable or enable a client, replace its scopes, redirect URIs or post-logout redirect URIs, or change what signs its tokens (every instance told at once; audited)',
     usage:
-      '--client-id ID [--status active|disabled] [--scopes "users:read data:read"] [--redirect-uris "https://a/cb"] [--post-logout-redirect-uris "https://a/bye"] ' +
+      '--client-id ID [--status active|disabled] [--scopes "users:read data:read"] [--redirect-uris "https://a/cb"] [--post-logout-redirect-uris "https://a/bye"] [--homepage-url https://a] ' +
       '[--access-token-signed-response-alg ES256|RS256] [--id-token-signed-response-alg ES256|RS256]',
-    flags: ['client-id', 'status', 'scopes', 'redirect-uris', 'post-logout-redirect-uris', 'access-token-signed-response-alg', 'id-token-signed-response-alg'],
+    flags: [
+      'client-id',
+      'status',
+      'scopes',
+      'redirect-uris',
+      'post-logout-redirect-uris',
+      'homepage-url',
+      'access-token-signed-response-alg',
+      'id-token-signed-response-alg',
+    ],
     load: async () => (await clientsManage()).clientsUpdate,
   },
   'clients:delete': {

@@ -3,11 +3,11 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { decodeCursor, toPage, type Page } from '../platform/http/pagination.js';
-import { ProblemError, type FieldError } from '../platform/http/problem.js';
+import { ProblemError } from '../platform/http/problem.js';
 import { CallerService, type ActingUser } from './caller.service.js';
 import { Client, type ClientType, type GrantType } from './client.entity.js';
 import { CreateClientDto, toClientView, UpdateClientDto, type ClientView } from './client.dto.js';
-import { applicationTypeProblem, grantsProblem, postLogoutUrisProblem, redirectUrisProblem, resourceServerProblem, scopesProblem } from './client-rules.js';
+import { clientRuleErrors, resourceServerProblem } from './client-rules.js';
 import { ClientsService } from './clients.service.js';
 import { auditLineage, refuseMoreThanHeld } from './lineage.js';
 import { containsPattern } from '../platform/database/like.js';
@@ -126,7 +126,8 @@ export class ClientManagementService {
     const redirectUris = [...new Set(dto.redirect_uris ?? [])];
     const applicationType = dto.application_type ?? 'web';
     const postLogoutRedirectUris = [...new Set(dto.post_logout_redirect_uris ?? [])];
-    check(caller, { type, applicationType }, grantTypes, scopes, redirectUris, postLogoutRedirectUris);
+    const homepageUrl = dto.homepage_url || null;
+    check(caller, { type, applicationType }, grantTypes, scopes, redirectUris, postLogoutRedirectUris, homepageUrl);
     refuseMoreThanHeld(caller.principal, caller.role, scopes, 'register a client');
     const lineage = await this.callers.lineage(caller);
     const { client, clientSecret } = await this.clients.create({
@@ -140,6 +141,7 @@ export class ClientManagementService {
       accessTokenSignedResponseAlg: dto.access_token_signed_response_alg,
       idTokenSignedResponseAlg: dto.id_token_signed_response_alg,
       postLogoutRedirectUris,
+      homepageUrl,
       lineage,
     });
     void this.audit.record({
@@ -161,7 +163,8 @@ export class ClientManagementService {
     const redirectUris = dto.redirect_uris ? [...new Set(dto.redirect_uris)] : client.redirectUris;
     const applicationType = dto.application_type ?? client.applicationType;
     const postLogoutRedirectUris = dto.post_logout_redirect_uris ? [...new Set(dto.post_logout_redirect_uris)] : client.postLogoutRedirectUris;
-    check(caller, { type: client.type, applicationType }, grantTypes, scopes, redirectUris, postLogoutRedirectUris);
+    const homepageUrl = dto.homepage_url === undefined ? client.homepageUrl : dto.homepage_url || null;
+    check(caller, { type: client.type, applicationType }, grantTypes, scopes, redirectUris, postLogoutRedirectUris, homepageUrl);
     // The whole result, not only what changed: new redirect URIs or grant types on a client with more
     // than the caller holds would hand the caller that client's tokens.
     refuseMoreThanHeld(caller.principal, caller.role, scopes, 'change a client that has');
@@ -172,6 +175,7 @@ export class ClientManagementService {
       scopes,
       redirectUris,
       postLogoutRedirectUris,
+      homepageUrl,
       accessTokenSignedResponseAlg: dto.access_token_signed_response_alg ?? client.accessTokenSignedResponseAlg,
       idTokenSignedResponseAlg: dto.id_token_signed_response_alg ?? client.idTokenSignedResponseAlg,
     });
@@ -188,6 +192,7 @@ export class ClientManagementService {
         scopes,
         redirect_uris: redirectUris,
         post_logout_redirect_uris: postLogoutRedirectUris,
+        homepage_url: homepageUrl,
         ...algs(client),
       },
     });
@@ -236,19 +241,8 @@ function check(
   scopes: string[],
   uris: string[],
   logoutUris: string[],
+  homepageUrl: string | null,
 ): void {
-  const errors: FieldError[] = [];
-  const a = applicationTypeProblem(kind.type, kind.applicationType);
-  if (a) errors.push({ field: 'application_type', message: a });
-  const g = grantsProblem(kind.type, grants);
-  if (g) errors.push({ field: 'grant_types', message: g });
-  const s = scopesProblem(scopes);
-  if (s) errors.push({ field: 'scopes', message: s });
-  if (scopes.includes('admin') && caller.role !== 'admin')
-    errors.push({ field: 'scopes', message: 'only admin users may register clients with the admin scope' });
-  const r = redirectUrisProblem(grants as GrantType[], uris);
-  if (r) errors.push({ field: 'redirect_uris', message: r });
-  const p = postLogoutUrisProblem(logoutUris);
-  if (p) errors.push({ field: 'post_logout_redirect_uris', message: p });
+  const errors = clientRuleErrors(caller.role, kind, grants, scopes, uris, logoutUris, homepageUrl);
   if (errors.length) throw ProblemError.validation(errors);
 }

@@ -1,4 +1,5 @@
 import { isKnownScope } from '../auth/scopes.js';
+import type { FieldError } from '../platform/http/problem.js';
 import { APPLICATION_TYPES, GRANT_TYPES, type ClientType, type GrantType } from './client.entity.js';
 
 /**
@@ -66,6 +67,25 @@ export function applicationTypeProblem(type: ClientType, applicationType: string
   return undefined;
 }
 
+/** A client's home page (shown as a link on the sign-in and consent pages): the scheme and host rules of a redirect URI; a fragment may stay. */
+export function homepageUrlProblem(url: string): string | undefined {
+  if (url.length > MAX_URI_LENGTH) return `homepage URL is longer than ${MAX_URI_LENGTH} characters`;
+  if (HIDDEN.test(url)) return 'homepage URL has a space, tab, line break or other control character: remove it';
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return `homepage URL "${url}" is not an absolute URL`;
+  }
+  if (u.protocol === 'http:') {
+    if (!LOOPBACK.has(u.hostname)) return `homepage URL "${url}" uses http: only localhost, 127.0.0.1 and [::1] may; use https`;
+  } else if (u.protocol !== 'https:') {
+    return `homepage URL "${url}" must use https (or http on localhost), not ${u.protocol}`;
+  }
+  if (u.username || u.password) return `homepage URL "${url}" must not carry a user name or password`;
+  return undefined;
+}
+
 /** A resource server introspects with its secret: a public client has none (and anyone could act as it). */
 export function resourceServerProblem(type: ClientType): string | undefined {
   if (type !== 'confidential')
@@ -80,4 +100,34 @@ export function postLogoutUrisProblem(uris: readonly string[]): string | undefin
     if (problem) return `post-logout ${problem}`;
   }
   return undefined;
+}
+
+/**
+ * Every rule problem of a client's settings at once, by field (the management API throws them as one
+ * validation problem; the portal shows them next to each field, with the DTO's own at the same time).
+ */
+export function clientRuleErrors(
+  role: string,
+  kind: { type: ClientType; applicationType: string },
+  grants: readonly string[],
+  scopes: readonly string[],
+  uris: readonly string[],
+  logoutUris: readonly string[],
+  homepageUrl?: string | null,
+): FieldError[] {
+  const errors: FieldError[] = [];
+  const a = applicationTypeProblem(kind.type, kind.applicationType);
+  if (a) errors.push({ field: 'application_type', message: a });
+  const g = grantsProblem(kind.type, grants);
+  if (g) errors.push({ field: 'grant_types', message: g });
+  const s = scopesProblem(scopes);
+  if (s) errors.push({ field: 'scopes', message: s });
+  if (scopes.includes('admin') && role !== 'admin') errors.push({ field: 'scopes', message: 'only admin users may register clients with the admin scope' });
+  const r = redirectUrisProblem(grants as GrantType[], uris);
+  if (r) errors.push({ field: 'redirect_uris', message: r });
+  const p = postLogoutUrisProblem(logoutUris);
+  if (p) errors.push({ field: 'post_logout_redirect_uris', message: p });
+  const h = homepageUrl ? homepageUrlProblem(homepageUrl) : undefined;
+  if (h) errors.push({ field: 'homepage_url', message: h });
+  return errors;
 }

@@ -15,16 +15,35 @@ import {
 } from './client.entity.js';
 import { provenanceOf, type Provenance } from './lineage.js';
 
+/**
+ * The words of each field's DTO errors, for the JSON API's `errors[].message` and the portal's
+ * messages next to each field alike (the field names and the problem format are unchanged).
+ */
+export const CLIENT_FIELD_WORDS = {
+  name: 'Give the application a name (1 to 200 characters)',
+  type: 'Choose the type: confidential (a server that keeps a secret) or public (a browser or mobile app)',
+  application_type: 'The application type is web or native',
+  grant_types: `Choose 1 to 3 grant types from ${GRANT_TYPES.join(', ')}`,
+  scopes: 'Choose at most 20 scopes, each a scope name',
+  redirect_uris: 'Give at most 20 redirect URIs, one per line, each at most 2000 characters',
+  homepage_url: 'Give the home page as one https address (http only on localhost or 127.0.0.1), at most 2000 characters; or leave it empty',
+  post_logout_redirect_uris: 'Give at most 20 post-logout redirect URIs, one per line, each at most 2000 characters',
+  alg: `Choose ${TOKEN_SIGNING_ALGS.join(' or ')}`,
+  grace_period_seconds: 'Choose how long the old secret keeps working: a whole number of seconds from 0 to 2592000 (30 days)',
+} as const;
+const say = (field: keyof typeof CLIENT_FIELD_WORDS) => ({ message: CLIENT_FIELD_WORDS[field] });
+const sayEach = (field: keyof typeof CLIENT_FIELD_WORDS) => ({ each: true, message: CLIENT_FIELD_WORDS[field] });
+
 /** POST /v1/clients. Unknown fields (client_id, owner, ...) are refused by the global ValidationPipe. */
 export class CreateClientDto {
   @ApiProperty({ example: 'Reporting service', maxLength: 200 })
-  @IsString()
-  @Length(1, 200)
+  @IsString(say('name'))
+  @Length(1, 200, say('name'))
   name: string;
 
   @ApiPropertyOptional({ enum: ['confidential', 'public'], default: 'confidential' })
   @IsOptional()
-  @IsIn(['confidential', 'public'])
+  @IsIn(['confidential', 'public'], say('type'))
   type?: ClientType;
 
   @ApiPropertyOptional({
@@ -35,7 +54,7 @@ export class CreateClientDto {
       '(http://127.0.0.1, http://[::1]) match on any port (RFC 8252 7.3). Every other redirect URI, and every one of a web client, matches exactly',
   })
   @IsOptional()
-  @IsIn(APPLICATION_TYPES)
+  @IsIn(APPLICATION_TYPES, say('application_type'))
   application_type?: ApplicationType;
 
   @ApiPropertyOptional({
@@ -44,16 +63,16 @@ export class CreateClientDto {
     description: 'Default: client_credentials (confidential), authorization_code refresh_token (public)',
   })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(3)
-  @IsString({ each: true })
+  @IsArray(say('grant_types'))
+  @ArrayMaxSize(3, say('grant_types'))
+  @IsString(sayEach('grant_types'))
   grant_types?: GrantType[];
 
   @ApiPropertyOptional({ enum: ALL_SCOPES, isArray: true, description: 'Least privilege: ask only for what the client needs' })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
+  @IsArray(say('scopes'))
+  @ArrayMaxSize(20, say('scopes'))
+  @IsString(sayEach('scopes'))
   scopes?: string[];
 
   @ApiPropertyOptional({
@@ -62,10 +81,10 @@ export class CreateClientDto {
     description: 'https only (http on loopback), exact match, no fragment, no wildcard',
   })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(2000, { each: true })
+  @IsArray(say('redirect_uris'))
+  @ArrayMaxSize(20, say('redirect_uris'))
+  @IsString(sayEach('redirect_uris'))
+  @MaxLength(2000, sayEach('redirect_uris'))
   redirect_uris?: string[];
 
   @ApiPropertyOptional({
@@ -77,7 +96,7 @@ export class CreateClientDto {
       'The JWKS publishes the keys of both; tokens issued before a change keep verifying',
   })
   @IsOptional()
-  @IsIn(TOKEN_SIGNING_ALGS)
+  @IsIn(TOKEN_SIGNING_ALGS, say('alg'))
   access_token_signed_response_alg?: TokenSigningAlg;
 
   @ApiPropertyOptional({
@@ -86,7 +105,7 @@ export class CreateClientDto {
     description: "As in OpenID Connect Dynamic Client Registration: the algorithm that signs this client's ID tokens, ES256 or RS256",
   })
   @IsOptional()
-  @IsIn(TOKEN_SIGNING_ALGS)
+  @IsIn(TOKEN_SIGNING_ALGS, say('alg'))
   id_token_signed_response_alg?: TokenSigningAlg;
 
   @ApiPropertyOptional({
@@ -96,11 +115,23 @@ export class CreateClientDto {
       'OpenID Connect RP-Initiated Logout: where GET/POST /oauth2/logout may send the browser back (post_logout_redirect_uri). Same rules as redirect_uris: https only (http on loopback), exact match, no fragment, no wildcard',
   })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(2000, { each: true })
+  @IsArray(say('post_logout_redirect_uris'))
+  @ArrayMaxSize(20, say('post_logout_redirect_uris'))
+  @IsString(sayEach('post_logout_redirect_uris'))
+  @MaxLength(2000, sayEach('post_logout_redirect_uris'))
   post_logout_redirect_uris?: string[];
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'https://app.example.com',
+    description:
+      "The application's home page, linked on the sign-in and consent pages. https only (http on localhost, 127.0.0.1 or [::1]), no user name or password, at most 2000 characters; null (or an empty string) removes it",
+  })
+  @IsOptional()
+  @IsString(say('homepage_url'))
+  @MaxLength(2000, say('homepage_url'))
+  homepage_url?: string | null;
 }
 
 /** PATCH /v1/clients/{client_id}: the same fields and rules, all optional; the type cannot change. */
@@ -109,9 +140,9 @@ export class UpdateClientDto extends PartialType(OmitType(CreateClientDto, ['typ
 export class RotateSecretDto {
   @ApiPropertyOptional({ default: 86400, minimum: 0, maximum: 2592000, description: 'How long the previous secret keeps working (0 = stops now)' })
   @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(2592000)
+  @IsInt(say('grace_period_seconds'))
+  @Min(0, say('grace_period_seconds'))
+  @Max(2592000, say('grace_period_seconds'))
   grace_period_seconds?: number;
 }
 
@@ -172,6 +203,7 @@ export interface ClientView extends Provenance {
   scopes: string[];
   redirect_uris: string[];
   post_logout_redirect_uris: string[];
+  homepage_url: string | null;
   owner_id: string | null;
   status: string;
   /** Set by admins: the client's own tokens may list the whole user directory. */
@@ -196,6 +228,7 @@ export function toClientView(c: Client): ClientView {
     scopes: c.scopes,
     redirect_uris: c.redirectUris,
     post_logout_redirect_uris: c.postLogoutRedirectUris,
+    homepage_url: c.homepageUrl,
     owner_id: c.ownerId,
     status: c.status,
     directory_access: c.directoryAccess,

@@ -58,6 +58,10 @@ export class Client {
   @Column({ name: 'post_logout_redirect_uris', type: 'text', array: true, default: '{}' })
   postLogoutRedirectUris: string[];
 
+  /** The application's home page, shown (as a link) on the sign-in and consent pages; https, or http on loopback. */
+  @Column({ name: 'homepage_url', type: 'text', nullable: true })
+  homepageUrl: string | null;
+
   /** First-party clients (Swagger UI) skip the consent page. */
   @Column({ name: 'first_party', type: 'boolean', default: false })
   firstParty: boolean;

@@ -62,6 +62,14 @@ export class ClientResponse extends ProvenanceResponse {
   @ApiProperty({ type: [String], example: ['https://app.example.com/signed-out'], description: 'Where RP-Initiated Logout may send the browser back' })
   post_logout_redirect_uris: string[];
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'https://app.example.com',
+    description: "The application's home page, linked on the sign-in and consent pages; null when not set",
+  })
+  homepage_url: string | null;
+
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null: made by the operator, owned by no user' })
   owner_id: string | null;
 

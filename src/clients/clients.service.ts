@@ -16,6 +16,8 @@ export interface CreateClientInput {
   redirectUris: string[];
   /** OpenID Connect RP-Initiated Logout: where the end-session endpoint may send the browser back. */
   postLogoutRedirectUris?: string[];
+  /** Shown as a link on the sign-in and consent pages. */
+  homepageUrl?: string | null;
   /** Default web; native lets loopback redirect URIs of a public client match on any port. */
   applicationType?: ApplicationType;
   firstParty?: boolean;
@@ -81,6 +83,7 @@ export class ClientsService implements OnModuleInit {
           scopes: input.scopes,
           redirectUris: input.redirectUris,
           postLogoutRedirectUris: input.postLogoutRedirectUris ?? [],
+          homepageUrl: input.homepageUrl ?? null,
           applicationType: input.applicationType ?? 'web',
           firstParty: input.firstParty ?? false,
           accessTokenSignedResponseAlg: input.accessTokenSignedResponseAlg ?? 'ES256',
@@ -171,6 +174,7 @@ export class ClientsService implements OnModuleInit {
         | 'scopes'
         | 'redirectUris'
         | 'postLogoutRedirectUris'
+        | 'homepageUrl'
         | 'applicationType'
         | 'status'
         | 'directoryAccess'

@@ -14,16 +14,19 @@ import { seeOther } from '../platform/html/page.js';
 import { ShownOnceService } from '../sessions/shown-once.service.js';
 import { appPage, deleteAppPage, newAppPage, type AppFormValues } from './apps.views.js';
 import { intOrRaw, lines, validated, type FieldErrors } from './portal-form.js';
+import { clientRuleErrors } from '../clients/client-rules.js';
+import type { FieldError } from '../platform/http/problem.js';
 import { PortalPages, type PortalContext } from './portal-pages.service.js';
 
 const ALG_FIELDS = ['access_token_signed_response_alg', 'id_token_signed_response_alg'] as const;
-const APP_FIELDS = ['name', 'type', 'application_type', 'redirect_uris', 'post_logout_redirect_uris', ...ALG_FIELDS] as const;
-const EDIT_FIELDS = ['name', 'redirect_uris', 'post_logout_redirect_uris', ...ALG_FIELDS] as const;
+const APP_FIELDS = ['name', 'type', 'application_type', 'homepage_url', 'redirect_uris', 'post_logout_redirect_uris', ...ALG_FIELDS] as const;
+const EDIT_FIELDS = ['name', 'homepage_url', 'redirect_uris', 'post_logout_redirect_uris', ...ALG_FIELDS] as const;
 const APP_LISTS = ['grant_types', 'scopes'] as const;
 const NEW_APP: AppFormValues = {
   name: '',
   type: 'confidential',
   applicationType: 'web',
+  homepageUrl: '',
   redirectUris: '',
   postLogoutRedirectUris: '',
   grants: ['client_credentials'],
@@ -43,6 +46,7 @@ function typed(one: Partial<Record<(typeof APP_FIELDS)[number], string>>, many: 
     name: (one.name ?? '').slice(0, 1000),
     type: one.type ?? 'confidential',
     applicationType: one.application_type ?? 'web',
+    homepageUrl: (one.homepage_url ?? '').slice(0, 5000),
     redirectUris: (one.redirect_uris ?? '').slice(0, 50_000),
     postLogoutRedirectUris: (one.post_logout_redirect_uris ?? '').slice(0, 50_000),
     grants: many.grant_types,
@@ -50,6 +54,14 @@ function typed(one: Partial<Record<(typeof APP_FIELDS)[number], string>>, many: 
     accessTokenAlg: (one.access_token_signed_response_alg ?? 'ES256').slice(0, 100),
     idTokenAlg: (one.id_token_signed_response_alg ?? 'ES256').slice(0, 100),
   };
+}
+
+/** The service's rules on the form's values, to show with the DTO's errors (all at once). */
+function rulesOf(role: string, kind: { type: string | undefined; applicationType: string | undefined }, dto: UpdateClientDto): () => FieldError[] {
+  const type = (kind.type ?? 'confidential') as ClientType;
+  const lists = [dto.grant_types, dto.scopes, dto.redirect_uris, dto.post_logout_redirect_uris].map((l) => l ?? []);
+  const home = dto.homepage_url;
+  return () => clientRuleErrors(role, { type, applicationType: kind.applicationType ?? 'web' }, lists[0], lists[1], lists[2], lists[3], home);
 }
 
 /** The fields the form sent (an absent one stays as stored). */
@@ -73,6 +85,7 @@ function stored(c: ClientView): AppFormValues {
     name: c.name,
     type: c.type,
     applicationType: c.application_type,
+    homepageUrl: c.homepage_url ?? '',
     redirectUris: c.redirect_uris.join('\n'),
     postLogoutRedirectUris: c.post_logout_redirect_uris.join('\n'),
     grants: c.grant_types,
@@ -123,9 +136,11 @@ export class PortalAppsController {
       redirect_uris: lines(one.redirect_uris),
       ...algsOf(one),
       post_logout_redirect_uris: lines(one.post_logout_redirect_uris),
+      homepage_url: one.homepage_url?.trim() || undefined,
     });
     try {
-      const outcome = await validated(dto, () => this.manage.create(ctx.caller, dto));
+      const rules = rulesOf(ctx.caller.role, { type: dto.type, applicationType: dto.application_type }, dto);
+      const outcome = await validated(dto, () => this.manage.create(ctx.caller, dto), rules);
       if (!outcome.ok) {
         const page = newAppPage({ csrf: ctx.csrf, values: typed(one, many), errors: outcome.errors, scopeChoices: scopeChoices(ctx) });
         return void this.pages.send(reply, ctx, 400, 'New application', page, { current: 'apps' });
@@ -167,8 +182,11 @@ export class PortalAppsController {
         redirect_uris: lines(one.redirect_uris),
         ...algsOf(one),
         post_logout_redirect_uris: lines(one.post_logout_redirect_uris),
+        // An emptied field removes the home page.
+        homepage_url: one.homepage_url?.trim() || null,
       });
-      const outcome = await validated(dto, () => this.manage.update(ctx.caller, clientId, dto));
+      const rules = rulesOf(ctx.caller.role, { type: client.type, applicationType: client.application_type }, dto);
+      const outcome = await validated(dto, () => this.manage.update(ctx.caller, clientId, dto), rules);
       if (!outcome.ok)
         return void (await this.render(
           reply,
@@ -261,6 +279,6 @@ export class PortalAppsController {
       notice,
       secrets,
     });
-    this.pages.send(reply, ctx, status, client.name, page);
+    this.pages.send(reply, ctx, status, client.name, page, { copyScript: true });
   }
 }

@@ -2,14 +2,15 @@ import { GRANT_TYPES, TOKEN_SIGNING_ALGS } from '../clients/client.entity.js';
 import type { ClientView } from '../clients/client.dto.js';
 import { html, type SafeHtml } from '../platform/html/html.js';
 import { csrfField } from '../platform/html/page.js';
-import { inDoubleQuotes, shellComment, shellWord } from '../platform/html/shell.js';
+import { curlExamples } from './apps-snippets.views.js';
 import type { FieldErrors } from './portal-form.js';
-import { checkboxes, fieldError, graceSelect, invalid, otherErrors, provenance, secretBox, when } from './view-helpers.js';
+import { checkboxes, copyButton, fieldError, graceSelect, invalid, otherErrors, provenance, secretBox, snippet, when } from './view-helpers.js';
 
 export interface AppFormValues {
   name: string;
   type: string;
   applicationType: string;
+  homepageUrl: string;
   redirectUris: string;
   postLogoutRedirectUris: string;
   grants: string[];
@@ -22,6 +23,7 @@ const APP_FIELDS = [
   'name',
   'type',
   'application_type',
+  'homepage_url',
   'grant_types',
   'redirect_uris',
   'post_logout_redirect_uris',
@@ -39,6 +41,22 @@ function algSelect(name: string, label: string, value: string, errors: FieldErro
       ${TOKEN_SIGNING_ALGS.map((alg) => html`<option value="${alg}" ${alg === value ? 'selected' : ''}>${ALG_WORDS[alg]}</option>`)}
     </select>
     ${fieldError(errors, name)}`;
+}
+
+/** The optional home page of the application (shown on the sign-in and consent pages). */
+function homepageField(value: string, errors: FieldErrors): SafeHtml {
+  return html`<label for="homepage_url">Home page <span class="muted">(optional; shown to users when they sign in and consent; https)</span></label>
+    <input
+      id="homepage_url"
+      name="homepage_url"
+      type="url"
+      maxlength="2000"
+      spellcheck="false"
+      placeholder="https://app.example.com"
+      value="${value}"
+      ${invalid(errors, 'homepage_url')}
+    />
+    ${fieldError(errors, 'homepage_url')}`;
 }
 
 function appFields(v: { values: AppFormValues; errors: FieldErrors; scopeChoices: readonly string[]; withType: boolean }): SafeHtml {
@@ -78,7 +96,7 @@ function appFields(v: { values: AppFormValues; errors: FieldErrors; scopeChoices
           </fieldset>`
         : ''
     }
-    ${checkboxes('grant_types', GRANT_TYPES, values.grants, errors, 'Grant types')}
+    ${homepageField(values.homepageUrl, errors)} ${checkboxes('grant_types', GRANT_TYPES, values.grants, errors, 'Grant types')}
     <label for="redirect_uris"
       >Redirect URIs <span class="muted">(one per line; https, or http on 127.0.0.1, [::1] or localhost; exact, no #fragment, no *)</span></label
     >
@@ -110,7 +128,7 @@ export function newAppPage(v: { csrf: string; values: AppFormValues; errors: Fie
 function details(c: ClientView): SafeHtml {
   return html`<dl class="details">
     <dt>Client id</dt>
-    <dd><code id="client-id">${c.client_id}</code></dd>
+    <dd class="copy-inline"><code id="client-id">${c.client_id}</code> ${copyButton('client-id', 'Copy the client id')}</dd>
     <dt>Type</dt>
     <dd>${c.type}${c.application_type === 'native' ? ', native app (loopback redirect URIs on any port)' : ''}</dd>
     ${
@@ -119,6 +137,10 @@ function details(c: ClientView): SafeHtml {
             <dd class="error">${c.status}: it can get no tokens</dd>`
         : ''
     }
+    <dt>Home page</dt>
+    <dd>
+      ${c.homepage_url ? html`<a href="${c.homepage_url}" rel="noopener noreferrer nofollow">${c.homepage_url}</a>` : html`<span class="muted">none</span>`}
+    </dd>
     <dt>Grant types</dt>
     <dd>${c.grant_types.join(', ')}</dd>
     <dt>Scopes</dt>
@@ -157,60 +179,6 @@ export function appCreatedPage(v: { client: ClientView; secret: string }): SafeH
     <p><a class="button" href="/portal/apps/${encodeURIComponent(v.client.client_id)}">Continue to the application</a></p>`;
 }
 
-/**
- * Shell commands for the guide's requests, with this client's id and this server's URL; never a
- * secret. Every value is quoted for the shell (src/platform/html/shell.ts): a redirect URI registered with a
- * quote, a `$(...)` or a line break comes back as itself, never as a command.
- */
-export function curlExamples(publicUrl: string, c: ClientView): string[] {
-  const out: string[] = [];
-  const token = shellWord(`${publicUrl}/oauth2/token`);
-  const clientId = inDoubleQuotes(c.client_id);
-  if (c.grant_types.includes('client_credentials')) {
-    out.push(
-      [
-        `# Paste your client secret here (it is not shown again on this page):`,
-        `export CLIENT_SECRET='...'`,
-        ``,
-        `# 1. Get an access token (client credentials)`,
-        `curl -s -X POST ${token} \\`,
-        `  -H 'Content-Type: application/x-www-form-urlencoded' \\`,
-        `  -d "grant_type=client_credentials&client_id=${clientId}&client_secret=$CLIENT_SECRET"`,
-        ``,
-        `# The same, keeping the access token for the next call:`,
-        `ACCESS_TOKEN=$(curl -s -X POST ${token} -d "grant_type=client_credentials&client_id=${clientId}&client_secret=$CLIENT_SECRET" \\`,
-        `  | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
-        ``,
-        `# 2. Call the API with it${c.scopes.includes('users:read') ? '' : ' (needs the users:read scope, which this application does not have)'}`,
-        `curl -s ${shellWord(`${publicUrl}/v1/users`)} -H "Authorization: Bearer $ACCESS_TOKEN"`,
-      ].join('\n'),
-    );
-  }
-  if (c.grant_types.includes('authorization_code')) out.push(codeFlowExample(publicUrl, c, token, clientId));
-  return out;
-}
-
-function codeFlowExample(publicUrl: string, c: ClientView, token: string, clientId: string): string {
-  const redirect = c.redirect_uris[0] ?? 'https://your.app/callback';
-  const authorize = inDoubleQuotes(
-    `${publicUrl}/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(c.client_id)}&redirect_uri=${encodeURIComponent(redirect)}&scope=${encodeURIComponent(c.scopes.join(' '))}`,
-  );
-  const secretPart = c.type === 'confidential' ? '&client_secret=$CLIENT_SECRET' : '';
-  return [
-    `# Authorization code flow with PKCE: make a verifier and its S256 challenge, and a state`,
-    `CODE_VERIFIER=$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\\n')`,
-    `CODE_CHALLENGE=$(printf %s "$CODE_VERIFIER" | openssl dgst -sha256 -binary | openssl base64 | tr '+/' '-_' | tr -d '=\\n')`,
-    `STATE=$(openssl rand -hex 16)`,
-    ``,
-    `# 1. Send the user's browser to:`,
-    `echo "${authorize}&state=$STATE&code_challenge=$CODE_CHALLENGE&code_challenge_method=S256"`,
-    ``,
-    `# 2. Back at ${shellComment(redirect)} with ?code=...&state=...: check the state, then exchange the code`,
-    `curl -s -X POST ${token} \\`,
-    `  -d "grant_type=authorization_code&code=$CODE&redirect_uri=${inDoubleQuotes(encodeURIComponent(redirect))}&code_verifier=$CODE_VERIFIER&client_id=${clientId}${secretPart}"`,
-  ].join('\n');
-}
-
 const NOTICES: Record<string, string> = {
   created: 'The application was created.',
   saved: 'Your changes were saved.',
@@ -236,7 +204,7 @@ export function appPage(v: {
     ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
     ${Object.keys(v.errors).length ? html`<p class="error" role="alert">Nothing was changed: see the messages below.</p>` : ''} ${details(c)}
     <h2>Try it</h2>
-    ${curlExamples(v.publicUrl, c).map((cmd) => html`<pre><code>${cmd}</code></pre>`)}
+    ${curlExamples(v.publicUrl, c).map((cmd, i) => snippet(`snippet-${i + 1}`, cmd, `example ${i + 1}`))}
     <h2>Settings</h2>
     <form method="post" action="/portal/apps/${id}" class="narrow" novalidate>
       ${csrfField(v.csrf)} ${appFields({ ...v, withType: false })}
@@ -263,7 +231,7 @@ export function appPage(v: {
 export function secretRotatedPage(v: { client: ClientView; secret: string; previousExpiresAt: string }): SafeHtml {
   const past = new Date(v.previousExpiresAt).getTime() <= Date.now() + 1000;
   return html`<h1>New secret for ${v.client.name}</h1>
-    <p>Client id <code>${v.client.client_id}</code></p>
+    <p class="copy-inline">Client id <code id="client-id">${v.client.client_id}</code> ${copyButton('client-id', 'Copy the client id')}</p>
     ${secretBox('client_secret', 'New client secret', v.secret, 'Gatehouse stores only a hash of it.')}
     <p id="previous-secret">
       ${

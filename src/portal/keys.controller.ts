@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CreateApiKeyDto, RotateApiKeyDto } from '../api-keys/api-key.dto.js';
+import { CreateApiKeyDto, KEY_FIELD_WORDS, RotateApiKeyDto } from '../api-keys/api-key.dto.js';
+import type { FieldError } from '../platform/http/problem.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { SignedInPage } from '../auth/auth.decorator.js';
 import { seeOther, sendErrorPage } from '../platform/html/page.js';
@@ -67,7 +68,11 @@ export class PortalKeysController {
     const environment = one.environment as ApiKeyEnvironment | undefined;
     const dto = Object.assign(new CreateApiKeyDto(), { name: one.name ?? '', scopes: many.scopes, expires_at: one.expires_at, environment });
     try {
-      const outcome = await validated(dto, () => this.keys.create(ctx.principal, dto));
+      const outcome = await validated(
+        dto,
+        () => this.keys.create(ctx.principal, dto),
+        () => pastExpiry(one.expires_at),
+      );
       if (!outcome.ok) {
         const values = {
           name: (one.name ?? '').slice(0, 1000),
@@ -140,4 +145,10 @@ export class PortalKeysController {
       this.pages.fail(reply, f.ctx, err);
     }
   }
+}
+
+/** The service's expiry rule, shown with the DTO's errors: a date that has passed. */
+function pastExpiry(value: string | undefined): FieldError[] {
+  const at = value === undefined ? NaN : Date.parse(value);
+  return at <= Date.now() ? [{ field: 'expires_at', message: KEY_FIELD_WORDS.expires_at_passed }] : [];
 }

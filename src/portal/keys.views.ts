@@ -6,7 +6,7 @@ import type { KeyFilter } from '../api-keys/api-key-filters.js';
 import type { Successor } from '../api-keys/api-key-lifecycle.service.js';
 import { renameForm, rotationNote, keyFilters, untilText } from './keys-lifecycle.views.js';
 import type { FieldErrors } from './portal-form.js';
-import { checkboxes, dataTable, fieldError, graceSelect, invalid, otherErrors, provenance, secretBox, when } from './view-helpers.js';
+import { checkboxes, dataTable, fieldError, graceSelect, invalid, otherErrors, provenance, secretBox, snippet, when } from './view-helpers.js';
 
 export interface KeyFormValues {
   name: string;
@@ -144,12 +144,17 @@ export function keyCreatedPage(v: { key: ApiKeyView; secret: string; title: stri
           </p>`
         : ''
     }
-    <p>Use it (paste the key into <code>API_KEY</code>):</p>
-    <pre><code>${
-      v.key.scopes.includes('data:read')
-        ? `curl -s ${shellWord(`${v.publicUrl}/v1/data`)} -H "X-API-Key: $API_KEY"`
-        : `curl -s -X POST ${shellWord(`${v.publicUrl}/v1/data`)} -H "X-API-Key: $API_KEY" -H 'Content-Type: application/json' -d '{"data": {"hello": "world"}}'`
-    }</code></pre>
+    <p>Use it:</p>
+    ${snippet(
+      'key-snippet',
+      [
+        `export API_KEY=${shellWord(v.secret)}`,
+        v.key.scopes.includes('data:read')
+          ? `curl -s ${shellWord(`${v.publicUrl}/v1/data`)} -H "X-API-Key: $API_KEY"`
+          : `curl -s -X POST ${shellWord(`${v.publicUrl}/v1/data`)} -H "X-API-Key: $API_KEY" -H 'Content-Type: application/json' -d '{"data": {"hello": "world"}}'`,
+      ].join('\n'),
+      'the command',
+    )}
     <p><a class="button" href="/portal/keys/${v.key.id}">Continue to the key</a></p>`;
 }
 

@@ -5,7 +5,7 @@ import { csrfField } from '../platform/html/page.js';
 export type NavItem = 'dashboard' | 'apps' | 'keys' | 'connected-apps' | 'account' | 'admin';
 
 /**
- * The navigation bar of a signed-in portal page: Dashboard, API keys, Connected apps, Account, Admin (admin
+ * The navigation bar of a signed-in portal page: Dashboard, Applications, API keys, Connected apps, Account, Admin (admin
  * users only), who is signed in, and a sign-out button (a POST with the session's CSRF token).
  * Pass it as `sendPage(..., { nav: sessionNav(active.user, csrf, 'admin') })`.
  */
@@ -13,7 +13,7 @@ export function sessionNav(user: { email: string; role: string }, csrf: string, 
   const item = (key: NavItem, href: string, label: string) => html`<li><a href="${href}" ${key === current ? html`aria-current="page"` : ''}>${label}</a></li>`;
   return html`<nav aria-label="Portal">
     <ul>
-      ${item('dashboard', '/portal', 'Dashboard')} ${item('apps', '/portal/apps/new', 'New application')} ${item('keys', '/portal/keys', 'API keys')}
+      ${item('dashboard', '/portal', 'Dashboard')} ${item('apps', '/portal/apps', 'Applications')} ${item('keys', '/portal/keys', 'API keys')}
       ${item('connected-apps', '/portal/connected-apps', 'Connected apps')} ${item('account', '/portal/account', 'Account')}
       ${user.role === 'admin' ? item('admin', '/portal/admin', 'Admin') : ''}
     </ul>

@@ -104,8 +104,11 @@ export class PortalAuthService {
     return { kind: 'done', email };
   }
 
-  /** Records a sign-out by the portal's button (RP-initiated logout records its own, with the client). */
-  signedOut(userId: string, ip: string): void {
-    void this.audit.record({ type: 'auth.sign_out', actorUserId: userId, target: userId, ip, details: { via: 'portal' } });
+  /**
+   * Records a sign-out by the portal's button, or by "Not you? Switch account" on the consent page
+   * (RP-initiated logout records its own, with the client).
+   */
+  signedOut(userId: string, ip: string, via: 'portal' | 'switch_account' = 'portal'): void {
+    void this.audit.record({ type: 'auth.sign_out', actorUserId: userId, target: userId, ip, details: { via } });
   }
 }

@@ -49,11 +49,12 @@ export function fields<K extends string>(req: FastifyRequest, names: readonly K[
 /** Field errors keyed by field name, for rendering next to each field. */
 export type FieldErrors = Partial<Record<string, string[]>>;
 
+/** Errors by field (`redirect_uris.3` under `redirect_uris`), each message once. */
 export function byField(errors: readonly FieldError[]): FieldErrors {
   const out: FieldErrors = {};
   for (const e of errors) {
-    const field = e.field.split('.')[0];
-    (out[field] ??= []).push(e.message);
+    const list = (out[e.field.split('.')[0]] ??= []);
+    if (!list.includes(e.message)) list.push(e.message);
   }
   return out;
 }
@@ -74,11 +75,20 @@ export function intOrRaw(value: string | undefined): number | string | undefined
 /**
  * Runs `action` only when the DTO passes the same class-validator rules the JSON API's global
  * ValidationPipe applies; a DTO failure or the service's own validation failure comes back as field
- * errors, anything else is thrown on.
+ * errors, anything else is thrown on. With a DTO failure, `rules` (the service's checks, run on the
+ * same values) add their errors for the other fields, so one submit shows every problem.
  */
-export async function validated<T>(dto: object, action: () => Promise<T>): Promise<{ ok: true; result: T } | { ok: false; errors: FieldErrors }> {
+export async function validated<T>(
+  dto: object,
+  action: () => Promise<T>,
+  rules: () => FieldError[] = () => [],
+): Promise<{ ok: true; result: T } | { ok: false; errors: FieldErrors }> {
   const errors = fieldErrorsOf(await validate(dto, { whitelist: true, forbidNonWhitelisted: true }));
-  if (errors.length) return { ok: false, errors: byField(errors) };
+  if (errors.length) {
+    // All at once: the service's rules too, for the fields the DTO found nothing wrong with.
+    const flagged = new Set(errors.map((e) => e.field.split('.')[0]));
+    return { ok: false, errors: byField([...errors, ...rules().filter((e) => !flagged.has(e.field))]) };
+  }
   try {
     return { ok: true, result: await action() };
   } catch (err) {

@@ -7,7 +7,7 @@ import { SessionsService, type ActiveSession } from '../sessions/sessions.servic
 import { sessionPrincipal } from '../sessions/session-auth.js';
 import type { SafeHtml } from '../platform/html/html.js';
 import { sessionNav, type NavItem } from './nav.js';
-import { PAGE_CSP, PAGE_CSP_WITH_SCRIPT, sendErrorPage, sendPage } from '../platform/html/page.js';
+import { FORM_EXPIRED, PAGE_CSP, PAGE_CSP_WITH_SCRIPT, sendErrorPage, sendPage } from '../platform/html/page.js';
 import { readForm } from './portal-form.js';
 
 /** The signed-in user of a portal page, and what the management services need to act for them. */
@@ -20,7 +20,7 @@ export interface PortalContext {
   principal: Principal;
 }
 
-export const CSRF_FAILED = 'The form was not sent from this site (missing or wrong CSRF token); go back, reload and try again.';
+export const CSRF_FAILED = FORM_EXPIRED;
 
 /**
  * What every signed-in portal page does first: find the session (or send the browser to sign in),

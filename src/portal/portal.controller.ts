@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SignedInPage, Public } from '../auth/auth.decorator.js';
 import { ConsentsService } from '../oauth/consents.js';
 import { SessionsService } from '../sessions/sessions.service.js';
-import { sendErrorPage, sendPage, seeOther } from '../platform/html/page.js';
+import { FORM_EXPIRED, sendErrorPage, sendPage, seeOther } from '../platform/html/page.js';
 import { COPY_JS, STYLESHEET } from '../platform/html/style.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { ClientManagementService } from '../clients/client-management.service.js';
@@ -13,6 +13,7 @@ import { PortalAuthService } from './portal-auth.service.js';
 import { connectedAppsPage, dashboardPage, signInPage, signUpPage } from './portal.views.js';
 import { safeReturnTo } from '../platform/http/return-to.js';
 import { fields } from './portal-form.js';
+import { RequestingApps } from './requesting-app.js';
 
 const BAD_SIGN_IN = 'The email or password is not correct.';
 const THROTTLED = 'Too many failed sign-ins. Wait a few minutes, then try again.';
@@ -33,6 +34,7 @@ export class PortalController {
     private readonly pages: PortalPages,
     private readonly clients: ClientManagementService,
     private readonly keys: ApiKeysService,
+    private readonly requesting: RequestingApps,
   ) {}
 
   @Get('assets/style.css')
@@ -91,7 +93,8 @@ export class PortalController {
     const target = safeReturnTo(typeof returnTo === 'string' ? returnTo : undefined);
     if (active && prompt !== 'login') return void seeOther(reply, target);
     const email = typeof loginHint === 'string' ? loginHint.slice(0, 320) : undefined;
-    sendPage(reply, 200, 'Sign in', signInPage({ csrf: this.sessions.csrfToken(req, reply, undefined), returnTo: target, email }));
+    const app = await this.requesting.of(target);
+    sendPage(reply, 200, 'Sign in', signInPage({ csrf: this.sessions.csrfToken(req, reply, undefined), returnTo: target, email, app }));
   }
 
   @Post('signin')
@@ -109,11 +112,12 @@ export class PortalController {
     }
     const csrf = this.sessions.csrfToken(req, reply, active);
     const email = f.email?.slice(0, 320);
+    const app = await this.requesting.of(returnTo);
     if (result.kind === 'throttled') {
-      sendPage(reply, 429, 'Sign in', signInPage({ csrf, returnTo, email, error: THROTTLED }), { 'Retry-After': String(result.retryAfter) });
+      sendPage(reply, 429, 'Sign in', signInPage({ csrf, returnTo, email, error: THROTTLED, app }), { 'Retry-After': String(result.retryAfter) });
       return;
     }
-    sendPage(reply, 401, 'Sign in', signInPage({ csrf, returnTo, email, error: BAD_SIGN_IN }));
+    sendPage(reply, 401, 'Sign in', signInPage({ csrf, returnTo, email, error: BAD_SIGN_IN, app }));
   }
 
   @Get('signup')
@@ -135,7 +139,12 @@ export class PortalController {
     const csrf = this.sessions.csrfToken(req, reply, active);
     if (result.kind === 'done') {
       // One answer whether the account is new or the email already had one: sign in.
-      return void sendPage(reply, 200, 'Sign in', signInPage({ csrf, returnTo, email: result.email, notice: SIGNED_UP }));
+      return void sendPage(
+        reply,
+        200,
+        'Sign in',
+        signInPage({ csrf, returnTo, email: result.email, notice: SIGNED_UP, app: await this.requesting.of(returnTo) }),
+      );
     }
     const error = result.kind === 'throttled' ? 'Too many sign-ups from your address. Wait a few minutes, then try again.' : result.message;
     const page = signUpPage({ csrf, returnTo, email: f.email?.slice(0, 320), displayName: f.display_name?.slice(0, 100), error });
@@ -173,6 +182,6 @@ export class PortalController {
   }
 
   private csrfFailed(reply: FastifyReply): void {
-    sendErrorPage(reply, 403, 'This form has expired', 'The form was not sent from this site (missing or wrong CSRF token); go back, reload and try again.');
+    sendErrorPage(reply, 403, 'This form has expired', FORM_EXPIRED);
   }
 }

@@ -13,6 +13,7 @@ import { AdminPortalController } from './admin/admin-portal.controller.js';
 import { PortalAuthService } from './portal-auth.service.js';
 import { PortalAppsController } from './apps.controller.js';
 import { PortalAppSecretsController } from './apps-secrets.controller.js';
+import { PortalAppsListController } from './apps-list.controller.js';
 import { PortalKeysController } from './keys.controller.js';
 import { PortalKeysLifecycleController } from './keys-lifecycle.controller.js';
 import { KeyPages } from './key-pages.service.js';
@@ -24,6 +25,8 @@ import { RecoveryController } from './recovery.controller.js';
 import { AdminAccountsController } from './admin/admin-accounts.controller.js';
 import { AdminOutboxController } from './admin/admin-outbox.controller.js';
 import { SignInThrottle } from './sign-in-throttle.js';
+import { RequestingApps } from './requesting-app.js';
+import { SwitchAccountController } from './switch-account.controller.js';
 import { WithdrawConfirmController } from './withdraw-confirm.controller.js';
 
 /** Server-rendered pages: sign-up, sign-in, sign-out, and the developer portal (dashboard, applications, API keys, connected apps). */
@@ -32,6 +35,7 @@ import { WithdrawConfirmController } from './withdraw-confirm.controller.js';
   controllers: [
     RootController,
     PortalController,
+    PortalAppsListController,
     PortalAppsController,
     PortalAppSecretsController,
     PortalKeysController,
@@ -45,7 +49,8 @@ import { WithdrawConfirmController } from './withdraw-confirm.controller.js';
     AdminAuditController,
     AdminOverviewController,
     WithdrawConfirmController,
+    SwitchAccountController,
   ],
-  providers: [PortalAuthService, SignInThrottle, PortalPages, KeyPages],
+  providers: [PortalAuthService, SignInThrottle, PortalPages, KeyPages, RequestingApps],
 })
 export class PortalModule {}

@@ -5,10 +5,24 @@ import { csrfField } from '../platform/html/page.js';
 import { keysTable } from './keys.views.js';
 import { dataTable, meaning, when } from './view-helpers.js';
 import type { MadeThrough } from '../oauth/consents.js';
+import type { RequestingApp } from './requesting-app.js';
 
-export function signInPage(v: { csrf: string; returnTo: string; email?: string; error?: string; notice?: string }): SafeHtml {
-  return html`<h1>Sign in</h1>
-    ${v.error ? html`<p class="error" role="alert">${v.error}</p>` : ''} ${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ''}
+/** "Sign in to continue to <App>", with its home page when it has one (during an OAuth sign-in). */
+function requestedBy(app: RequestingApp | undefined): SafeHtml {
+  if (!app) return html`<h1>Sign in</h1>`;
+  return html`<h1>Sign in to continue to ${app.name}</h1>
+    ${
+      app.homepageUrl
+        ? html`<p class="muted" id="requesting-app">
+            ${app.name} is at <a href="${app.homepageUrl}" rel="noopener noreferrer nofollow">${app.homepageUrl}</a>; you are signing in to Gatehouse.
+          </p>`
+        : html`<p class="muted" id="requesting-app">You are signing in to Gatehouse; ${app.name} will then ask for your permission.</p>`
+    }`;
+}
+
+export function signInPage(v: { csrf: string; returnTo: string; email?: string; error?: string; notice?: string; app?: RequestingApp }): SafeHtml {
+  return html`${requestedBy(v.app)} ${v.error ? html`<p class="error" role="alert">${v.error}</p>` : ''}
+    ${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ''}
     <form method="post" action="/portal/signin">
       ${csrfField(v.csrf)}
       <input type="hidden" name="return_to" value="${v.returnTo}" />

@@ -1,5 +1,5 @@
 import { SCOPES, isKnownScope } from '../auth/scopes.js';
-import { html, type SafeHtml } from '../platform/html/html.js';
+import { escapeHtml, html, SafeHtml } from '../platform/html/html.js';
 import type { FieldErrors } from './portal-form.js';
 import type { Provenance } from '../clients/lineage.js';
 
@@ -26,19 +26,31 @@ export function provenance(p: Provenance & { created_at: string }, you = 'you'):
   return html`created by ${you}, ${day}`;
 }
 
-/** A table of `rows` under `headers`; `empty` (a muted line) when there is no row. */
-export function dataTable(headers: readonly string[], rows: readonly SafeHtml[], empty: string): SafeHtml {
+/**
+ * A table of `rows` under `headers`; `empty` (a muted line) when there is no row. On a small screen
+ * each row stacks into a card, each cell under its header (the `data-label` given here to each
+ * `<td>` of a row, in order); on a wide one a table too wide scrolls inside its own box, never the
+ * page: a named region, focusable so a keyboard can scroll it.
+ */
+export function dataTable(headers: readonly string[], rows: readonly SafeHtml[], empty: string, label?: string): SafeHtml {
   if (!rows.length) return html`<p class="muted">${empty}</p>`;
-  return html`<table>
-    <thead>
-      <tr>
-        ${headers.map((h) => html`<th>${h}</th>`)}
-      </tr>
-    </thead>
-    <tbody>
-      ${rows}
-    </tbody>
-  </table>`;
+  const name = label ?? `Table: ${headers.filter(Boolean).join(', ')}`;
+  const labelled = rows.map((row) => {
+    let i = 0;
+    return new SafeHtml(row.value.replace(/<td(?=[\s>])/g, () => `<td data-label="${escapeHtml(headers[i++] ?? '')}"`));
+  });
+  return html`<div class="table-scroll" role="region" aria-label="${name}" tabindex="0">
+    <table>
+      <thead>
+        <tr>
+          ${headers.map((h) => html`<th>${h}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${labelled}
+      </tbody>
+    </table>
+  </div>`;
 }
 
 /** The messages of one field, next to it (ids for aria-describedby). */
@@ -114,4 +126,15 @@ export function secretBox(id: string, label: string, value: string, warning: str
     </div>
     <p class="warning" role="alert"><strong>Copy it now: it will not be shown again.</strong> ${warning}</p>
   </div>`;
+}
+
+/** A Copy button for the value or text of the element `id` (revealed by /portal/assets/copy.js; the page sends it with `copyScript`). */
+export function copyButton(id: string, label = 'Copy'): SafeHtml {
+  return html`<button type="button" class="secondary small" data-copy="${id}" hidden aria-label="${label}">Copy</button>`;
+}
+
+/** A command to paste into a shell, with its Copy button. */
+export function snippet(id: string, text: string, label: string): SafeHtml {
+  return html`<div class="snippet-head">${copyButton(id, `Copy ${label}`)}</div>
+    <pre><code id="${id}">${text}</code></pre>`;
 }

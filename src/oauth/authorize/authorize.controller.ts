@@ -3,7 +3,7 @@ import { ApiExcludeEndpoint, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiT
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../auth/auth.decorator.js';
 import { methodNotAllowed } from '../../platform/http/method-not-allowed.js';
-import { headerSafeUrl, sendErrorPage, sendPage } from '../../platform/html/page.js';
+import { FORM_EXPIRED, headerSafeUrl, sendErrorPage, sendPage } from '../../platform/html/page.js';
 import { AuthorizeService, type AuthorizeOutcome } from './authorize.service.js';
 
 /** The authorization endpoint (RFC 6749 4.1.1): sign-in, consent, redirect back with a code. */
@@ -35,7 +35,7 @@ export class AuthorizeController {
   async decide(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const outcome = await this.authorize.decide(req);
     if (outcome.kind === 'forbidden') {
-      sendErrorPage(reply, 403, 'This form has expired', 'The form was not sent from this site (missing or wrong CSRF token); go back and try again.');
+      sendErrorPage(reply, 403, 'This form has expired', FORM_EXPIRED);
       return;
     }
     respond(reply, outcome, 303);

@@ -2,6 +2,7 @@ import { SCOPES, isKnownScope } from '../../auth/scopes.js';
 import { html, type SafeHtml } from '../../platform/html/html.js';
 import { csrfField } from '../../platform/html/page.js';
 import type { AuthorizeRequest } from './authorize-request.js';
+import { homepageUrlProblem } from '../../clients/client-rules.js';
 
 /** The consent page: names the client and each scope in words; allow and deny post back with CSRF. */
 export function consentPage(input: { request: AuthorizeRequest; query: string; csrf: string; userEmail: string }): SafeHtml {
@@ -10,6 +11,7 @@ export function consentPage(input: { request: AuthorizeRequest; query: string; c
   const scopes = request.scopes.map((s) => html`<li>${isKnownScope(s) ? SCOPES[s] : s} <code>${s}</code></li>`);
   const makes = delegationNote(request.client.name, request.scopes);
   return html`<h1>Allow ${request.client.name} to access your account?</h1>
+    ${homepage(request.client.name, request.client.homepageUrl)}
     <p><strong>${request.client.name}</strong> asks to:</p>
     <ul class="scopes">
       ${scopes}
@@ -24,7 +26,17 @@ export function consentPage(input: { request: AuthorizeRequest; query: string; c
         <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
       </div>
     </form>
-    <p class="muted">Signed in as ${userEmail}.</p>`;
+    <form method="post" action="/portal/switch-account" class="switch-account">
+      ${csrfField(csrf)}
+      <input type="hidden" name="return_to" value="/oauth2/authorize?${query}" />
+      <p class="muted">Signed in as <strong>${userEmail}</strong>. Not you? <button type="submit" class="secondary small">Switch account</button></p>
+    </form>`;
+}
+
+/** The client's home page as a link, when it has one that passes the rules (never a `javascript:` URL stored some other way). */
+function homepage(name: string, url: string | null): SafeHtml | '' {
+  if (!url || homepageUrlProblem(url)) return '';
+  return html`<p class="muted" id="client-homepage">${name}: <a href="${url}" rel="noopener noreferrer nofollow">${url}</a></p>`;
 }
 
 /** Scopes that reach no data of the user's: not listed as what a made key or application may do. */

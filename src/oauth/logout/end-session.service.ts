@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Client } from '../../clients/client.entity.js';
 import { ClientsService } from '../../clients/clients.service.js';
 import type { SafeHtml } from '../../platform/html/html.js';
+import { FORM_EXPIRED } from '../../platform/html/page.js';
 import { FormBody } from '../../platform/http/form.js';
 import { SessionsService } from '../../sessions/sessions.service.js';
 import { IdTokenService } from '../id-token.service.js';
@@ -79,7 +80,7 @@ export class EndSessionService {
         kind: 'page',
         status: 403,
         title: 'This form has expired',
-        message: 'The form was not sent from this site (missing or wrong CSRF token); go back and try again.',
+        message: FORM_EXPIRED,
       };
     }
     if (decision[0] === 'yes') await this.signOut(req, reply, active.user.id, checked);

@@ -57,7 +57,20 @@ export function sendPage(
     .send(layout(title, body, opts).value);
 }
 
-/** An error page (the authorize endpoint's "never redirect" errors, bad forms, throttling). */
+/** The words of the 403 page for a form whose CSRF token is missing, wrong or from another session. */
+export const FORM_EXPIRED = 'This form has expired or was sent from another page; go back, reload and try again.';
+
+/**
+ * Where to go from an error page: back to the portal, and sign in when the page has no session nav
+ * (a signed-out visitor, or one whose session ended).
+ */
+export function errorNav(signedIn: boolean): SafeHtml {
+  return html`<nav aria-label="Where to go from here" class="actions error-nav">
+    <a class="button" href="/portal">Back to the portal</a>${signedIn ? '' : html` <a class="button secondary" href="/portal/signin">Sign in</a>`}
+  </nav>`;
+}
+
+/** An error page (the authorize endpoint's "never redirect" errors, bad forms, throttling), with a way on (`errorNav`). */
 export function sendErrorPage(
   reply: FastifyReply,
   status: number,
@@ -71,7 +84,8 @@ export function sendErrorPage(
     status,
     title,
     html`<h1>${title}</h1>
-      <p class="error" role="alert">${message}</p>`,
+      <p class="error" role="alert">${message}</p>
+      ${errorNav(opts.nav !== undefined)}`,
     headers,
     opts,
   );

@@ -1,8 +1,20 @@
 /** The one stylesheet of the server-rendered pages, served from /portal/assets/style.css (no CDN). */
-export const STYLESHEET = `:root { color-scheme: light dark; --accent: #2457c5; --muted: #6b7280; --danger: #b42318; --warn-bg: #fff4e5; --warn: #8a4b00; --line: #8884; }
+export const STYLESHEET = `/*
+ * The palette, both colour schemes, WCAG 2.2 AA (contrast ratios computed with the WCAG formula):
+ * light, on #ffffff: text #1a1a1a 17.4:1, links/accent #1d4ed8 6.7:1, muted #595f6b 6.4:1, danger #b42318 6.6:1,
+ *   warning #8a4b00 on #fff4e5 6.3:1; button text #ffffff on #1d4ed8 6.7:1 and on #b42318 6.6:1.
+ * dark, on #121212: text #e6e6e6 15.0:1, links/accent #8ab4ff 9.0:1, muted #a9b0bb 8.6:1, danger #ff8a80 8.2:1,
+ *   warning #ffcc80 on #2b1d00 11.1:1; button text #121212 on #8ab4ff 9.0:1 and on #ff8a80 8.2:1.
+ * test/portal-a11y-browser.e2e-spec.ts runs axe-core on every page in both schemes.
+ */
+:root { color-scheme: light dark; --bg: #ffffff; --fg: #1a1a1a; --accent: #1d4ed8; --on-accent: #ffffff; --muted: #595f6b; --danger: #b42318; --on-danger: #ffffff; --warn-bg: #fff4e5; --warn: #8a4b00; --line: #8886; --field-line: #767676; --focus: #1d4ed8; }
+@media (prefers-color-scheme: dark) {
+  :root { --bg: #121212; --fg: #e6e6e6; --accent: #8ab4ff; --on-accent: #121212; --muted: #a9b0bb; --danger: #ff8a80; --on-danger: #121212; --warn-bg: #2b1d00; --warn: #ffcc80; --line: #fff4; --field-line: #8f8f8f; --focus: #8ab4ff; }
+}
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
-body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background: var(--bg); color: var(--fg); overflow-wrap: break-word; }
+:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 header { padding: 0.75rem 1.5rem; border-bottom: 1px solid var(--line); display: flex; flex-wrap: wrap; align-items: center; gap: 1rem 2rem; }
 .brand { font-weight: 700; text-decoration: none; color: inherit; }
 header nav { display: flex; flex: 1; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 0.5rem 1.5rem; }
@@ -10,7 +22,7 @@ header nav ul { display: flex; flex-wrap: wrap; gap: 0.25rem 1.25rem; list-style
 header nav a { text-decoration: none; color: inherit; }
 header nav a:hover, header nav a[aria-current=page] { color: var(--accent); text-decoration: underline; text-underline-offset: 0.3em; }
 form.signout { display: flex; align-items: center; gap: 0.75rem; margin: 0; }
-form.signout button { margin-top: 0; }
+form.signout button { margin-top: 0; white-space: nowrap; }
 main { max-width: 28rem; margin: 2rem auto; padding: 0 1rem; }
 main.wide { max-width: 64rem; }
 h1 { font-size: 1.5rem; }
@@ -20,18 +32,18 @@ label, .label { display: block; margin: 0.75rem 0 0.25rem; font-weight: 600; }
 fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 0.75rem 0; padding: 0.5rem 0.75rem; }
 legend { font-weight: 600; padding: 0 0.25rem; }
 fieldset label { display: flex; gap: 0.5rem; align-items: baseline; font-weight: normal; margin: 0.25rem 0; }
-input[type=email], input[type=password], input[type=text], input[type=date], select, textarea { width: 100%; padding: 0.5rem; font: inherit; border: 1px solid #8888; border-radius: 6px; background: transparent; color: inherit; }
+input[type=email], input[type=password], input[type=text], input[type=date], select, textarea { width: 100%; padding: 0.5rem; font: inherit; border: 1px solid var(--field-line); border-radius: 6px; background: transparent; color: inherit; }
 textarea { min-height: 5rem; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 0.9rem; }
 form.narrow { max-width: 36rem; }
 [aria-invalid=true], fieldset.invalid { border-color: var(--danger); }
 .field-error { color: var(--danger); margin: 0.25rem 0 0; font-size: 0.9rem; }
-button, .button { display: inline-block; font: inherit; padding: 0.5rem 1rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; margin-top: 1rem; text-decoration: none; }
-button.secondary, .button.secondary { background: transparent; color: inherit; border-color: #8888; }
-button.danger, .button.danger { background: var(--danger); border-color: var(--danger); color: #fff; }
+button, .button { display: inline-block; font: inherit; padding: 0.5rem 1rem; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: var(--on-accent); cursor: pointer; margin-top: 1rem; text-decoration: none; }
+button.secondary, .button.secondary { background: transparent; color: inherit; border-color: var(--field-line); }
+button.danger, .button.danger { background: var(--danger); border-color: var(--danger); color: var(--on-danger); }
 button.small { padding: 0.2rem 0.6rem; font-size: 0.9rem; }
 .actions { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: center; }
 .error { color: var(--danger); }
-.notice { border-left: 4px solid var(--accent); padding: 0.5rem 0.75rem; background: #2457c512; }
+.notice { border-left: 4px solid var(--accent); padding: 0.5rem 0.75rem; background: #2457c518; }
 .warning { border-left: 4px solid var(--warn); padding: 0.5rem 0.75rem; background: var(--warn-bg); color: var(--warn); }
 .muted { color: var(--muted); font-size: 0.9rem; }
 ul.scopes { padding-left: 1.25rem; }
@@ -49,6 +61,10 @@ pre { padding: 0.75rem; border: 1px solid var(--line); border-radius: 6px; overf
 .copy-row { display: flex; gap: 0.5rem; align-items: center; }
 .copy-row input { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 .copy-row button { margin-top: 0; white-space: nowrap; }
+.copy-inline { display: flex; flex-wrap: wrap; gap: 0.25rem 0.5rem; align-items: center; }
+.copy-inline button, .snippet-head button { margin-top: 0; }
+.snippet-head { display: flex; justify-content: flex-end; margin-top: 0.75rem; }
+.snippet-head + pre { margin-top: 0.25rem; }
 section.danger-zone { border: 1px solid var(--danger); border-radius: 8px; padding: 0 1rem 1rem; margin-top: 2rem; }
 /* API keys and secrets (issue 17): wide tables scroll inside the page, never widen it; filters; rotation pairs */
 .scroll-x { overflow-x: auto; max-width: 100%; }
@@ -66,8 +82,8 @@ main:has(.admin) { max-width: 80rem; }
 .admin-nav { display: flex; flex-wrap: wrap; gap: 1rem; margin-bottom: 1rem; }
 .admin-nav a[aria-current] { font-weight: 700; text-decoration: none; }
 .admin table { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
-.admin th, .admin td { text-align: left; vertical-align: top; padding: 0.4rem 0.5rem; border-bottom: 1px solid #8884; overflow-wrap: anywhere; }
-.admin th { white-space: nowrap; overflow-wrap: normal; }
+.admin th, .admin td { text-align: left; vertical-align: top; padding: 0.4rem 0.5rem; border-bottom: 1px solid var(--line); }
+.admin th { white-space: nowrap; }
 .admin td.actions { white-space: nowrap; vertical-align: middle; }
 .admin form.inline { display: inline; }
 .admin form.inline button { margin: 0 0.25rem 0 0; padding: 0.2rem 0.6rem; }
@@ -75,9 +91,8 @@ main:has(.admin) { max-width: 80rem; }
 .admin .filters .field { min-width: 10rem; }
 .admin .filters label { margin-top: 0; }
 .admin .filters button { margin-top: 0; }
-.admin select, .admin input[type=datetime-local] { padding: 0.45rem; font: inherit; border: 1px solid #8888; border-radius: 6px; }
+.admin select, .admin input[type=datetime-local] { padding: 0.45rem; font: inherit; border: 1px solid var(--field-line); border-radius: 6px; background: transparent; color: inherit; }
 .field-error { display: block; font-size: 0.85rem; }
-button.danger { background: var(--danger); border-color: var(--danger); }
 .status-disabled, .status-revoked, .status-expired, tr.outcome-failure td:nth-child(3) { color: var(--danger); }
 code.details { font-size: 0.8rem; }
 .pager { display: flex; gap: 1rem; }
@@ -105,24 +120,64 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: 0.1rem 0.5rem; margin: 0; font-size: 0.8rem; }
 dl.kv dt { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--muted); }
 dl.kv dd { margin: 0; overflow-wrap: anywhere; }
+form.switch-account button { margin: 0 0 0 0.25rem; }
+.error-nav { margin-top: 1.5rem; }
+.error-nav .button { margin-top: 0; }
+/* long unbroken values (ids, URIs, JSON) wrap anywhere; prose breaks between words only */
+code, td code, dd code, .value { overflow-wrap: anywhere; }
+/* a table scrolls inside its own box (focusable, named), never the page */
+.table-scroll { max-width: 100%; overflow-x: auto; margin: 0.5rem 0 1rem; }
+.table-scroll > table { margin: 0; }
+/* small screens (390 px phones): a compact header, narrower gutters, tables wide enough to read inside their box */
+@media (max-width: 40rem) {
+  header { flex-wrap: nowrap; align-items: flex-start; gap: 0.5rem; padding: 0.4rem 0.75rem; }
+  .brand { padding-top: 0.2rem; }
+  header nav { flex-wrap: wrap; min-width: 0; gap: 0.25rem 0.75rem; font-size: 0.9rem; }
+  header nav ul { order: 2; flex: 1 0 100%; flex-wrap: nowrap; overflow-x: auto; gap: 0.25rem 0.9rem; white-space: nowrap; padding-bottom: 0.15rem; }
+  form.signout { margin-left: auto; gap: 0.5rem; min-width: 0; }
+  form.signout .muted { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 11rem; }
+  main { margin: 1rem auto; padding: 0 0.75rem; }
+  .table-scroll > table, .table-scroll tbody, .table-scroll tr, .table-scroll td { display: block; width: 100%; }
+  .table-scroll thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+  .table-scroll tr { border-bottom: 1px solid var(--line); padding: 0.4rem 0; }
+  .table-scroll td, .admin .table-scroll td { position: relative; border: 0; padding: 0.15rem 0 0.15rem 8rem; min-height: 1.7rem; white-space: normal; }
+  .table-scroll td::before { content: attr(data-label); position: absolute; left: 0; width: 7.5rem; font-weight: 600; }
+  .table-scroll td[data-label=""] { padding-left: 0; }
+  .table-scroll td:empty { display: none; }
+  dl.details { grid-template-columns: 1fr; }
+  dl.details dd { margin-bottom: 0.5rem; }
+  .copy-row { flex-wrap: wrap; }
+  .copy-row input { flex: 1 1 12rem; min-width: 0; }
+}
 `;
 
 /**
  * The copy button's script, served from /portal/assets/copy.js (same origin, so the CSP allows it
- * with script-src 'self'; no inline script). Buttons start hidden: without JavaScript the secret is
- * still in a readonly, selectable field.
+ * with script-src 'self'; no inline script). A button `data-copy="ID"` copies the value of the field
+ * ID, or the text of the element ID (a client id, a snippet). Buttons start hidden: without JavaScript
+ * the value is still in a readonly, selectable field or text.
  */
 export const COPY_JS = `'use strict';
 document.querySelectorAll('button[data-copy]').forEach(function (button) {
   var field = document.getElementById(button.getAttribute('data-copy'));
   if (!field) return;
+  var isField = 'value' in field && (field.tagName === 'INPUT' || field.tagName === 'TEXTAREA');
+  var text = function () { return isField ? field.value : field.textContent; };
+  var select = function () {
+    if (isField) return field.select();
+    var range = document.createRange();
+    range.selectNodeContents(field);
+    var sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+  };
   button.hidden = false;
   button.addEventListener('click', function () {
     var done = function () { button.textContent = 'Copied'; };
     if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(field.value).then(done, function () { field.select(); });
+      navigator.clipboard.writeText(text()).then(done, select);
     } else {
-      field.select();
+      select();
       if (document.execCommand('copy')) done();
     }
   });

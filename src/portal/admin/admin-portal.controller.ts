@@ -12,7 +12,7 @@ import { SessionsService, type ActiveSession } from '../../sessions/sessions.ser
 import { UsersService } from '../../users/users.service.js';
 import type { SafeHtml } from '../../platform/html/html.js';
 import { sessionNav } from '../nav.js';
-import { sendErrorPage, sendPage, seeOther } from '../../platform/html/page.js';
+import { FORM_EXPIRED, sendErrorPage, sendPage, seeOther } from '../../platform/html/page.js';
 import { signedIn } from '../portal-pages.service.js';
 import { doneFlag, pageLinks, parseUsersQuery, queryString, readQuery, type UsersQuery } from './admin-query.js';
 import { clientsPage } from './admin-clients.views.js';
@@ -252,7 +252,7 @@ export class AdminPortalController {
       return undefined;
     }
     if (!this.sessions.csrfValid(req, (values as Record<string, string | undefined>).csrf, gate.active, false)) {
-      sendErrorPage(reply, 403, 'This form has expired', 'The form was not sent from this site (missing or wrong CSRF token); go back, reload and try again.');
+      sendErrorPage(reply, 403, 'This form has expired', FORM_EXPIRED);
       return undefined;
     }
     return { gate, values };
