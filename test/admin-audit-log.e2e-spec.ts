@@ -13,7 +13,7 @@ describe('admin audit log', () => {
       [e.type ?? 'client.updated', e.actor ?? null, e.client ?? null, e.target ?? null, JSON.stringify(e.details ?? {}), e.at ?? new Date().toISOString()],
     );
   const rows = (text: string) => (text.match(/<tr class="outcome-/g) ?? []).length;
-  const targets = (text: string) => [...text.matchAll(/<td>(page-\d+)<\/td>/g)].map((m) => m[1]);
+  const targets = (text: string) => [...text.matchAll(/<td[^>]*>(page-\d+)<\/td>/g)].map((m) => m[1]);
   const link = (text: string, rel: string) => {
     const m = new RegExp(`<a href="([^"]+)" rel="${rel}">`).exec(text);
     return m ? m[1].replace(/&amp;/g, '&') : undefined;

@@ -89,6 +89,26 @@ describe('confirmation pages and notices', () => {
     expect(res.location).toBe('/portal/admin/users?q=confirm.target&done=user-unlocked');
   });
 
+  it("asks before the user detail page's Unlock sign-in and Sign out everywhere, and comes back to the detail page [users]", async () => {
+    const target = await signedIn(app);
+    const base = `/portal/admin/users/${target.user.id}`;
+    const detail = await admin.agent.get(base);
+    expect(detail.text).toContain(`href="${base}/confirm?action=sign_out_everywhere&amp;back=detail"`);
+    expect(detail.text).toContain(`href="${base}/confirm?action=unlock&amp;back=detail"`);
+    const unlock = await confirmation(admin.agent, `${base}/confirm?action=unlock&back=detail`, ['Unlock sign-in', target.user.email]);
+    expect(unlock).toMatchObject({ action: `${base}/unlock`, cancel: base });
+    expect((await admin.agent.post(unlock.action, unlock.fields)).location).toBe(`${base}?notice=unlocked`);
+    await roundTrip(
+      admin.agent,
+      `${base}/confirm?action=sign_out_everywhere&back=detail`,
+      ['Sign out everywhere', 'Every session of theirs ends'],
+      'Every session of this user is signed out',
+      async () => (await target.agent.get('/portal')).status === 303,
+    );
+    // Only from the detail page: the list's form has no such action.
+    expect((await admin.agent.get(`${base}/confirm?action=sign_out_everywhere`)).status).toBe(400);
+  });
+
   it('answers hostile confirmation links with a 400 or 404 page, never a 5xx, and never for oneself', async () => {
     const u = await app.createUser();
     for (const path of [

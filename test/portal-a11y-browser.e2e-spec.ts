@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ConsentsService } from '../src/oauth/store/consents.service.js';
 import { pkce } from './support/agent.js';
 import { launchChromium, screenshot } from './support/browser.js';
+import { linkIn, nextOutboxMail } from './support/mail.js';
 import { startTestApp, type TestApp } from './support/app.js';
 
 /**
@@ -27,6 +28,11 @@ interface Fixture {
   keyId: string;
   /** A code-flow authorize URL of the developer's public client (consent page / sign-in page). */
   authorizeUrl: string;
+  devId: string;
+  /** A key rotated with a day's grace (still working, replaced), and an emailed reset link of the developer. */
+  rotatedKeyId: string;
+  resetUrl: string;
+  outboxId: string;
 }
 
 interface PageCase {
@@ -60,6 +66,20 @@ const PAGES: PageCase[] = [
       await submit(page, 'main button[type=submit]');
     },
   },
+  { name: 'forgot-password', as: 'anon', path: () => '/portal/forgot-password' },
+  {
+    name: 'forgot-password-sent',
+    as: 'anon',
+    open: async (page) => {
+      await page.goto('/portal/forgot-password');
+      await page.fill('#email', 'somebody@example.com');
+      await submit(page, 'main button[type=submit]');
+    },
+  },
+  { name: 'reset-password', as: 'anon', path: (f) => f.resetUrl },
+  { name: 'reset-password-bad-link', as: 'anon', open: async (page) => void (await page.goto('/portal/reset-password?token=not-a-token')) },
+  { name: 'invite-bad-link', as: 'anon', open: async (page) => void (await page.goto('/portal/invite?token=not-a-token')) },
+  { name: 'verify-email-bad-link', as: 'anon', open: async (page) => void (await page.goto('/portal/verify-email?token=not-a-token')) },
   {
     name: 'form-expired',
     as: 'anon',
@@ -93,19 +113,73 @@ const PAGES: PageCase[] = [
       await submit(page, 'main button[type=submit]');
     },
   },
+  {
+    name: 'app-created-reloaded',
+    as: 'dev',
+    open: async (page) => {
+      await page.goto('/portal/apps/new');
+      await page.fill('#name', 'Reloaded in the accessibility test');
+      await submit(page, 'main button[type=submit]');
+      await page.reload();
+    },
+  },
   { name: 'app', as: 'dev', path: (f) => `/portal/apps/${f.clientId}` },
+  { name: 'app-end-previous-secret', as: 'dev', path: (f) => `/portal/apps/${f.clientId}/secret/end-previous` },
   { name: 'app-public', as: 'dev', path: (f) => `/portal/apps/${f.publicClientId}` },
   { name: 'app-delete', as: 'dev', path: (f) => `/portal/apps/${f.clientId}/delete` },
   { name: 'app-not-found', as: 'dev', path: () => '/portal/apps/gh_no_such_client', status: 404 },
   { name: 'keys', as: 'dev', path: () => '/portal/keys' },
   { name: 'key-new', as: 'dev', path: () => '/portal/keys/new' },
+  { name: 'keys-all', as: 'dev', path: () => '/portal/keys?status=all' },
+  {
+    name: 'key-created',
+    as: 'dev',
+    open: async (page) => {
+      await page.goto('/portal/keys/new');
+      await page.fill('#name', 'Shown once in the accessibility test');
+      await submit(page, 'main button[type=submit]');
+    },
+  },
+  {
+    name: 'key-created-reloaded',
+    as: 'dev',
+    open: async (page) => {
+      await page.goto('/portal/keys/new');
+      await page.fill('#name', 'Reloaded in the accessibility test');
+      await submit(page, 'main button[type=submit]');
+      await page.reload();
+    },
+  },
   { name: 'key', as: 'dev', path: (f) => `/portal/keys/${f.keyId}` },
+  { name: 'key-rotated', as: 'dev', path: (f) => `/portal/keys/${f.rotatedKeyId}` },
+  { name: 'key-expire', as: 'dev', path: (f) => `/portal/keys/${f.rotatedKeyId}/expire` },
   { name: 'key-revoke', as: 'dev', path: (f) => `/portal/keys/${f.keyId}/revoke` },
   { name: 'connected-apps', as: 'dev', path: () => '/portal/connected-apps' },
+  { name: 'withdraw', as: 'dev', path: (f) => `/portal/connected-apps/${f.clientId}/revoke` },
+  { name: 'account', as: 'dev', path: () => '/portal/account' },
+  {
+    name: 'account-errors',
+    as: 'dev',
+    open: async (page) => {
+      await page.goto('/portal/account');
+      await submit(page, 'form[action="/portal/account/password"] button[type=submit]');
+    },
+  },
   { name: 'consent', as: 'dev', path: (f) => f.authorizeUrl },
   { name: 'admin-forbidden', as: 'dev', path: () => '/portal/admin/users', status: 403 },
   // admin
+  { name: 'admin-overview', as: 'admin', path: () => '/portal/admin' },
+  { name: 'admin-overview-30d', as: 'admin', path: () => '/portal/admin?window=30d' },
   { name: 'admin-users', as: 'admin', path: () => '/portal/admin/users' },
+  { name: 'admin-user-new', as: 'admin', path: () => '/portal/admin/users/new' },
+  { name: 'admin-user', as: 'admin', path: (f) => `/portal/admin/users/${f.devId}` },
+  { name: 'admin-user-confirm', as: 'admin', path: (f) => `/portal/admin/users/${f.devId}/confirm?action=disable` },
+  { name: 'admin-user-sign-out-confirm', as: 'admin', path: (f) => `/portal/admin/users/${f.devId}/confirm?action=sign_out_everywhere&back=detail` },
+  { name: 'admin-client-confirm', as: 'admin', path: (f) => `/portal/admin/clients/${f.clientId}/confirm?action=delete` },
+  { name: 'admin-key-confirm', as: 'admin', path: (f) => `/portal/admin/keys/${f.keyId}/revoke` },
+  { name: 'admin-outbox', as: 'admin', path: () => '/portal/admin/outbox' },
+  { name: 'admin-outbox-message', as: 'admin', path: (f) => `/portal/admin/outbox/${f.outboxId}` },
+  { name: 'admin-audit-filtered', as: 'admin', path: () => '/portal/admin/audit?outcome=failure&from=2026-01-01T00:00' },
   { name: 'admin-users-filtered', as: 'admin', path: () => '/portal/admin/users?role=nonsense', status: 400 },
   { name: 'admin-clients', as: 'admin', path: () => '/portal/admin/clients' },
   { name: 'admin-keys', as: 'admin', path: () => '/portal/admin/keys' },
@@ -179,7 +253,24 @@ describe('every portal and admin page: accessible in both colour schemes, no sid
     await submit(page, 'main button[type=submit]');
     await page.goto('/portal/keys');
     const href = await page.getAttribute('main table a[href^="/portal/keys/"]', 'href');
+    // A second key, rotated with a day's grace; the application's secret too (so a previous one is live).
+    await page.goto('/portal/keys/new');
+    const csrf = await page.inputValue('input[name=csrf]');
+    const made = await page.request.post('/portal/keys', { form: { csrf, name: 'Rotated nightly key' }, maxRedirects: 0 });
+    const rotatedKeyId = /\/portal\/keys\/([^/]+)\/shown\//.exec(made.headers().location ?? '')![1];
+    const grace = { csrf, grace_period_seconds: '86400' };
+    expect((await page.request.post(`/portal/keys/${rotatedKeyId}/rotate`, { form: grace, maxRedirects: 0 })).status()).toBe(303);
+    expect((await page.request.post(`/portal/apps/${web.clientId}/secret/rotate`, { form: grace, maxRedirects: 0 })).status()).toBe(303);
     await page.close();
+    // A reset link in the outbox (no SMTP_URL in tests).
+    const anon = await contexts.get('anon')!.newPage();
+    await anon.goto('/portal/forgot-password');
+    await anon.fill('#email', dev.email);
+    await submit(anon, 'main button[type=submit]');
+    await anon.close();
+    const mail = await nextOutboxMail(app, dev.email);
+    const resetUrl = new URL(linkIn(mail.body, '/portal/reset-password').url);
+    const [{ id: outboxId }] = await app.running.db.dataSource.query<{ id: string }[]>('SELECT id FROM mail_outbox WHERE to_address = $1 LIMIT 1', [dev.email]);
     const { challenge } = pkce();
     const query = new URLSearchParams({
       response_type: 'code',
@@ -196,6 +287,10 @@ describe('every portal and admin page: accessible in both colour schemes, no sid
       publicClientId: spa.clientId,
       keyId: href!.split('/').pop()!,
       authorizeUrl: `/oauth2/authorize?${query.toString()}`,
+      devId: dev.id,
+      rotatedKeyId,
+      resetUrl: `${resetUrl.pathname}${resetUrl.search}`,
+      outboxId,
     };
   });
 

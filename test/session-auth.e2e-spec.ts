@@ -215,7 +215,7 @@ describe('portal session on the management API', () => {
         .filter(([, op]) => op['x-gatehouse-session']?.csrf_header === 'X-CSRF-Token')
         .map(([method]) => `${method} ${path}`),
     );
-    expect(withSession.length).toBe(11);
+    expect(withSession.length).toBe(13);
     expect(withSession.every((r) => /^\w+ \/v1\/(clients|api-keys)/.test(r))).toBe(true);
   });
 });

@@ -252,7 +252,7 @@ describe('Swagger UI in headless Chromium', () => {
     await ctx.close();
   });
 
-  it('runs the admin console without JavaScript: sign in, disable a user by its button, see clients, keys and the audit log', async () => {
+  it('runs the admin console without JavaScript: sign in, disable a user (confirmation page, then notice), see clients, keys and the audit log', async () => {
     const target = await app.createUser({ email: 'to.be.disabled@example.com' });
     const owner = await keyOwner(app);
     await owner.createKey({ name: 'nightly export' });
@@ -269,8 +269,13 @@ describe('Swagger UI in headless Chromium', () => {
     await page.click('form.filters button[type=submit]');
     await shot(page, 'admin-01-users');
     const row = page.locator('tr', { hasText: target.email });
-    await row.locator('button', { hasText: 'Disable' }).click();
-    expect(page.url()).toBe(`${app.url}/portal/admin/users?q=to.be.disabled`);
+    // Disable asks first: a confirmation page (a plain link), then the POST, then the list with a notice.
+    await row.locator('a', { hasText: 'Disable' }).click();
+    expect(new URL(page.url()).pathname).toBe(`/portal/admin/users/${target.id}/confirm`);
+    expect(await page.locator('h1').innerText()).toContain(target.email);
+    await page.click('form.confirm-actions button[type=submit]');
+    expect(page.url()).toBe(`${app.url}/portal/admin/users?q=to.be.disabled&done=user-disabled`);
+    expect(await page.locator('[role=status]').innerText()).toContain('The user was disabled');
     expect(await page.locator('tr', { hasText: target.email }).locator('.status').innerText()).toBe('disabled');
     await page.click('nav.admin-nav >> text=Applications');
     await shot(page, 'admin-02-clients');

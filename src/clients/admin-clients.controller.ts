@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query } from '@nestjs/common';
-import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../auth/auth.decorator.js';
 import { Caller } from '../auth/caller.decorator.js';
 import type { Principal } from '../auth/principal.js';
@@ -54,7 +54,11 @@ export class AdminClientsController {
   @auth()
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiOperation({ summary: "Delete anyone's client" })
+  @ApiNotFoundResponse({ description: 'No such client' })
+  @ApiConflictResponse({
+    description: "A first-party client (Gatehouse's own, e.g. the Swagger UI client): disable it instead; the operator's clients:delete still can",
+  })
+  @ApiOperation({ summary: "Delete anyone's client (not a first-party one)" })
   async remove(@Caller() caller: Principal, @Param('clientId') clientId: string): Promise<void> {
     await this.manage.remove(await this.callers.of(caller), clientId, true);
   }

@@ -5,7 +5,7 @@ import { csrfField } from '../../platform/html/page.js';
 import type { SessionView } from '../../sessions/user-sessions.service.js';
 import type { User } from '../../users/user.entity.js';
 import { dataTable } from '../view-helpers.js';
-import { button, frame, when } from './admin.views.js';
+import { button, confirmLink, frame, when } from './admin.views.js';
 
 export interface NewUserForm {
   email?: string;
@@ -100,8 +100,8 @@ export function userDetailPage(v: UserDetail & { csrf: string; meId: string; not
   const actions = html`<p class="actions">
     ${u.status === 'disabled' ? '' : button(`${base}/send-reset`, v.csrf, u.status === 'invited' ? 'Send the invitation again' : 'Send password reset link')}
     ${u.emailVerifiedAt || u.status === 'invited' ? '' : button(`${base}/send-verification`, v.csrf, 'Send confirmation link')}
-    ${button(`${base}/unlock`, v.csrf, 'Unlock sign-in')}
-    ${v.sessions.length && u.id !== v.meId ? button(`${base}/sessions/end`, v.csrf, 'Sign out everywhere', {}, true) : ''}
+    ${u.id === v.meId ? '' : confirmLink(`${base}/confirm?action=unlock&back=detail`, 'Unlock sign-in')}
+    ${v.sessions.length && u.id !== v.meId ? confirmLink(`${base}/confirm?action=sign_out_everywhere&back=detail`, 'Sign out everywhere', true) : ''}
   </p>`;
   const body = html`${v.error ? html`<p class="error" role="alert">${v.error}</p>` : ''} ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
   ${facts} ${actions} ${detailTables(v)}`;

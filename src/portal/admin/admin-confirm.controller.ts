@@ -40,7 +40,9 @@ export class AdminConfirmController {
     const user = await this.users.find(id);
     if (!user) return void sendErrorPage(reply, 404, 'Not found', 'There is no user with this id.');
     if (user.id === signedIn(req).user.id) return void sendErrorPage(reply, 400, 'This cannot be done', 'Not on your own account: ask another admin.');
-    this.send(req, reply, userConfirmation(user, action, raw.back ?? ''));
+    const confirmation = userConfirmation(user, action, raw.back ?? '');
+    if (!confirmation) return this.badLink(reply);
+    this.send(req, reply, confirmation);
   }
 
   @Get('clients/:clientId/confirm')

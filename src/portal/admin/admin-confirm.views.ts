@@ -23,7 +23,7 @@ export const ADMIN_NOTICES: Readonly<Record<string, string>> = {
 type UserLike = { id: string; email: string; role: string; status: string };
 
 /** The user actions of the console: the form's `action`, the page's words and the notice after. */
-export const USER_ACTIONS: Readonly<Record<string, { verb: string; what: string; done: string; danger: boolean }>> = {
+export const USER_ACTIONS: Readonly<Record<string, { verb: string; what: string; done: string; danger: boolean; detailPath?: string; detailOnly?: true }>> = {
   disable: {
     verb: 'Disable',
     what: 'They can no longer sign in; their sessions end, and the tokens of their code-flow apps, the clients they own and their API keys stop working at once.',
@@ -38,11 +38,40 @@ export const USER_ACTIONS: Readonly<Record<string, { verb: string; what: string;
     danger: true,
   },
   make_developer: { verb: 'Make developer', what: 'They lose the admin console and the admin API.', done: 'user-developer', danger: true },
-  unlock: { verb: 'Unlock sign-in', what: 'Failed sign-ins counted against the account are forgotten.', done: 'user-unlocked', danger: false },
+  unlock: {
+    verb: 'Unlock sign-in',
+    what: 'Failed sign-ins counted against the account are forgotten.',
+    done: 'user-unlocked',
+    danger: false,
+    detailPath: 'unlock',
+  },
+  // Only from the user's detail page (`back=detail`): its POST is the detail page's own route.
+  sign_out_everywhere: {
+    verb: 'Sign out everywhere',
+    what: 'Every session of theirs ends at once, in every browser; they can sign in again.',
+    done: 'sessions-ended',
+    danger: true,
+    detailPath: 'sessions/end',
+    detailOnly: true,
+  },
 };
 
-export function userConfirmation(u: UserLike, action: string, back: string): Confirmation {
+/**
+ * The confirmation of a user action. From the list, Confirm POSTs the action to the list's route and
+ * Cancel goes back to the list as it was (`back` is its query); from the detail page (`back=detail`),
+ * both go to the detail page's own routes.
+ */
+
+export function userConfirmation(u: UserLike, action: string, back: string): Confirmation | undefined {
   const a = USER_ACTIONS[action];
+  const detail = `/portal/admin/users/${u.id}`;
+  if (back === 'detail') {
+    if (!a.detailPath) return undefined;
+    const what = html`<p>${a.verb} for the account <strong>${u.email}</strong> (${u.role}, ${u.status}).</p>
+      <p>${a.what}</p>`;
+    return { heading: `${a.verb}: ${u.email}?`, what, action: `${detail}/${a.detailPath}`, fields: {}, confirm: a.verb, danger: a.danger, cancel: detail };
+  }
+  if (a.detailOnly) return undefined;
   return {
     heading: `${a.verb}: ${u.email}?`,
     what: html`<p>${a.verb} the account <strong>${u.email}</strong> (${u.role}, ${u.status}).</p>
