@@ -69,8 +69,8 @@ describe('client home page, the requesting application on sign-in and consent, s
       expect(bad.text).toContain('<div id="name-error" role="alert">');
     }
     const good = await agent.post('/portal/apps', form({ name: 'Portal home', homepage_url: 'https://portal-home.example/' }));
-    expect(good.status).toBe(201);
-    const id = /<code id="client-id">([^<]+)<\/code>/.exec(good.text)![1];
+    expect(good.status).toBe(303); // post/redirect/get: the secret is shown once by the page it redirects to
+    const id = /<code id="client-id">([^<]+)<\/code>/.exec((await agent.get(good.location!)).text)![1];
     const page = await agent.get(`/portal/apps/${id}`);
     expect(page.text).toContain('<a href="https://portal-home.example/" rel="noopener noreferrer nofollow">https://portal-home.example/</a>');
     expect(page.text).toMatch(/id="homepage_url"\s+name="homepage_url"\s+type="url"/);

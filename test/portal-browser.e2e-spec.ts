@@ -157,7 +157,9 @@ describe('developer portal in headless Chromium', () => {
     await page.click('nav >> text=Connected apps');
     expect(await page.textContent('main table')).toContain('Calendar Sync');
     await shot(page, '09-connected-apps');
-    await page.click('button:has-text("Withdraw")');
+    await page.click('a:has-text("Withdraw")');
+    await page.waitForURL(`${app.url}/portal/connected-apps/${other.clientId}/revoke`);
+    await page.click('form.confirm-actions button:has-text("Withdraw")');
     await page.waitForURL(`${app.url}/portal/connected-apps?notice=withdrawn`);
     expect(await page.textContent('main')).not.toContain('Calendar Sync');
 
