@@ -162,6 +162,8 @@ const PAGES: PageCase[] = [
     as: 'dev',
     open: async (page) => {
       await page.goto('/portal/account');
+      await page.fill('#current_password', 'not my password at all');
+      await page.fill('#new_password', 'a new and long enough password');
       await submit(page, 'form[action="/portal/account/password"] button[type=submit]');
     },
   },
@@ -255,12 +257,15 @@ describe('every portal and admin page: accessible in both colour schemes, no sid
     const href = await page.getAttribute('main table a[href^="/portal/keys/"]', 'href');
     // A second key, rotated with a day's grace; the application's secret too (so a previous one is live).
     await page.goto('/portal/keys/new');
-    const csrf = await page.inputValue('input[name=csrf]');
-    const made = await page.request.post('/portal/keys', { form: { csrf, name: 'Rotated nightly key' }, maxRedirects: 0 });
-    const rotatedKeyId = /\/portal\/keys\/([^/]+)\/shown\//.exec(made.headers().location ?? '')![1];
-    const grace = { csrf, grace_period_seconds: '86400' };
-    expect((await page.request.post(`/portal/keys/${rotatedKeyId}/rotate`, { form: grace, maxRedirects: 0 })).status()).toBe(303);
-    expect((await page.request.post(`/portal/apps/${web.clientId}/secret/rotate`, { form: grace, maxRedirects: 0 })).status()).toBe(303);
+    await page.fill('#name', 'Rotated nightly key');
+    await submit(page, 'main button[type=submit]');
+    const rotatedKeyId = /\/portal\/keys\/([^/]+)\/shown\//.exec(page.url())![1];
+    await page.goto(`/portal/keys/${rotatedKeyId}`);
+    await page.selectOption('#grace_period_seconds', '86400');
+    await submit(page, 'button:has-text("Rotate key")');
+    await page.goto(`/portal/apps/${web.clientId}`);
+    await page.selectOption('#grace_period_seconds', '86400');
+    await submit(page, 'button:has-text("Rotate secret")');
     await page.close();
     // A reset link in the outbox (no SMTP_URL in tests).
     const anon = await contexts.get('anon')!.newPage();

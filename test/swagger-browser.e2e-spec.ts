@@ -270,7 +270,7 @@ describe('Swagger UI in headless Chromium', () => {
     await shot(page, 'admin-01-users');
     const row = page.locator('tr', { hasText: target.email });
     // Disable asks first: a confirmation page (a plain link), then the POST, then the list with a notice.
-    await row.locator('a', { hasText: 'Disable' }).click();
+    await row.getByRole('link', { name: 'Disable', exact: true }).click();
     expect(new URL(page.url()).pathname).toBe(`/portal/admin/users/${target.id}/confirm`);
     expect(await page.locator('h1').innerText()).toContain(target.email);
     await page.click('form.confirm-actions button[type=submit]');

@@ -109,6 +109,7 @@ pre.mail { max-width: 100%; }
 .confirm-actions .button, .confirm-actions button { margin-top: 0.5rem; }
 a.button.small { padding: 0.2rem 0.6rem; font-size: 0.9rem; margin: 0 0.25rem 0.25rem 0; }
 .admin table { display: block; overflow-x: auto; max-width: 100%; }
+.admin table.totals { display: table; } /* its box (.scroll-x, focusable) scrolls at 390 px, not the table */
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 22rem), 1fr)); gap: 1rem; }
 figure.chart { margin: 0; }
 svg.chart { width: 100%; height: auto; display: block; }

@@ -18,18 +18,20 @@ function totals(o: Overview): SafeHtml {
         <td class="num" data-series="${s}" data-window="30d">${o.totals['30d'][s]}</td>
       </tr>`,
   );
-  return html`<table class="totals">
-    <thead>
-      <tr>
-        <th>What</th>
-        <th>Last 24 hours</th>
-        <th>Last 30 days</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${rows}
-    </tbody>
-  </table>`;
+  return html`<div class="scroll-x" role="region" aria-label="Totals" tabindex="0">
+    <table class="totals">
+      <thead>
+        <tr>
+          <th>What</th>
+          <th>Last 24 hours</th>
+          <th>Last 30 days</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>
+  </div>`;
 }
 
 function charts(o: Overview): SafeHtml {
