@@ -33,6 +33,9 @@ interface Fixture {
   rotatedKeyId: string;
   resetUrl: string;
   outboxId: string;
+  /** Links of emails the admin's "New user" sent: an invitation, and an address confirmation. */
+  inviteUrl: string;
+  verifyUrl: string;
 }
 
 interface PageCase {
@@ -77,6 +80,13 @@ const PAGES: PageCase[] = [
     },
   },
   { name: 'reset-password', as: 'anon', path: (f) => f.resetUrl },
+  { name: 'invite', as: 'anon', path: (f) => f.inviteUrl },
+  { name: 'verify-email', as: 'anon', path: (f) => f.verifyUrl },
+  {
+    name: 'logout-bad-return',
+    as: 'anon',
+    open: async (page) => void (await page.goto('/oauth2/logout?post_logout_redirect_uri=https%3A%2F%2Fevil.example%2F')),
+  },
   { name: 'reset-password-bad-link', as: 'anon', open: async (page) => void (await page.goto('/portal/reset-password?token=not-a-token')) },
   { name: 'invite-bad-link', as: 'anon', open: async (page) => void (await page.goto('/portal/invite?token=not-a-token')) },
   { name: 'verify-email-bad-link', as: 'anon', open: async (page) => void (await page.goto('/portal/verify-email?token=not-a-token')) },
@@ -157,6 +167,7 @@ const PAGES: PageCase[] = [
   { name: 'connected-apps', as: 'dev', path: () => '/portal/connected-apps' },
   { name: 'withdraw', as: 'dev', path: (f) => `/portal/connected-apps/${f.clientId}/revoke` },
   { name: 'account', as: 'dev', path: () => '/portal/account' },
+  { name: 'logout-confirm', as: 'dev', path: () => '/oauth2/logout' },
   {
     name: 'account-errors',
     as: 'dev',
@@ -275,6 +286,23 @@ describe('every portal and admin page: accessible in both colour schemes, no sid
     await anon.close();
     const mail = await nextOutboxMail(app, dev.email);
     const resetUrl = new URL(linkIn(mail.body, '/portal/reset-password').url);
+    // The admin's New user: one invited, one with a password (sent a confirmation link).
+    const adminPage = await contexts.get('admin')!.newPage();
+    const made: Record<'invite' | 'password', string> = { invite: `invited-${Date.now()}@example.com`, password: `confirm-${Date.now()}@example.com` };
+    for (const mode of ['invite', 'password'] as const) {
+      await adminPage.goto('/portal/admin/users/new');
+      await adminPage.fill('#email', made[mode]);
+      await adminPage.check(`input[name=mode][value=${mode}]`);
+      if (mode === 'password') await adminPage.fill('#password', 'a password set by the admin');
+      await submit(adminPage, 'main button[type=submit]');
+    }
+    await adminPage.close();
+    const link = async (to: string, path: string) => {
+      const url = new URL(linkIn((await nextOutboxMail(app, to)).body, path).url);
+      return `${url.pathname}${url.search}`;
+    };
+    const inviteUrl = await link(made.invite, '/portal/invite');
+    const verifyUrl = await link(made.password, '/portal/verify-email');
     const [{ id: outboxId }] = await app.running.db.dataSource.query<{ id: string }[]>('SELECT id FROM mail_outbox WHERE to_address = $1 LIMIT 1', [dev.email]);
     const { challenge } = pkce();
     const query = new URLSearchParams({
@@ -296,6 +324,8 @@ describe('every portal and admin page: accessible in both colour schemes, no sid
       rotatedKeyId,
       resetUrl: `${resetUrl.pathname}${resetUrl.search}`,
       outboxId,
+      inviteUrl,
+      verifyUrl,
     };
   });
 
