@@ -32,7 +32,7 @@ describe('users', () => {
     failed(await cli(['users:create', '--email', 'short@example.com', '--json'], env, 'short\n'), 2, /at least 12 characters/);
     failed(await cli(['users:create', '--email', 'empty@example.com', '--json'], env, ''), 2, /no password on standard input/);
     expect(await query('SELECT 1 FROM users WHERE email IN ($1, $2)', ['short@example.com', 'empty@example.com'])).toEqual([]);
-  });
+  }, 180_000);
 
   it('users:list and users:get show users without secrets', async () => {
     const list = json(await cli(['users:list', '--json'], env));
@@ -55,7 +55,7 @@ describe('users', () => {
     failed(await cli(['users:get', '--email', 'nobody@example.com', '--json'], env), 1, /No user has the email nobody@example\.com/);
     failed(await cli(['users:get', '--id', 'not-a-uuid', '--json'], env), 1, /No user has the id not-a-uuid/);
     failed(await cli(['users:list', '--status', 'gone', '--json'], env), 2, /--status must be one of active, disabled/);
-  });
+  }, 180_000);
 
   it('users:update disables, enables and changes the role, audited as admin.user_changed', async () => {
     const out = json(await cli(['users:update', '--email', 'piped@example.com', '--status', 'disabled', '--role', 'admin', '--json'], env));
@@ -77,7 +77,7 @@ describe('users', () => {
     failed(await cli(['users:update', '--email', 'piped@example.com', '--json'], env), 2, /nothing to change/);
     failed(await cli(['users:update', '--email', 'piped@example.com', '--role', 'root', '--json'], env), 2, /--role must be one of admin, developer/);
     failed(await cli(['users:update', '--email', 'nobody@example.com', '--status', 'disabled', '--json'], env), 1, /No user has the email/);
-  });
+  }, 180_000);
 
   it('users:set-password takes the password from standard input only; the new one signs in, the old one no longer does', async () => {
     const before = await query<{ password_hash: string }>("SELECT password_hash FROM users WHERE email = 'piped@example.com'");
@@ -134,7 +134,7 @@ describe('clients', () => {
     failed(await cli(['clients:get', '--client-id', 'gth_nope', '--json'], env), 1, /No client has the client_id gth_nope/);
     failed(await cli(['clients:get', '--client-id', 'x'.repeat(500), '--json'], env), 1, /No client has the client_id x+$/m);
     failed(await cli(['clients:get', '--json'], env), 2, /--client-id is required/);
-  });
+  }, 180_000);
 
   it('clients:update disables a client on a running server at once, changes scopes and redirect URIs, and audits', async () => {
     const id = String(confidential.client_id);
@@ -210,7 +210,7 @@ describe('clients', () => {
     expect(await query('SELECT 1 FROM clients WHERE client_id = $1', [id])).toEqual([]);
     expect(await query(`SELECT 1 FROM audit_events WHERE type = 'client.deleted' AND target = $1`, [id])).toHaveLength(1);
     failed(await cli(['clients:delete', '--client-id', id, '--json'], env), 1, /No client has the client_id/);
-  });
+  }, 180_000);
 });
 
 describe('API keys', () => {
@@ -261,7 +261,7 @@ describe('usage errors', () => {
     ]);
     const user = await cli(['users:create', '--email', 'not-an-address', '--password', 'short', '--role', 'root'], env);
     failed(user, 2, /--email .*\n--password must be at least 12 characters\n--role must be one of admin, developer/);
-  });
+  }, 180_000);
 
   it('takes a negative number as a value, for the command to judge', async () => {
     const run = await cli(['keys:create', '--owner', 'piped@example.com', '--name', 'x', '--expires-in', '-5', '--json'], env);

@@ -129,7 +129,7 @@ describe('portal words and pages in Chromium', () => {
       expect(await idButton.isVisible()).toBe(true); // revealed by /portal/assets/copy.js
       await page.evaluate('navigator.clipboard.writeText("nothing copied yet")');
       await idButton.click();
-      await page.waitForFunction('document.querySelector(\'button[data-copy="client-id"]\').textContent === "Copied"');
+      await page.locator('button[data-copy="client-id"]:text-is("Copied")').waitFor();
       expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(c.clientId);
 
       const snippets = page.locator('button[data-copy^="snippet-"]');
@@ -137,7 +137,7 @@ describe('portal words and pages in Chromium', () => {
       const codeFlow = page.locator('code[id^="snippet-"]', { hasText: 'code_verifier=$CODE_VERIFIER' });
       const id = (await codeFlow.getAttribute('id'))!;
       await page.click(`button[data-copy="${id}"]`);
-      await page.waitForFunction(`document.querySelector('button[data-copy="${id}"]').textContent === "Copied"`);
+      await page.locator(`button[data-copy="${id}"]:text-is("Copied")`).waitFor();
       const copied = await page.evaluate<string>('navigator.clipboard.readText()');
       expect(copied).toBe(await codeFlow.textContent());
       expect(copied).toContain('code=$CODE&');
@@ -147,7 +147,7 @@ describe('portal words and pages in Chromium', () => {
       const other = (await snippets.nth(0).getAttribute('data-copy'))!;
       expect(other).not.toBe(id);
       await page.click(`button[data-copy="${other}"]`);
-      await page.waitForFunction(`document.querySelector('button[data-copy="${other}"]').textContent === "Copied"`);
+      await page.locator(`button[data-copy="${other}"]:text-is("Copied")`).waitFor();
       expect(unsetVariables(await page.evaluate<string>('navigator.clipboard.readText()'))).toEqual([]);
       await fits(page, '2-copied');
       await context.close();
