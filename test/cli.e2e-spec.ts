@@ -196,6 +196,11 @@ describe('on PostgreSQL (DATABASE_URL)', () => {
     failed(await cli(['keys:create', '--owner', 'dev@example.com', '--name', 'x', '--scopes', 'admin', '--json'], env), 2, /--scopes/);
     failed(await cli(['keys:create', '--owner', 'dev@example.com', '--name', 'x', '--expires-in', '-5', '--json'], env), 2, /--expires-in/);
     failed(await cli(['keys:create', '--owner', 'nobody@example.com', '--name', 'x', '--json'], env), 1, /nobody@example\.com/);
+    // --environment test makes a gth_test_ key (the README's test keys); anything else is refused.
+    const test = json(await cli(['keys:create', '--owner', 'dev@example.com', '--name', 'sandbox', '--environment', 'test', '--json'], env));
+    expect(test.key).toMatch(/^gth_test_[0-9A-Za-z]{40}_[0-9A-Za-z]{6}$/);
+    expect((await query<{ environment: string }>('SELECT environment FROM api_keys WHERE id = $1', [test.id]))[0].environment).toBe('test');
+    failed(await cli(['keys:create', '--owner', 'dev@example.com', '--name', 'x', '--environment', 'staging', '--json'], env), 2, /--environment/);
   });
 
   it('prints readable lines without --json', async () => {
