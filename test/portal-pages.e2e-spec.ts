@@ -6,26 +6,9 @@ import { ConsentsService } from '../src/oauth/store/consents.service.js';
 import { Agent, hidden, type AgentResponse } from './support/agent.js';
 import { postForm, startTestApp, type TestApp } from './support/app.js';
 import { codeClient, me, refresh, tokensFor } from './support/code-flow.js';
+import { fieldErrors, unescapeHtml as unescape } from './support/page-text.js';
 
 const run = promisify(execFile);
-
-/** Decodes the few entities the `html` tag writes. */
-function unescape(s: string): string {
-  return s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&#96;/g, '`')
-    .replace(/&amp;/g, '&');
-}
-
-/** The error messages shown next to a field (inside its `id="FIELD-error"` block), decoded. */
-function fieldErrors(page: string, field: string): string[] {
-  const block = new RegExp(`<div id="${field}-error" role="alert">([\\s\\S]*?)</div>`).exec(page)?.[1];
-  if (!block) return [];
-  return [...block.matchAll(/<p class="field-error">([\s\S]*?)<\/p>/g)].map((m) => unescape(m[1]));
-}
 
 /** The value of a readonly secret field of a page. */
 function shown(page: string, id: string): string {

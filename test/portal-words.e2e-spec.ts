@@ -1,23 +1,6 @@
 import { Agent, hidden, type AgentResponse } from './support/agent.js';
+import { fieldErrors, unescapeHtml as unescape } from './support/page-text.js';
 import { startTestApp, type TestApp } from './support/app.js';
-
-/** Decodes the few entities the `html` tag writes. */
-function unescape(s: string): string {
-  return s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&#96;/g, '`')
-    .replace(/&amp;/g, '&');
-}
-
-/** The messages shown next to a field (its `id="FIELD-error"` block), decoded. */
-function fieldErrors(page: string, field: string): string[] {
-  const block = new RegExp(`<div id="${field}-error" role="alert">([\\s\\S]*?)</div>`).exec(page)?.[1];
-  if (!block) return [];
-  return [...block.matchAll(/<p class="field-error">([\s\S]*?)<\/p>/g)].map((m) => unescape(m[1]));
-}
 
 /** The error page's way on: back to the portal, and sign in when there is no session nav. */
 function expectWayOn(res: AgentResponse, signedIn: boolean): void {

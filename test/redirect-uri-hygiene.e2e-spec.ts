@@ -5,17 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startTestApp, type TestApp } from './support/app.js';
 import { Agent } from './support/agent.js';
+import { unescapeHtml as unescape } from './support/page-text.js';
 
 const run = promisify(execFile);
-
-const unescape = (s: string): string =>
-  s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&#96;/g, '`')
-    .replace(/&amp;/g, '&');
 
 /**
  * Issue #13 item 6: a redirect URI with whitespace or a control character is refused (the URL parser

@@ -4,12 +4,11 @@ import { Repository } from 'typeorm';
 import type { AppConfig } from '../platform/config/config.js';
 import { InjectConfig } from '../platform/config/config.module.js';
 import { Sealer } from '../platform/crypto.js';
+import { isUuid } from '../users/users.service.js';
 import { ShownOnce } from './shown-once.entity.js';
 
 /** How long a value waits for the page that shows it (the redirect follows at once; a slow network gets minutes). */
 export const SHOWN_ONCE_SECONDS = 300;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export type ShownOnceKind = 'api_key' | 'client_secret';
 
@@ -54,7 +53,7 @@ export class ShownOnceService {
 
   /** The value once, for its own session, kind and subject only; undefined when taken, expired, or not this session's. */
   async take(sessionId: string, kind: ShownOnceKind, subject: string, ticket: string): Promise<ShownValue | undefined> {
-    if (!UUID.test(ticket)) return undefined;
+    if (!isUuid(ticket)) return undefined;
     const result = await this.rows.query<unknown[]>(
       `DELETE FROM shown_once WHERE id = $1 AND session_id = $2 AND kind = $3 AND subject = $4 RETURNING sealed, expires_at`,
       [ticket, sessionId, kind, subject],
